@@ -1,0 +1,1 @@
+//! quire-build (being written).

@@ -1,0 +1,1 @@
+//! quire-cite (being written).

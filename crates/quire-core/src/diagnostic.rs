@@ -1,0 +1,224 @@
+//! Diagnostics: what is wrong, where (file, line, column), and the offending line.
+//!
+//! Every phase collects diagnostics instead of stopping at the first one; the
+//! CLI prints them once, sorted, and picks the exit code.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails anything.
+    Info,
+    /// Probably a mistake; the build still succeeds.
+    Warning,
+    /// The content is wrong; the build fails with exit status 1.
+    Error,
+}
+
+/// One finding about the site's input, located in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// The file, relative to the site root, with `/` separators.
+    pub path: String,
+    /// 1-based line; 0 when the finding concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub col: usize,
+    /// What is wrong and, where possible, what to do about it.
+    pub message: String,
+    /// The text of the offending line, shown under the message.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error about a whole file (no line known).
+    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+            source_line: None,
+        }
+    }
+
+    /// A warning about a whole file (no line known).
+    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// The same finding placed at a byte offset of `source`.
+    pub fn at(mut self, source: &SourceText<'_>, offset: usize) -> Self {
+        let (line, col) = source.line_col(offset);
+        self.line = line;
+        self.col = col;
+        self.source_line = Some(source.line_text(line).to_string());
+        self
+    }
+
+    /// The same finding placed at a 1-based line (and column) of `source`.
+    pub fn at_line(mut self, source: &SourceText<'_>, line: usize, col: usize) -> Self {
+        self.line = line;
+        self.col = col;
+        self.source_line = Some(source.line_text(line).to_string()).filter(|_| line > 0);
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize, &str) {
+        (&self.path, self.line, self.col, &self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path)?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.col.max(1))?;
+        }
+        match self.severity {
+            Severity::Error => write!(f, ": {}", self.message)?,
+            Severity::Warning => write!(f, ": warning: {}", self.message)?,
+            Severity::Info => write!(f, ": info: {}", self.message)?,
+        }
+        if let Some(line) = &self.source_line {
+            let gutter = self.line.to_string();
+            write!(f, "\n {gutter} | {line}")?;
+            if self.col > 0 {
+                let pad: String = line
+                    .chars()
+                    .take(self.col - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "\n {} | {pad}^", " ".repeat(gutter.len()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A bag of diagnostics gathered across a phase.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Adds one finding.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// Adds many findings.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(ds);
+    }
+
+    /// True when any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// Sorts by file, line, column and message, and drops exact repeats,
+    /// so that output is stable whatever order the phases ran in.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.0.dedup();
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// A file's text with a line index, to turn byte offsets into line and column.
+pub struct SourceText<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> SourceText<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceText { text, line_starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset; offsets past
+    /// the end land on the last line.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() + 1;
+        (line + 1, col)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        if line == 0 || line > self.line_starts.len() {
+            return "";
+        }
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches('\r')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_lines_and_columns() {
+        let src = SourceText::new("ab\nçde\r\nf");
+        assert_eq!(src.line_col(0), (1, 1));
+        assert_eq!(src.line_col(3), (2, 1));
+        assert_eq!(src.line_col(5), (2, 2)); // after the two-byte ç
+        assert_eq!(src.line_text(2), "çde");
+        assert_eq!(src.line_col(100), (3, 2));
+    }
+
+    #[test]
+    fn display_names_file_line_and_shows_the_line() {
+        let src = SourceText::new("title = 1\nautor = 2\n");
+        let d = Diagnostic::error("content/a.md", "unknown key `autor`").at(&src, 10);
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:2:1: unknown key `autor`\n 2 | autor = 2\n   | ^"
+        );
+    }
+}

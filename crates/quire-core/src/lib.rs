@@ -1,0 +1,13 @@
+//! Vocabulary types shared by every quire crate.
+//!
+//! Owns: diagnostics with locations, citation references as written in a
+//! body, slugs, and the mapping from byte offsets to line and column.
+//! Must not know: files on disk, Markdown, templates, or the site layout.
+
+pub mod cite;
+pub mod diagnostic;
+pub mod slug;
+
+pub use cite::{CiteCluster, CiteItem};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceText};
+pub use slug::slugify;

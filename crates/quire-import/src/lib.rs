@@ -1,0 +1,1 @@
+//! quire-import (being written).

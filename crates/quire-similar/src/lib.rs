@@ -1,0 +1,1 @@
+//! quire-similar (being written).

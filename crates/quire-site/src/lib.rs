@@ -1,0 +1,1 @@
+//! quire-site (being written).

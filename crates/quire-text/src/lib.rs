@@ -1,0 +1,1 @@
+//! quire-text (being written).

@@ -1,0 +1,1 @@
+//! quire-theme (being written).
