@@ -1,0 +1,1 @@
+//! quire-search (being written).
