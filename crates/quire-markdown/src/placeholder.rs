@@ -1,0 +1,72 @@
+//! Placeholders left in rendered HTML for what only the assembled site knows.
+//!
+//! A placeholder is `U+E000 <kind><index> U+E001`. Private-use characters in
+//! the author's own text are written as character references by the renderer,
+//! so a placeholder can never be forged by content.
+
+/// Opening character of a placeholder.
+pub(crate) const OPEN: char = '\u{E000}';
+/// Closing character of a placeholder.
+pub(crate) const CLOSE: char = '\u{E001}';
+
+/// What a placeholder stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// The marker of the note item with this index (see `Rendered::notes`).
+    Note(usize),
+    /// The URL of the internal link with this index (see `Rendered::links`).
+    Link(usize),
+}
+
+pub(crate) fn note(i: usize) -> String {
+    format!("{OPEN}N{i}{CLOSE}")
+}
+
+pub(crate) fn link(i: usize) -> String {
+    format!("{OPEN}L{i}{CLOSE}")
+}
+
+/// Replaces every placeholder in `html` with what `fill` returns for it.
+pub fn fill_placeholders(html: &str, mut fill: impl FnMut(Placeholder) -> String) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + OPEN.len_utf8()..];
+        let Some(end) = after.find(CLOSE) else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let body = &after[..end];
+        let parsed = body
+            .get(1..)
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| match body.as_bytes().first() {
+                Some(b'N') => Some(Placeholder::Note(n)),
+                Some(b'L') => Some(Placeholder::Link(n)),
+                _ => None,
+            });
+        match parsed {
+            Some(p) => out.push_str(&fill(p)),
+            None => out.push_str(&rest[start..start + OPEN.len_utf8() + end + CLOSE.len_utf8()]),
+        }
+        rest = &after[end + CLOSE.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_notes_and_links() {
+        let html = format!("a{}b<a href=\"{}\">x</a>", note(0), link(3));
+        let out = fill_placeholders(&html, |p| match p {
+            Placeholder::Note(i) => format!("[n{i}]"),
+            Placeholder::Link(i) => format!("/l{i}/"),
+        });
+        assert_eq!(out, "a[n0]b<a href=\"/l3/\">x</a>");
+    }
+}

@@ -1,0 +1,549 @@
+//! The renderer: pulldown-cmark events → HTML with placeholders, and facts
+//! about the body collected on the way.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pulldown_cmark::{
+    BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html,
+};
+use quire_core::{CiteCluster, Severity, slugify};
+
+use crate::citations::parse_cluster;
+use crate::placeholder::{self, CLOSE, OPEN};
+
+/// Marks a citation link produced by the broken-link callback.
+const CITE_DEST: &str = "quire:cite";
+
+/// A note-like item of the body, in reading order. Its marker in the HTML is
+/// `Placeholder::Note(index)`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoteItem {
+    /// A hand-written footnote reference `[^label]`.
+    Footnote {
+        /// The label as written.
+        label: String,
+        /// The definition rendered to HTML (bare URLs made links).
+        html: String,
+        /// The definition as plain text.
+        text: String,
+        /// Byte offset of the reference in the Markdown given to [`render`].
+        offset: usize,
+        /// For a second reference to the same note, the index of the first.
+        repeat_of: Option<usize>,
+    },
+    /// A Pandoc citation cluster.
+    Cite {
+        /// The parsed cluster.
+        cluster: CiteCluster,
+        /// Byte offset of the cluster in the Markdown given to [`render`].
+        offset: usize,
+    },
+}
+
+/// A link to other content by source path (`@/analysis/x/index.md#part`),
+/// whose URL the assembled site decides. Its `href` in the HTML is
+/// `Placeholder::Link(index)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// The content path after `@/`, without the fragment.
+    pub path: String,
+    /// The `#fragment`, without `#`, if any.
+    pub fragment: Option<String>,
+    /// Byte offset of the link in the Markdown.
+    pub offset: usize,
+}
+
+/// A heading of the body with its anchor id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The `id` attribute (given with `{#id}` or made from the text).
+    pub id: String,
+    /// The heading's plain text.
+    pub text: String,
+}
+
+/// Something wrong in the Markdown, at a byte offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Byte offset in the Markdown.
+    pub offset: usize,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The result of rendering one body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML fragment, with placeholders (see [`crate::fill_placeholders`]).
+    pub html: String,
+    /// Note markers and citations in reading order.
+    pub notes: Vec<NoteItem>,
+    /// Internal links by source path.
+    pub links: Vec<InternalLink>,
+    /// Headings in order.
+    pub headings: Vec<Heading>,
+    /// Every `id` the fragment defines (headings and raw HTML are not parsed).
+    pub anchors: BTreeSet<String>,
+    /// Plain text of the body without notes: for search, similarity, summaries.
+    pub plain_text: String,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    /// Problems found.
+    pub problems: Vec<Problem>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a Markdown body. Offsets in the result are byte offsets into
+/// `markdown`.
+pub fn render(markdown: &str) -> Rendered {
+    let mut callback = |link: BrokenLink<'_>| {
+        if link.link_type == LinkType::Shortcut && parse_cluster(&link.reference).is_some() {
+            Some((CowStr::Borrowed(CITE_DEST), CowStr::Borrowed("")))
+        } else {
+            None
+        }
+    };
+    let parser = Parser::new_with_broken_link_callback(markdown, options(), Some(&mut callback));
+    let events: Vec<(Event<'_>, std::ops::Range<usize>)> = parser.into_offset_iter().collect();
+
+    let mut out = Rendered::default();
+    // Split footnote definitions from the body.
+    let mut body = Vec::with_capacity(events.len());
+    let mut defs: BTreeMap<String, (Vec<(Event<'_>, usize)>, usize)> = BTreeMap::new();
+    let mut current_def: Option<(String, Vec<(Event<'_>, usize)>, usize)> = None;
+    for (event, range) in events {
+        match (&mut current_def, event) {
+            (None, Event::Start(Tag::FootnoteDefinition(label))) => {
+                current_def = Some((label.to_string(), Vec::new(), range.start));
+            }
+            (Some(_), Event::End(TagEnd::FootnoteDefinition)) => {
+                let (label, evs, start) = current_def.take().expect("inside a definition");
+                if defs.contains_key(&label) {
+                    out.problems.push(Problem {
+                        offset: start,
+                        severity: Severity::Error,
+                        message: format!("footnote [^{label}] is defined twice"),
+                    });
+                } else {
+                    defs.insert(label, (evs, start));
+                }
+            }
+            (Some((_, evs, _)), event) => evs.push((event, range.start)),
+            (None, event) => body.push((event, range.start)),
+        }
+    }
+
+    let mut used_defs: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rendered_defs: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut ids = IdSet::default();
+    let mut html_events: Vec<Event<'_>> = Vec::with_capacity(body.len());
+    let mut state = BodyState::default();
+    let mut i = 0;
+    while i < body.len() {
+        let (event, offset) = body[i].clone();
+        i += 1;
+        match event {
+            Event::FootnoteReference(label) => {
+                let label = label.to_string();
+                let index = out.notes.len();
+                if let Some((def_events, _)) = defs.get(&label) {
+                    let repeat_of = used_defs.get(&label).copied();
+                    if repeat_of.is_none() {
+                        used_defs.insert(label.clone(), index);
+                    }
+                    let (def_html, def_text) = rendered_defs
+                        .entry(label.clone())
+                        .or_insert_with(|| render_definition(def_events, &mut out))
+                        .clone();
+                    out.notes.push(NoteItem::Footnote {
+                        label,
+                        html: def_html,
+                        text: def_text,
+                        offset,
+                        repeat_of,
+                    });
+                    html_events.push(Event::Html(placeholder::note(index).into()));
+                } else {
+                    out.problems.push(Problem {
+                        offset,
+                        severity: Severity::Error,
+                        message: format!(
+                            "footnote reference [^{label}] has no definition; add a line `[^{label}]: …` below the text"
+                        ),
+                    });
+                    html_events.push(Event::Text(format!("[^{label}]").into()));
+                }
+            }
+            Event::Start(Tag::Link {
+                dest_url, id, ..
+            }) if dest_url.as_ref() == CITE_DEST => {
+                // Skip the link's inner events: the cluster is the whole link.
+                skip_to_link_end(&body, &mut i);
+                if let Some(cluster) = parse_cluster(&id) {
+                    let index = out.notes.len();
+                    out.notes.push(NoteItem::Cite { cluster, offset });
+                    html_events.push(Event::Html(placeholder::note(index).into()));
+                }
+            }
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) if dest_url.starts_with("@/") => {
+                let (path, fragment) = split_fragment(&dest_url[2..]);
+                let index = out.links.len();
+                out.links.push(InternalLink {
+                    path,
+                    fragment,
+                    offset,
+                });
+                let mut tag = format!("<a href=\"{}\"", placeholder::link(index));
+                if !title.is_empty() {
+                    tag.push_str(" title=\"");
+                    escape_into(&mut tag, &title);
+                    tag.push('"');
+                }
+                tag.push('>');
+                // pulldown-cmark closes it with `</a>` at End(Link).
+                html_events.push(Event::Html(tag.into()));
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let text = heading_text(&body, i);
+                let wanted = match &id {
+                    Some(id) => id.to_string(),
+                    None => {
+                        let s = slugify(&text);
+                        if s.is_empty() { "section".to_string() } else { s }
+                    }
+                };
+                let id = ids.unique(wanted);
+                out.headings.push(Heading {
+                    level: level as u8,
+                    id: id.clone(),
+                    text: text.clone(),
+                });
+                out.anchors.insert(id.clone());
+                html_events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes,
+                    attrs,
+                }));
+                state.block_depth += 1;
+            }
+            Event::Start(Tag::Paragraph) => {
+                state.block_depth += 1;
+                state.in_paragraph = true;
+                html_events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                state.block_depth = state.block_depth.saturating_sub(1);
+                state.in_paragraph = false;
+                if !state.first_paragraph_done && !out.first_paragraph.trim().is_empty() {
+                    state.first_paragraph_done = true;
+                }
+                out.plain_text.push('\n');
+                html_events.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                state.block_depth = state.block_depth.saturating_sub(1);
+                out.plain_text.push('\n');
+                html_events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Text(text) => {
+                detect_undefined_reference(&body, i - 1, &mut out.problems);
+                push_plain(&mut out, &state, &text);
+                html_events.push(safe_text(text));
+            }
+            Event::Code(code) => {
+                push_plain(&mut out, &state, &code);
+                html_events.push(Event::Code(code));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                push_plain(&mut out, &state, " ");
+                html_events.push(body[i - 1].0.clone());
+            }
+            Event::End(TagEnd::Item) | Event::End(TagEnd::TableCell) => {
+                out.plain_text.push(' ');
+                html_events.push(body[i - 1].0.clone());
+            }
+            other => html_events.push(other),
+        }
+    }
+
+    for (label, (_, start)) in &defs {
+        if !used_defs.contains_key(label) {
+            out.problems.push(Problem {
+                offset: *start,
+                severity: Severity::Warning,
+                message: format!("footnote [^{label}] is defined but never referenced"),
+            });
+        }
+    }
+
+    html::push_html(&mut out.html, html_events.into_iter());
+    out
+}
+
+#[derive(Default)]
+struct BodyState {
+    block_depth: usize,
+    in_paragraph: bool,
+    first_paragraph_done: bool,
+}
+
+fn push_plain(out: &mut Rendered, state: &BodyState, text: &str) {
+    out.plain_text.push_str(text);
+    if state.in_paragraph && !state.first_paragraph_done {
+        out.first_paragraph.push_str(text);
+    }
+}
+
+/// Text with private-use placeholder characters neutralised.
+fn safe_text(text: CowStr<'_>) -> Event<'_> {
+    if text.contains([OPEN, CLOSE]) {
+        let mut s = String::new();
+        escape_into(&mut s, &text);
+        Event::Html(s.into())
+    } else {
+        Event::Text(text)
+    }
+}
+
+/// HTML-escapes text for content and attributes, writing placeholder
+/// characters as character references.
+pub(crate) fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            OPEN => out.push_str("&#xE000;"),
+            CLOSE => out.push_str("&#xE001;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn skip_to_link_end(body: &[(Event<'_>, usize)], i: &mut usize) {
+    while *i < body.len() {
+        let done = matches!(body[*i].0, Event::End(TagEnd::Link));
+        *i += 1;
+        if done {
+            return;
+        }
+    }
+}
+
+fn heading_text(body: &[(Event<'_>, usize)], from: usize) -> String {
+    let mut text = String::new();
+    for (event, _) in &body[from..] {
+        match event {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+fn split_fragment(dest: &str) -> (String, Option<String>) {
+    match dest.split_once('#') {
+        Some((path, frag)) => (path.to_string(), Some(frag.to_string())),
+        None => (dest.to_string(), None),
+    }
+}
+
+/// pulldown-cmark leaves a reference to an undefined footnote as the text
+/// pieces `[`, `^label`, `]`; recognise that shape to report it.
+fn detect_undefined_reference(body: &[(Event<'_>, usize)], at: usize, problems: &mut Vec<Problem>) {
+    let (Event::Text(open), _) = &body[at] else {
+        return;
+    };
+    if open.as_ref() != "[" {
+        return;
+    }
+    let (Some((Event::Text(label), offset)), Some((Event::Text(close), _))) =
+        (body.get(at + 1), body.get(at + 2))
+    else {
+        return;
+    };
+    if let Some(name) = label.strip_prefix('^')
+        && close.starts_with(']')
+        && !name.is_empty()
+        && !name.contains(char::is_whitespace)
+    {
+        problems.push(Problem {
+            offset: offset.saturating_sub(1),
+            severity: Severity::Error,
+            message: format!(
+                "footnote reference [^{name}] has no definition; add a line `[^{name}]: …` below the text"
+            ),
+        });
+    }
+}
+
+/// Renders one footnote definition: bare URLs become links, citations inside
+/// notes are reported (a note cannot hold another note).
+fn render_definition(events: &[(Event<'_>, usize)], out: &mut Rendered) -> (String, String) {
+    let mut html_events = Vec::with_capacity(events.len());
+    let mut text = String::new();
+    let mut in_link = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        let (event, offset) = events[i].clone();
+        i += 1;
+        match event {
+            Event::Start(Tag::Link { dest_url, id, .. }) if dest_url.as_ref() == CITE_DEST => {
+                out.problems.push(Problem {
+                    offset,
+                    severity: Severity::Warning,
+                    message: "a citation inside a footnote is shown as written; cite in the text instead"
+                        .to_string(),
+                });
+                skip_to_link_end(events, &mut i);
+                let literal = format!("[{id}]");
+                text.push_str(&literal);
+                html_events.push(Event::Text(literal.into()));
+            }
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) if dest_url.starts_with("@/") => {
+                let (path, fragment) = split_fragment(&dest_url[2..]);
+                let index = out.links.len();
+                out.links.push(InternalLink {
+                    path,
+                    fragment,
+                    offset,
+                });
+                let mut tag = format!("<a href=\"{}\"", placeholder::link(index));
+                if !title.is_empty() {
+                    tag.push_str(" title=\"");
+                    escape_into(&mut tag, &title);
+                    tag.push('"');
+                }
+                tag.push('>');
+                html_events.push(Event::Html(tag.into()));
+                in_link += 1;
+            }
+            Event::Start(tag @ Tag::Link { .. }) => {
+                in_link += 1;
+                html_events.push(Event::Start(tag));
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                html_events.push(Event::End(TagEnd::Link));
+            }
+            Event::Text(t) => {
+                text.push_str(&t);
+                if in_link == 0 && t.contains("://") {
+                    html_events.push(Event::Html(autolink(&t).into()));
+                } else {
+                    html_events.push(safe_text(t));
+                }
+            }
+            Event::Code(t) => {
+                text.push_str(&t);
+                html_events.push(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                text.push(' ');
+                html_events.push(event);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                text.push(' ');
+                html_events.push(event);
+            }
+            Event::FootnoteReference(label) => {
+                out.problems.push(Problem {
+                    offset,
+                    severity: Severity::Warning,
+                    message: format!("footnote [^{label}] is referenced inside another footnote"),
+                });
+                html_events.push(Event::Text(format!("[^{label}]").into()));
+            }
+            other => html_events.push(other),
+        }
+    }
+    let mut html_out = String::new();
+    html::push_html(&mut html_out, html_events.into_iter());
+    (html_out, text.trim().to_string())
+}
+
+/// Escapes text and turns bare `http(s)://` URLs into links. Trailing
+/// punctuation that usually ends a sentence is left outside the link.
+fn autolink(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = find_url_start(rest) {
+        escape_into(&mut out, &rest[..start]);
+        let tail = &rest[start..];
+        let mut end = tail
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .unwrap_or(tail.len());
+        while end > 0 {
+            let last = tail[..end].chars().next_back().unwrap_or(' ');
+            let unbalanced_paren =
+                last == ')' && tail[..end].matches('(').count() < tail[..end].matches(')').count();
+            if ".,;:!?'”’»]".contains(last) || unbalanced_paren {
+                end -= last.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let url = &tail[..end];
+        out.push_str("<a href=\"");
+        escape_into(&mut out, url);
+        out.push_str("\">");
+        escape_into(&mut out, url);
+        out.push_str("</a>");
+        rest = &tail[end..];
+        if end == 0 {
+            escape_into(&mut out, &rest[..1]);
+            rest = &rest[1..];
+        }
+    }
+    escape_into(&mut out, rest);
+    out
+}
+
+fn find_url_start(s: &str) -> Option<usize> {
+    let http = s.find("http://");
+    let https = s.find("https://");
+    match (http, https) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Heading ids made unique within a page: `x`, `x-1`, `x-2`.
+#[derive(Default)]
+struct IdSet(BTreeSet<String>);
+
+impl IdSet {
+    fn unique(&mut self, wanted: String) -> String {
+        if self.0.insert(wanted.clone()) {
+            return wanted;
+        }
+        (1..)
+            .map(|n| format!("{wanted}-{n}"))
+            .find(|candidate| self.0.insert(candidate.clone()))
+            .expect("an unused id exists")
+    }
+}
