@@ -1,1 +1,4 @@
-//! quire-import (being written).
+//! scratch
+#![allow(missing_docs, dead_code)]
+mod body;
+mod wxr;

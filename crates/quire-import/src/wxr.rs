@@ -1,0 +1,386 @@
+//! Streaming reader for WordPress eXtended RSS (WXR) exports.
+//!
+//! Owns: turning the XML of an export (versions 1.0–1.2, matched by element
+//! prefix and local name, never by namespace URI) into a flat sequence of
+//! records — site fields, authors, terms and items — handed to a callback one
+//! at a time, so memory stays flat whatever the file size.
+//! Must not know: what quire makes of the records (layout, Markdown, files).
+
+use std::io::BufRead;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+/// One author declared in the channel (`<wp:author>`).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct WxrAuthor {
+    pub login: String,
+    pub display_name: String,
+    pub first_name: String,
+    pub last_name: String,
+}
+
+/// One term declared in the channel (`<wp:category>`, `<wp:tag>`, `<wp:term>`).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct WxrTerm {
+    pub id: u64,
+    pub taxonomy: String,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+}
+
+/// A term attached to an item: `<category domain="…" nicename="…">name</category>`.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct ItemTerm {
+    pub domain: String,
+    pub nicename: String,
+    pub name: String,
+}
+
+/// One `<item>`: a post, page, attachment, guest author or anything else.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct WxrItem {
+    pub id: u64,
+    pub title: String,
+    pub link: String,
+    pub creator: String,
+    pub content: String,
+    pub excerpt: String,
+    pub date: String,
+    pub date_gmt: String,
+    pub modified_gmt: String,
+    pub slug: String,
+    pub status: String,
+    pub post_type: String,
+    pub parent: u64,
+    pub attachment_url: String,
+    pub terms: Vec<ItemTerm>,
+    pub meta: Vec<(String, String)>,
+    pub comments: usize,
+    /// Byte offset of the `<item>` tag in the export, for messages.
+    pub offset: u64,
+}
+
+impl WxrItem {
+    /// The value of the first post meta entry called `key`.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One record of the export, in document order.
+#[derive(Debug)]
+pub(crate) enum Record {
+    /// Channel-level `<title>`, `<link>` or `<language>`, by local name.
+    Site(&'static str, String),
+    /// A `<wp:author>`.
+    Author(WxrAuthor),
+    /// A channel-level term.
+    Term(WxrTerm),
+    /// An `<item>`.
+    Item(Box<WxrItem>),
+}
+
+/// An XML error with the byte offset where the reader stopped.
+#[derive(Debug)]
+pub(crate) struct XmlError {
+    pub offset: u64,
+    pub message: String,
+}
+
+/// Which parent element the reader is inside; decides where text goes.
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Scope {
+    Channel,
+    Author,
+    Term,
+    Item,
+    ItemMeta,
+    ItemComment,
+    Other,
+}
+
+/// Reads a whole export, calling `sink` for each record. `keep_content`
+/// false skips storing item bodies (the first, metadata-only pass).
+pub(crate) fn read<R: BufRead>(
+    input: R,
+    keep_content: bool,
+    mut sink: impl FnMut(Record),
+) -> Result<(), XmlError> {
+    let mut reader = Reader::from_reader(input);
+    reader.config_mut().expand_empty_elements = true;
+    let mut buf = Vec::new();
+    // Names of open elements, e.g. ["rss", "channel", "item", "wp:postmeta"].
+    let mut stack: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut scopes: Vec<Scope> = Vec::new();
+    let mut author = WxrAuthor::default();
+    let mut term = WxrTerm::default();
+    let mut item = WxrItem::default();
+    let mut meta_key = String::new();
+    let mut meta_value = String::new();
+    let mut item_term: Option<ItemTerm> = None;
+    let mut saw_channel = false;
+
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| XmlError {
+            offset: reader.error_position(),
+            message: e.to_string(),
+        })?;
+        match event {
+            Event::Start(start) => {
+                let name = start.name().as_ref().to_string();
+                let parent = scopes.last().copied();
+                let scope = match (parent, name.as_str()) {
+                    (None, "rss") => Scope::Other,
+                    (Some(Scope::Other), "channel") if stack.len() == 1 => {
+                        saw_channel = true;
+                        Scope::Channel
+                    }
+                    (Some(Scope::Channel), "wp:author") => {
+                        author = WxrAuthor::default();
+                        Scope::Author
+                    }
+                    (Some(Scope::Channel), "wp:category" | "wp:tag" | "wp:term") => {
+                        term = WxrTerm::default();
+                        term.taxonomy = match name.as_str() {
+                            "wp:category" => "category".into(),
+                            "wp:tag" => "post_tag".into(),
+                            _ => String::new(),
+                        };
+                        Scope::Term
+                    }
+                    (Some(Scope::Channel), "item") => {
+                        item = WxrItem {
+                            offset: reader.buffer_position(),
+                            ..WxrItem::default()
+                        };
+                        Scope::Item
+                    }
+                    (Some(Scope::Item), "wp:postmeta") => {
+                        meta_key.clear();
+                        meta_value.clear();
+                        Scope::ItemMeta
+                    }
+                    (Some(Scope::Item), "wp:comment") => {
+                        item.comments += 1;
+                        Scope::ItemComment
+                    }
+                    (Some(Scope::Item), "category") => {
+                        item_term = Some(item_term_from(&start));
+                        Scope::Item
+                    }
+                    (Some(s), _) => s,
+                    (None, other) => {
+                        return Err(XmlError {
+                            offset: reader.buffer_position(),
+                            message: format!(
+                                "not a WordPress export: the root element is <{other}>, not <rss>"
+                            ),
+                        });
+                    }
+                };
+                scopes.push(scope);
+                stack.push(name);
+                text.clear();
+            }
+            Event::End(_) => {
+                let Some(name) = stack.pop() else { continue };
+                let scope = scopes.pop().unwrap_or(Scope::Other);
+                let value = std::mem::take(&mut text);
+                let parent = scopes.last().copied();
+                match scope {
+                    // Only direct children of <channel> (stack is then
+                    // ["rss", "channel"]): <image><title> must not win.
+                    Scope::Channel if stack.len() == 2 => {
+                        if let Some(field) = site_field(&name) {
+                            sink(Record::Site(field, value.trim().to_string()));
+                        }
+                    }
+                    Scope::Author if name == "wp:author" => sink(Record::Author(author.clone())),
+                    Scope::Author => match name.as_str() {
+                        "wp:author_login" => author.login = value.trim().into(),
+                        "wp:author_display_name" => author.display_name = value.trim().into(),
+                        "wp:author_first_name" => author.first_name = value.trim().into(),
+                        "wp:author_last_name" => author.last_name = value.trim().into(),
+                        _ => {}
+                    },
+                    Scope::Term if parent == Some(Scope::Channel) => {
+                        sink(Record::Term(term.clone()))
+                    }
+                    Scope::Term => match name.as_str() {
+                        "wp:term_id" => term.id = value.trim().parse().unwrap_or(0),
+                        "wp:term_taxonomy" => term.taxonomy = value.trim().into(),
+                        "wp:category_nicename" | "wp:tag_slug" | "wp:term_slug" => {
+                            term.slug = value.trim().into()
+                        }
+                        "wp:cat_name" | "wp:tag_name" | "wp:term_name" => {
+                            term.name = value.trim().into()
+                        }
+                        "wp:category_description" | "wp:tag_description"
+                        | "wp:term_description" => term.description = value,
+                        _ => {}
+                    },
+                    Scope::Item if parent == Some(Scope::Channel) => {
+                        sink(Record::Item(Box::new(std::mem::take(&mut item))));
+                    }
+                    Scope::Item => match name.as_str() {
+                        "title" => item.title = value.trim().into(),
+                        "link" => item.link = value.trim().into(),
+                        "dc:creator" => item.creator = value.trim().into(),
+                        "content:encoded" if keep_content => item.content = value,
+                        "excerpt:encoded" => item.excerpt = value,
+                        "wp:post_id" => item.id = value.trim().parse().unwrap_or(0),
+                        "wp:post_date" => item.date = value.trim().into(),
+                        "wp:post_date_gmt" => item.date_gmt = value.trim().into(),
+                        "wp:post_modified_gmt" => item.modified_gmt = value.trim().into(),
+                        "wp:post_name" => item.slug = value.trim().into(),
+                        "wp:status" => item.status = value.trim().into(),
+                        "wp:post_type" => item.post_type = value.trim().into(),
+                        "wp:post_parent" => item.parent = value.trim().parse().unwrap_or(0),
+                        "wp:attachment_url" => item.attachment_url = value.trim().into(),
+                        "category" => {
+                            if let Some(mut t) = item_term.take() {
+                                t.name = value.trim().into();
+                                item.terms.push(t);
+                            }
+                        }
+                        _ => {}
+                    },
+                    Scope::ItemMeta if name == "wp:postmeta" => {
+                        item.meta
+                            .push((std::mem::take(&mut meta_key), std::mem::take(&mut meta_value)));
+                    }
+                    Scope::ItemMeta => match name.as_str() {
+                        "wp:meta_key" => meta_key = value.trim().into(),
+                        "wp:meta_value" => meta_value = value,
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::CData(t) => text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => match r.resolve_char_ref() {
+                Ok(Some(ch)) => text.push(ch),
+                Ok(None) => text.push_str(predefined_entity(&r.xml10_content())),
+                Err(e) => {
+                    return Err(XmlError {
+                        offset: reader.buffer_position(),
+                        message: e.to_string(),
+                    });
+                }
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if !stack.is_empty() {
+        return Err(XmlError {
+            offset: reader.buffer_position(),
+            message: format!("unexpected end of file inside <{}>", stack.join("> <")),
+        });
+    }
+    if !saw_channel {
+        return Err(XmlError {
+            offset: 0,
+            message: "not a WordPress export: no <rss><channel> element".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Channel fields quire keeps, by element name.
+fn site_field(name: &str) -> Option<&'static str> {
+    match name {
+        "title" => Some("title"),
+        "link" => Some("link"),
+        "language" => Some("language"),
+        "wp:base_site_url" => Some("base_site_url"),
+        _ => None,
+    }
+}
+
+fn item_term_from(start: &BytesStart<'_>) -> ItemTerm {
+    let mut term = ItemTerm::default();
+    for attr in start.attributes().flatten() {
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map(|v| v.into_owned())
+            .unwrap_or_default();
+        match attr.key.as_ref() {
+            "domain" => term.domain = value,
+            "nicename" => term.nicename = value,
+            _ => {}
+        }
+    }
+    term
+}
+
+/// The five entities XML predefines; anything else is kept as written so
+/// that no text silently disappears.
+fn predefined_entity(name: &str) -> &str {
+    match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(xml: &str) -> Result<Vec<Record>, XmlError> {
+        let mut out = Vec::new();
+        read(xml.as_bytes(), true, |r| out.push(r))?;
+        Ok(out)
+    }
+
+    #[test]
+    fn reads_items_terms_meta_and_entities() {
+        let xml = r#"<?xml version="1.0"?>
+<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>
+<title>Site &amp; Co</title><link>https://example.org</link>
+<wp:author><wp:author_login><![CDATA[ada]]></wp:author_login><wp:author_display_name>Ada L</wp:author_display_name></wp:author>
+<wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>analysis</wp:category_nicename><wp:cat_name><![CDATA[Analysis]]></wp:cat_name></wp:category>
+<item><title>A &lt;b&gt; &#1071;</title><wp:post_id>7</wp:post_id>
+<content:encoded><![CDATA[<p>Hi</p>]]></content:encoded>
+<category domain="post_tag" nicename="gas"><![CDATA[Gas]]></category>
+<wp:postmeta><wp:meta_key>k</wp:meta_key><wp:meta_value><![CDATA[v]]></wp:meta_value></wp:postmeta>
+<wp:comment><wp:comment_id>1</wp:comment_id></wp:comment>
+</item></channel></rss>"#;
+        let recs = records(xml).expect("parses");
+        assert!(matches!(&recs[0], Record::Site("title", t) if t == "Site & Co"));
+        assert!(matches!(&recs[2], Record::Author(a) if a.login == "ada" && a.display_name == "Ada L"));
+        assert!(
+            matches!(&recs[3], Record::Term(t) if t.id == 3 && t.taxonomy == "category" && t.name == "Analysis")
+        );
+        let Record::Item(item) = &recs[4] else {
+            panic!("item expected")
+        };
+        assert_eq!(item.title, "A <b> Я");
+        assert_eq!(item.id, 7);
+        assert_eq!(item.content, "<p>Hi</p>");
+        assert_eq!(item.terms[0].domain, "post_tag");
+        assert_eq!(item.terms[0].name, "Gas");
+        assert_eq!(item.meta("k"), Some("v"));
+        assert_eq!(item.comments, 1);
+    }
+
+    #[test]
+    fn malformed_xml_reports_an_offset() {
+        let err = records("<rss><channel><item><title>x</item></channel></rss>").unwrap_err();
+        assert!(err.offset > 0, "{err:?}");
+        assert!(records("<html></html>").is_err());
+        assert!(records("<rss><channel>").is_err());
+    }
+}
