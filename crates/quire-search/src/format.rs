@@ -1,0 +1,112 @@
+//! The on-disk shape of a language's index, and the byte-level helpers that
+//! make it deterministic and cache-friendly.
+//!
+//! Owns: file naming (content hashes), gzip framing, JSON encoding.
+//! Must not know: text analysis or scoring.
+//!
+//! Layout under `search/<lang>/` (format version [`VERSION`]):
+//!
+//! * `manifest.json` — the only file with a fixed name (so it is the only
+//!   one a CDN must revalidate); uncompressed and small. It holds the format
+//!   version, the language, the document count, the shard table (first key
+//!   and file of each shard, sorted by key), the doc-map files, the facet
+//!   values with counts and their filter files, the stop words seen in the
+//!   corpus, and the accent-folding table for the characters seen.
+//! * `s/<hash>.json.gz` — a shard: a sorted run of accent-insensitive keys,
+//!   each with the folded forms seen in the corpus and the term (stem) each
+//!   maps to; then, for every term referenced, its folded forms (for
+//!   highlighting) and its postings `[doc delta, score, …]` where score is the
+//!   document's BM25F score for the term times 100 — BM25 sums over query
+//!   terms, so the browser only adds.
+//! * `d/<hash>.json.gz` — a doc map: fragment hashes for [`DOCMAP_CHUNK`]
+//!   consecutive documents.
+//! * `f/<hash>.json.gz` — a fragment: one document's URL, title, section,
+//!   date, authors, tags, highlights and body text, for result display and
+//!   excerpts.
+//! * `x/<hash>.json.gz` — a filter file: for one facet, each value with its
+//!   document ids (delta-coded).
+//!
+//! Hashed names are immutable: a changed file gets a new name, so all but the
+//! manifest can be cached forever.
+
+use std::io::Write as _;
+
+use flate2::{Compression, GzBuilder};
+use serde::Serialize;
+
+use crate::SearchFile;
+
+/// Index format version, written into the manifest and checked by the browser.
+pub(crate) const VERSION: u32 = 1;
+
+/// Documents per doc-map file.
+pub(crate) const DOCMAP_CHUNK: usize = 256;
+
+/// A 64-bit FNV-1a hash as 16 hex digits: stable across platforms and Rust
+/// versions (unlike `DefaultHasher`), and wide enough that the few thousand
+/// files of one language do not collide in practice. Identical files share a
+/// name and are written once.
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Gzip with a fixed header (no mtime, no file name, OS "unknown") so the
+/// same input gives the same bytes on every machine. The browser inflates
+/// with `DecompressionStream`: no server-side compression is assumed.
+pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = GzBuilder::new()
+        .mtime(0)
+        .operating_system(255)
+        .write(Vec::with_capacity(bytes.len() / 3 + 32), Compression::best());
+    // Writing into a Vec cannot fail.
+    enc.write_all(bytes).map(|_| ()).unwrap_or(());
+    enc.finish().unwrap_or_default()
+}
+
+/// JSON bytes of `value`. Our values are plain maps, strings and numbers, so
+/// serialisation cannot fail; an empty object stands in if it ever did.
+pub(crate) fn json<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec())
+}
+
+/// A gzip-compressed, content-hashed file `<dir>/<hash>.json.gz` under
+/// `search/<lang>/`; returns the file and its name relative to the manifest.
+pub(crate) fn hashed_file<T: Serialize>(lang: &str, dir: &str, value: &T) -> (SearchFile, String) {
+    let raw = json(value);
+    let name = format!("{dir}/{}.json.gz", content_hash(&raw));
+    let file = SearchFile {
+        path: format!("search/{lang}/{name}"),
+        bytes: gzip(&raw),
+    };
+    (file, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_deterministic_and_round_trips() {
+        let a = gzip(b"hello hello hello");
+        assert_eq!(a, gzip(b"hello hello hello"));
+        // Header: magic, deflate, no flags, mtime 0, OS unknown.
+        assert_eq!(&a[..4], &[0x1f, 0x8b, 8, 0]);
+        assert_eq!(&a[4..8], &[0, 0, 0, 0]);
+        assert_eq!(a[9], 255);
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&a[..]), &mut out)
+            .expect("inflate");
+        assert_eq!(out, "hello hello hello");
+    }
+
+    #[test]
+    fn content_hash_is_stable() {
+        assert_eq!(content_hash(b""), "cbf29ce484222325");
+        assert_ne!(content_hash(b"a"), content_hash(b"b"));
+    }
+}

@@ -1,0 +1,410 @@
+//! Building one language's index: analysis of every field, BM25F scores,
+//! the form dictionary, and the split into shards and fragments.
+//!
+//! Owns: field boosts, scoring constants, shard sizing, facet extraction.
+//! Must not know: how the files are written, or the page around the search UI.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::analysis::{Analysis, key};
+use crate::format::{DOCMAP_CHUNK, VERSION, hashed_file, json as to_json};
+use crate::{SearchDoc, SearchFile};
+
+/// The fields of a document, in the order of [`FIELDS`].
+const FIELD_COUNT: usize = 6;
+
+/// A field: its name (for tests and debugging), its boost, and its BM25
+/// length normalisation `b`. A word in the title says more about the
+/// document than a word in the body; short metadata fields get a weaker
+/// length normalisation because their lengths barely vary.
+struct FieldSpec {
+    boost: f64,
+    b: f64,
+}
+
+const FIELDS: [FieldSpec; FIELD_COUNT] = [
+    // title
+    FieldSpec { boost: 5.0, b: 0.5 },
+    // highlights
+    FieldSpec { boost: 2.5, b: 0.75 },
+    // body
+    FieldSpec { boost: 1.0, b: 0.75 },
+    // authors
+    FieldSpec { boost: 3.0, b: 0.3 },
+    // section
+    FieldSpec { boost: 1.0, b: 0.3 },
+    // tags
+    FieldSpec { boost: 3.0, b: 0.3 },
+];
+
+/// BM25 term-frequency saturation.
+const K1: f64 = 1.2;
+
+/// Target size of a shard's JSON before compression. Small shards mean a
+/// query downloads little; too small means many files and a long manifest.
+const SHARD_TARGET_BYTES: usize = 24 * 1024;
+
+/// Fragments carry at most this many characters of body text: excerpts are
+/// built from it, and a longer body would only make result display slower.
+const FRAGMENT_BODY_CHARS: usize = 40_000;
+
+/// Per-document field statistics: term frequencies and field lengths.
+struct DocStats {
+    tf: BTreeMap<String, [u32; FIELD_COUNT]>,
+    len: [u32; FIELD_COUNT],
+}
+
+/// Everything the analysis of the corpus yields.
+#[derive(Default)]
+struct Corpus {
+    /// Folded form → term (stems are a function of the folded form).
+    forms: BTreeMap<String, String>,
+    /// Folded forms that are stop words.
+    stop: BTreeSet<String>,
+    /// Characters seen in folded forms (for the accent-folding table).
+    chars: BTreeSet<char>,
+}
+
+/// All index files for one language, deterministic (same docs in any order
+/// give the same bytes), under `search/<lang>/`.
+pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
+    let analysis = Analysis::new(lang);
+    // Newest first, then by URL: document ids follow this order, so ties in
+    // score favour newer documents and the output does not depend on input
+    // order.
+    let mut docs: Vec<&SearchDoc> = docs.iter().collect();
+    docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+    docs.dedup_by(|a, b| a.url == b.url);
+
+    let mut corpus = Corpus::default();
+    let stats: Vec<DocStats> = docs
+        .iter()
+        .map(|d| analyse_doc(&analysis, d, &mut corpus))
+        .collect();
+
+    let postings = score(&stats);
+    let mut files = Vec::new();
+    let shards = write_shards(lang, &corpus, &postings, &mut files);
+    let docmap = write_fragments(lang, &docs, &mut files);
+    let facets = write_facets(lang, &docs, &mut files);
+
+    let fold: BTreeMap<String, String> = corpus
+        .chars
+        .iter()
+        .filter_map(|&c| {
+            let s = c.to_string();
+            let k = key(&s);
+            (k != s).then_some((s, k))
+        })
+        .collect();
+    let manifest = json!({
+        "v": VERSION,
+        "lang": lang,
+        "docs": docs.len(),
+        "shards": shards,
+        "docmap": { "chunk": DOCMAP_CHUNK, "files": docmap },
+        "facets": facets,
+        "stop": corpus.stop,
+        "fold": fold,
+    });
+    files.push(SearchFile {
+        path: format!("search/{lang}/manifest.json"),
+        bytes: to_json(&manifest),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    files
+}
+
+/// The text of each field of `doc`, in the order of [`FIELDS`].
+fn field_texts(doc: &SearchDoc) -> [String; FIELD_COUNT] {
+    [
+        doc.title.clone(),
+        doc.highlights.join("\n"),
+        doc.body.clone(),
+        doc.authors.join("\n"),
+        doc.section.clone(),
+        doc.tags.join("\n"),
+    ]
+}
+
+fn analyse_doc(analysis: &Analysis, doc: &SearchDoc, corpus: &mut Corpus) -> DocStats {
+    let mut stats = DocStats {
+        tf: BTreeMap::new(),
+        len: [0; FIELD_COUNT],
+    };
+    for (f, text) in field_texts(doc).iter().enumerate() {
+        for word in analysis.words(text) {
+            corpus.chars.extend(word.folded.chars());
+            match word.term {
+                Some(term) => {
+                    stats.len[f] += 1;
+                    stats.tf.entry(term.clone()).or_insert([0; FIELD_COUNT])[f] += 1;
+                    corpus.forms.entry(word.folded).or_insert(term);
+                }
+                None => {
+                    corpus.stop.insert(word.folded);
+                }
+            }
+        }
+    }
+    stats
+}
+
+/// Term → postings `(doc id, BM25F score × 100)`, doc ids ascending.
+fn score(stats: &[DocStats]) -> BTreeMap<String, Vec<(u32, u32)>> {
+    let n = stats.len() as f64;
+    let mut avg = [0.0f64; FIELD_COUNT];
+    for s in stats {
+        for (a, &l) in avg.iter_mut().zip(&s.len) {
+            *a += f64::from(l);
+        }
+    }
+    for a in &mut avg {
+        *a = if n > 0.0 { *a / n } else { 0.0 };
+    }
+    let mut df: BTreeMap<&str, u32> = BTreeMap::new();
+    for s in stats {
+        for t in s.tf.keys() {
+            *df.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    for (id, s) in stats.iter().enumerate() {
+        for (term, tf) in &s.tf {
+            let d = f64::from(df[term.as_str()]);
+            let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
+            // BM25F: length-normalise each field's frequency, weight it by
+            // the field's boost, then saturate once.
+            let weighted: f64 = FIELDS
+                .iter()
+                .enumerate()
+                .filter(|&(f, _)| tf[f] > 0)
+                .map(|(f, spec)| {
+                    let norm = if avg[f] > 0.0 {
+                        1.0 - spec.b + spec.b * f64::from(s.len[f]) / avg[f]
+                    } else {
+                        1.0
+                    };
+                    spec.boost * f64::from(tf[f]) / norm
+                })
+                .sum();
+            let bm25 = idf * weighted * (K1 + 1.0) / (weighted + K1);
+            let scaled = (bm25 * 100.0).round().max(1.0) as u32;
+            postings
+                .entry(term.clone())
+                .or_default()
+                .push((id as u32, scaled));
+        }
+    }
+    postings
+}
+
+/// One shard's JSON.
+#[derive(Serialize)]
+struct Shard<'a> {
+    /// `[key, [[folded form, term index], …]]`, sorted by key.
+    keys: Vec<(&'a str, Vec<(&'a str, usize)>)>,
+    /// `[term, [forms…], [doc delta, score, …]]`.
+    terms: Vec<(&'a str, Vec<&'a str>, Vec<u32>)>,
+}
+
+/// Writes the shards; returns the manifest's shard table `[first key, file]`.
+fn write_shards(
+    lang: &str,
+    corpus: &Corpus,
+    postings: &BTreeMap<String, Vec<(u32, u32)>>,
+    files: &mut Vec<SearchFile>,
+) -> Vec<(String, String)> {
+    // key → forms with that key; term → all its forms (for highlighting).
+    let mut by_key: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
+    let mut term_forms: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (form, term) in &corpus.forms {
+        by_key
+            .entry(key(form))
+            .or_default()
+            .push((form.as_str(), term.as_str()));
+        term_forms
+            .entry(term.as_str())
+            .or_default()
+            .push(form.as_str());
+    }
+    let posting_len = |t: &str| postings.get(t).map_or(0, |p| p.len() * 9);
+
+    // Group consecutive keys until the estimated size reaches the target; a
+    // key never straddles two shards, so one lookup finds all its forms.
+    let mut groups: Vec<Vec<(&String, &Vec<(&str, &str)>)>> = Vec::new();
+    let mut current = Vec::new();
+    let mut size = 0usize;
+    let mut seen_terms: BTreeSet<&str> = BTreeSet::new();
+    for (k, forms) in &by_key {
+        let mut add = k.len() + 8;
+        for (form, term) in forms {
+            add += form.len() + 8;
+            if !seen_terms.contains(term) {
+                add += term.len() + posting_len(term) + 16;
+            }
+        }
+        if !current.is_empty() && size + add > SHARD_TARGET_BYTES {
+            groups.push(std::mem::take(&mut current));
+            seen_terms.clear();
+            size = 0;
+        }
+        seen_terms.extend(forms.iter().map(|&(_, t)| t));
+        size += add;
+        current.push((k, forms));
+    }
+    if !current.is_empty() {
+        groups.push(current);
+    }
+
+    let mut table = Vec::new();
+    for (i, group) in groups.iter().enumerate() {
+        let terms: BTreeSet<&str> = group
+            .iter()
+            .flat_map(|(_, forms)| forms.iter().map(|&(_, t)| t))
+            .collect();
+        let index: BTreeMap<&str, usize> = terms.iter().enumerate().map(|(i, &t)| (t, i)).collect();
+        let shard = Shard {
+            keys: group
+                .iter()
+                .map(|(k, forms)| {
+                    (
+                        k.as_str(),
+                        forms.iter().map(|&(f, t)| (f, index[t])).collect(),
+                    )
+                })
+                .collect(),
+            terms: terms
+                .iter()
+                .map(|&t| {
+                    (
+                        t,
+                        term_forms.get(t).cloned().unwrap_or_default(),
+                        delta_postings(postings.get(t).map_or(&[][..], Vec::as_slice)),
+                    )
+                })
+                .collect(),
+        };
+        let (file, name) = hashed_file(lang, "s", &shard);
+        files.push(file);
+        // The first shard starts at the empty key, so every key has a shard
+        // to look in.
+        let first = if i == 0 { String::new() } else { group[0].0.clone() };
+        table.push((first, name));
+    }
+    table
+}
+
+fn delta_postings(p: &[(u32, u32)]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(p.len() * 2);
+    let mut last = 0;
+    for &(doc, score) in p {
+        out.push(doc - last);
+        out.push(score);
+        last = doc;
+    }
+    out
+}
+
+/// Cuts `s` to at most `max` characters, at a character boundary.
+fn truncate_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Writes one fragment per document and the doc maps that name them;
+/// returns the doc-map file names in order.
+fn write_fragments(lang: &str, docs: &[&SearchDoc], files: &mut Vec<SearchFile>) -> Vec<String> {
+    let mut hashes = Vec::with_capacity(docs.len());
+    for d in docs {
+        let frag = json!({
+            "url": d.url,
+            "title": d.title,
+            "section": d.section,
+            "date": d.date,
+            "authors": d.authors,
+            "tags": d.tags,
+            "highlights": d.highlights,
+            "body": truncate_chars(&d.body, FRAGMENT_BODY_CHARS),
+        });
+        let (file, name) = hashed_file(lang, "f", &frag);
+        files.push(file);
+        // The doc map stores only the hash; the browser rebuilds the name.
+        hashes.push(name["f/".len()..name.len() - ".json.gz".len()].to_string());
+    }
+    hashes
+        .chunks(DOCMAP_CHUNK)
+        .map(|chunk| {
+            let (file, name) = hashed_file(lang, "d", &chunk);
+            files.push(file);
+            name
+        })
+        .collect()
+}
+
+/// The year of a `YYYY-MM-DD` date, if it has one.
+fn year(date: &str) -> Option<&str> {
+    let y = date.get(..4)?;
+    y.bytes().all(|b| b.is_ascii_digit()).then_some(y)
+}
+
+/// Writes one filter file per facet; returns the manifest's facet table:
+/// `{facet: {"file": name, "values": [[value, count], …]}}`. Years sort
+/// newest first, other values by name.
+fn write_facets<'d>(lang: &str, docs: &[&'d SearchDoc], files: &mut Vec<SearchFile>) -> Value {
+    let mut facets: BTreeMap<&str, BTreeMap<&'d str, Vec<u32>>> = BTreeMap::new();
+    for (id, &d) in docs.iter().enumerate() {
+        let id = id as u32;
+        let mut add = |facet: &'static str, value: &'d str| {
+            if !value.trim().is_empty() {
+                let ids = facets.entry(facet).or_default().entry(value).or_default();
+                if ids.last() != Some(&id) {
+                    ids.push(id);
+                }
+            }
+        };
+        add("section", d.section.as_str());
+        for t in &d.tags {
+            add("tag", t.as_str());
+        }
+        for a in &d.authors {
+            add("author", a.as_str());
+        }
+        if let Some(y) = year(&d.date) {
+            add("year", y);
+        }
+    }
+    let mut table = serde_json::Map::new();
+    for (facet, values) in facets {
+        let mut values: Vec<(&str, Vec<u32>)> = values.into_iter().collect();
+        if facet == "year" {
+            values.reverse();
+        }
+        let lists: Vec<(&str, Vec<u32>)> = values
+            .iter()
+            .map(|(v, ids)| {
+                let mut last = 0;
+                let deltas = ids
+                    .iter()
+                    .map(|&i| {
+                        let d = i - last;
+                        last = i;
+                        d
+                    })
+                    .collect();
+                (*v, deltas)
+            })
+            .collect();
+        let (file, name) = hashed_file(lang, "x", &lists);
+        files.push(file);
+        let counts: Vec<(&str, usize)> = values.iter().map(|(v, ids)| (*v, ids.len())).collect();
+        table.insert(facet.to_string(), json!({ "file": name, "values": counts }));
+    }
+    Value::Object(table)
+}
