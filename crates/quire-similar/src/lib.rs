@@ -1,1 +1,253 @@
-//! quire-similar (being written).
+//! Similar posts: for every article, the articles of the same language that
+//! say the most similar things.
+//!
+//! Owns: the `[similar]` configuration, text vectors per language (TF-IDF over
+//! quire-text stems, title and highlights boosted), candidate generation
+//! through an inverted index, the blended score (text, taxonomy terms,
+//! authors, section), the translation fallback and the stable order.
+//! Must not know: files, front matter, Markdown, URLs beyond their use as a
+//! tie-breaker, or templates — the caller fills [`SimilarDoc`]s from its corpus
+//! and drops drafts and pages that are not articles before calling.
+
+mod index;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::index::LangIndex;
+
+/// `[similar]` in quire.toml: how many similar posts to show and how the
+/// signals are blended.
+///
+/// The score of a candidate is
+/// `text·cosine + tags·taxonomy-overlap + authors·author-overlap + section·same-section`,
+/// every signal in `0..=1`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SimilarConfig {
+    /// Number of similar posts per article. Default 5; 0 disables the block.
+    pub count: usize,
+    /// Weight of the text cosine similarity. Default 1.0.
+    pub text: f64,
+    /// Weight of shared taxonomy terms (rare terms count more). Default 0.3.
+    pub tags: f64,
+    /// Weight of shared authors. Default 0.1.
+    pub authors: f64,
+    /// Weight of being in the same section. Default 0.05.
+    pub section: f64,
+    /// A translation with fewer same-language peers than this borrows the
+    /// ranking of its original (mapped to the translations that exist in its
+    /// language). Default 5.
+    pub min_peers: usize,
+}
+
+impl Default for SimilarConfig {
+    fn default() -> Self {
+        SimilarConfig {
+            count: 5,
+            text: 1.0,
+            tags: 0.3,
+            authors: 0.1,
+            section: 0.05,
+            min_peers: 5,
+        }
+    }
+}
+
+/// Internal limits that trade exactness for speed; the defaults suit sites
+/// from ten to a few hundred thousand articles. Not part of `quire.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tuning {
+    /// Weight multiplier of title words (each occurrence counts this many times).
+    pub title_boost: u32,
+    /// Weight multiplier of highlight words.
+    pub highlights_boost: u32,
+    /// Strongest terms kept per article vector.
+    pub vector_terms: usize,
+    /// Strongest terms of an article used to look up candidates.
+    pub query_terms: usize,
+    /// Articles kept per term in the inverted index (those where the term weighs most).
+    pub posting_cap: usize,
+    /// Articles kept per taxonomy term for candidate lookup (newest first).
+    pub tag_posting_cap: usize,
+    /// Candidates from the text index that are scored exactly.
+    pub candidates: usize,
+    /// Languages with at most this many articles compare every pair exactly
+    /// (cheap there, and small sites get full lists).
+    pub exhaustive_below: usize,
+    /// How deep an original's ranking is computed for the translation fallback.
+    pub fallback_depth: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            title_boost: 3,
+            highlights_boost: 2,
+            vector_terms: 40,
+            query_terms: 12,
+            posting_cap: 256,
+            tag_posting_cap: 64,
+            candidates: 64,
+            exhaustive_below: 400,
+            fallback_depth: 100,
+        }
+    }
+}
+
+/// One article as the ranking sees it (the lead fills these from the corpus).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SimilarDoc {
+    /// Language code ("en", "tr", "ru", …); ranking never crosses languages.
+    pub lang: String,
+    /// Title, boosted.
+    pub title: String,
+    /// Highlights (key points), boosted.
+    pub highlights: Vec<String>,
+    /// Plain text of the body, notes excluded.
+    pub body: String,
+    /// Taxonomy terms as "taxonomy/term-slug".
+    pub terms: Vec<String>,
+    /// Author identifiers.
+    pub authors: Vec<String>,
+    /// Section identifier ("" when none).
+    pub section: String,
+    /// ISO 8601 date, sortable as a string; newer wins ties.
+    pub date: String,
+    /// Site URL; the final tie-breaker.
+    pub url: String,
+    /// Translation group: versions of the same article share it.
+    pub group: usize,
+    /// The default-language (or earliest) version of its group.
+    pub original: bool,
+}
+
+/// One similar article for a given article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Index into the input slice.
+    pub doc: usize,
+    /// Blended score; higher is more similar.
+    pub score: f64,
+    /// What drove the match, strongest first: shared words, then
+    /// "taxonomy: term", "author: id", "section: id"; "via original" first
+    /// when the ranking was borrowed from the original's language.
+    pub reasons: Vec<String>,
+}
+
+/// For every doc, its top `count` matches in the same language, best first; deterministic.
+pub fn rank_all(docs: &[SimilarDoc], config: &SimilarConfig) -> Vec<Vec<Match>> {
+    rank_all_with(docs, config, &Tuning::default())
+}
+
+/// [`rank_all`] with explicit internal limits.
+pub fn rank_all_with(
+    docs: &[SimilarDoc],
+    config: &SimilarConfig,
+    tuning: &Tuning,
+) -> Vec<Vec<Match>> {
+    let mut out = vec![Vec::new(); docs.len()];
+    if config.count == 0 || docs.is_empty() {
+        return out;
+    }
+    // BTreeMap: languages are processed in a fixed order.
+    let mut by_lang: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        by_lang.entry(d.lang.as_str()).or_default().push(i);
+    }
+    let indexes: BTreeMap<&str, LangIndex> = by_lang
+        .into_iter()
+        .map(|(lang, members)| (lang, LangIndex::build(docs, lang, members, tuning)))
+        .collect();
+
+    for index in indexes.values() {
+        let ranked: Vec<Vec<Match>> = (0..index.len())
+            .into_par_iter()
+            .map_init(
+                || index.scratch(),
+                |scratch, local| index.rank(local, config.count, config, tuning, scratch),
+            )
+            .collect();
+        for (local, matches) in ranked.into_iter().enumerate() {
+            out[index.global(local)] = matches;
+        }
+    }
+
+    apply_translation_fallback(docs, config, tuning, &indexes, &mut out);
+    out
+}
+
+/// Where a version has too few same-language peers, its own ranking rests on
+/// thin statistics; the original's ranking, mapped to the versions that exist
+/// in this language, is a better guess (issue #4, "Languages").
+fn apply_translation_fallback(
+    docs: &[SimilarDoc],
+    config: &SimilarConfig,
+    tuning: &Tuning,
+    indexes: &BTreeMap<&str, LangIndex>,
+    out: &mut [Vec<Match>],
+) {
+    // (group, lang) → lowest doc index; group → original (lowest index).
+    let mut version: HashMap<(usize, &str), usize> = HashMap::new();
+    let mut original: HashMap<usize, usize> = HashMap::new();
+    let mut group_langs: HashMap<(usize, &str), usize> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        version.entry((d.group, d.lang.as_str())).or_insert(i);
+        *group_langs.entry((d.group, d.lang.as_str())).or_default() += 1;
+        if d.original {
+            original.entry(d.group).or_insert(i);
+        }
+    }
+    let needs: Vec<(usize, usize)> = docs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let lang_size = indexes.get(d.lang.as_str()).map_or(0, LangIndex::len);
+            let peers = lang_size - group_langs[&(d.group, d.lang.as_str())];
+            let &orig = original.get(&d.group)?;
+            (peers < config.min_peers && orig != i && docs[orig].lang != d.lang)
+                .then_some((i, orig))
+        })
+        .collect();
+    let mapped: Vec<(usize, Vec<Match>)> = needs
+        .par_iter()
+        .map(|&(i, orig)| {
+            let o_index = &indexes[docs[orig].lang.as_str()];
+            let mut scratch = o_index.scratch();
+            let local = o_index.local(orig);
+            let deep = o_index.rank(local, tuning.fallback_depth, config, tuning, &mut scratch);
+            let lang = docs[i].lang.as_str();
+            let mut list: Vec<Match> = deep
+                .into_iter()
+                .filter_map(|m| {
+                    let &v = version.get(&(docs[m.doc].group, lang))?;
+                    (v != i).then(|| {
+                        let mut reasons = vec!["via original".to_owned()];
+                        reasons.extend(m.reasons);
+                        Match {
+                            doc: v,
+                            score: m.score,
+                            reasons,
+                        }
+                    })
+                })
+                .collect();
+            // Then whatever the language's own ranking found, without repeats.
+            for own in &out[i] {
+                if !list.iter().any(|m| m.doc == own.doc) {
+                    list.push(own.clone());
+                }
+            }
+            list.truncate(config.count);
+            (i, list)
+        })
+        .collect();
+    for (i, list) in mapped {
+        out[i] = list;
+    }
+}
+
+#[cfg(test)]
+mod tests;
