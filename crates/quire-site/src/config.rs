@@ -1,0 +1,449 @@
+//! `quire.toml`: the raw file (strict serde) and the resolved configuration.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use quire_core::{Diagnostic, SourceText};
+use serde::Deserialize;
+
+use crate::toml_error::{key_offset, toml_diagnostic};
+
+/// The file name of the site configuration.
+pub const CONFIG_FILE: &str = "quire.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    default_language: String,
+    #[serde(default)]
+    languages: BTreeMap<String, RawLanguage>,
+    #[serde(default)]
+    taxonomies: BTreeMap<String, RawTaxonomy>,
+    #[serde(default = "default_paginate")]
+    paginate: usize,
+    #[serde(default)]
+    feeds: FeedsConfig,
+    #[serde(default)]
+    redirects_file: bool,
+    #[serde(default)]
+    robots: Option<String>,
+    citations: Option<toml::Spanned<toml::Table>>,
+    similar: Option<toml::Spanned<toml::Table>>,
+    search: Option<toml::Spanned<toml::Table>>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_paginate() -> usize {
+    10
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    name: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    dir: Option<String>,
+    locale: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    #[serde(default)]
+    paginate: Option<usize>,
+    #[serde(default = "yes")]
+    feed: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[feeds]`: which feeds are written and what they hold.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedsConfig {
+    /// Newest entries per feed (default 20).
+    pub limit: usize,
+    /// Full article HTML in entries instead of the summary (default false).
+    pub full_content: bool,
+    /// Feeds per section (default true).
+    pub sections: bool,
+    /// Feeds per author (default true).
+    pub authors: bool,
+    /// Feeds per taxonomy term (default true).
+    pub taxonomies: bool,
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig {
+            limit: 20,
+            full_content: false,
+            sections: true,
+            authors: true,
+            taxonomies: true,
+        }
+    }
+}
+
+/// One configured language, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// The code used in file names and URLs (`tr`).
+    pub code: String,
+    /// The language's name in itself (`Türkçe`).
+    pub name: String,
+    /// The site title in this language.
+    pub title: String,
+    /// The site description in this language.
+    pub description: String,
+    /// `ltr` or `rtl`.
+    pub dir: String,
+    /// Open Graph locale (`tr_TR`).
+    pub locale: String,
+    /// True for the default language (no URL prefix).
+    pub is_default: bool,
+}
+
+impl Language {
+    /// The URL prefix of this language: `/` for the default, `/tr/` otherwise.
+    pub fn prefix(&self) -> String {
+        if self.is_default {
+            "/".to_string()
+        } else {
+            format!("/{}/", self.code)
+        }
+    }
+}
+
+/// A configured taxonomy (tags, regions…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxonomyConfig {
+    /// Its key in front matter and its URL segment.
+    pub name: String,
+    /// Terms per listing page, if not the site default.
+    pub paginate: Option<usize>,
+    /// Whether terms get feeds.
+    pub feed: bool,
+}
+
+/// A table of `quire.toml` handed to another component (citations, similar
+/// posts, search), with where it starts for error messages.
+#[derive(Debug, Clone, Default)]
+pub struct Extension {
+    /// The table as written.
+    pub table: toml::Table,
+    /// 1-based line of its header in `quire.toml` (0 when absent).
+    pub line: usize,
+}
+
+/// The resolved site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title in the default language.
+    pub title: String,
+    /// Absolute base URL without a trailing slash.
+    pub base_url: String,
+    /// Languages, the default first, then by code.
+    pub languages: Vec<Language>,
+    /// Taxonomies by name.
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Articles per listing page.
+    pub paginate: usize,
+    /// Feed settings.
+    pub feeds: FeedsConfig,
+    /// Write a `_redirects` file (Netlify / Cloudflare Pages) for aliases.
+    pub redirects_file: bool,
+    /// Replacement text of `robots.txt` (default: allow all, point to the sitemap).
+    pub robots: Option<String>,
+    /// `[citations]`.
+    pub citations: Extension,
+    /// `[similar]`.
+    pub similar: Extension,
+    /// `[search]`.
+    pub search: Extension,
+    /// `[extra]`: free-form data for templates.
+    pub extra: toml::Table,
+}
+
+impl Config {
+    /// The default language.
+    pub fn default_language(&self) -> &Language {
+        &self.languages[0]
+    }
+
+    /// The language with this code, if configured.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// True if `code` is a configured language.
+    pub fn has_language(&self, code: &str) -> bool {
+        self.language(code).is_some()
+    }
+
+    /// The absolute URL of a site path (`/tr/x/` → `https://…/tr/x/`).
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+/// Reads `quire.toml` under `root`. Returns the configuration and warnings,
+/// or every error found.
+pub fn load(
+    root: &Path,
+    base_url_override: Option<&str>,
+) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        vec![Diagnostic::error(
+            CONFIG_FILE,
+            format!(
+                "cannot read the site configuration ({e}); run `quire init` to create a site, or pass --root"
+            ),
+        )]
+    })?;
+    parse(&text, base_url_override)
+}
+
+/// Parses the text of `quire.toml`.
+pub fn parse(
+    text: &str,
+    base_url_override: Option<&str>,
+) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| vec![toml_diagnostic(CONFIG_FILE, text, 0, &e)])?;
+    let source = SourceText::new(text);
+    let at_key = |key: &str, message: String| {
+        let d = Diagnostic::error(CONFIG_FILE, message);
+        match key_offset(text, key) {
+            Some(offset) => d.at(&source, offset),
+            None => d,
+        }
+    };
+    let mut errors = Vec::new();
+    let warnings = Vec::new();
+
+    let RawConfig {
+        title,
+        base_url,
+        description,
+        default_language,
+        mut languages,
+        taxonomies,
+        paginate,
+        feeds,
+        redirects_file,
+        robots,
+        citations,
+        similar,
+        search,
+        extra,
+    } = raw;
+
+    let base_url = base_url_override
+        .unwrap_or(&base_url)
+        .trim_end_matches('/')
+        .to_string();
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        errors.push(at_key(
+            "base_url",
+            format!("base_url `{base_url}` must start with http:// or https://"),
+        ));
+    }
+    if paginate == 0 {
+        errors.push(at_key("paginate", "paginate must be at least 1".to_string()));
+    }
+    languages.entry(default_language.clone()).or_default();
+    let mut resolved = Vec::new();
+    for (code, lang) in languages {
+        if !is_language_code(&code) {
+            errors.push(at_key(
+                "[languages",
+                format!("`{code}` is not a language code like `en`, `tr` or `pt-br`"),
+            ));
+            continue;
+        }
+        let RawLanguage {
+            name,
+            title: lang_title,
+            description: lang_description,
+            dir,
+            locale,
+        } = lang;
+        let dir = dir.unwrap_or_else(|| default_dir(&code).to_string());
+        if dir != "ltr" && dir != "rtl" {
+            errors.push(at_key(
+                "dir",
+                format!("languages.{code}.dir must be \"ltr\" or \"rtl\", not `{dir}`"),
+            ));
+        }
+        resolved.push(Language {
+            name: name.unwrap_or_else(|| code.clone()),
+            title: lang_title.unwrap_or_else(|| title.clone()),
+            description: lang_description.unwrap_or_else(|| description.clone()),
+            dir,
+            locale: locale.unwrap_or_else(|| default_locale(&code)),
+            is_default: code == default_language,
+            code,
+        });
+    }
+    resolved.sort_by_key(|l| (!l.is_default, l.code.clone()));
+
+    let reserved = ["authors", "search", "tags-index", "assets", "static"];
+    let mut taxonomy_list = Vec::new();
+    for (name, tax) in taxonomies {
+        let slug = quire_core::slugify(&name);
+        if slug != name || reserved.contains(&name.as_str()) || resolved.iter().any(|l| l.code == name) {
+            errors.push(at_key(
+                &name,
+                format!(
+                    "taxonomy name `{name}` cannot be used: it must be a lower-case ASCII slug and not clash with a language or a built-in path"
+                ),
+            ));
+        }
+        taxonomy_list.push(TaxonomyConfig {
+            name,
+            paginate: tax.paginate,
+            feed: tax.feed,
+        });
+    }
+
+    let extension = |name: &str, t: Option<toml::Spanned<toml::Table>>| match t {
+        Some(spanned) => {
+            let header = format!("[{name}]");
+            let line = text
+                .lines()
+                .position(|l| l.trim() == header)
+                .map(|i| i + 1)
+                .unwrap_or_else(|| source.line_col(spanned.span().start).0);
+            Extension {
+                table: spanned.into_inner(),
+                line,
+            }
+        }
+        None => Extension::default(),
+    };
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok((
+        Config {
+            title,
+            base_url,
+            languages: resolved,
+            taxonomies: taxonomy_list,
+            paginate,
+            feeds,
+            redirects_file,
+            robots,
+            citations: extension("citations", citations),
+            similar: extension("similar", similar),
+            search: extension("search", search),
+            extra,
+        },
+        warnings,
+    ))
+}
+
+/// `en`, `tr`, `pt-br`, `zh-hant`: what may follow a file name as `.<lang>.md`.
+pub fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn default_dir(code: &str) -> &'static str {
+    match code.split('-').next().unwrap_or(code) {
+        "ar" | "fa" | "he" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv" | "ckb" => "rtl",
+        _ => "ltr",
+    }
+}
+
+fn default_locale(code: &str) -> String {
+    let known = [
+        ("en", "en_US"),
+        ("tr", "tr_TR"),
+        ("ru", "ru_RU"),
+        ("ar", "ar_AR"),
+        ("fa", "fa_IR"),
+        ("de", "de_DE"),
+        ("fr", "fr_FR"),
+        ("es", "es_ES"),
+        ("uk", "uk_UA"),
+        ("az", "az_AZ"),
+        ("kk", "kk_KZ"),
+    ];
+    known
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| l.to_string())
+        .unwrap_or_else(|| code.replace('-', "_"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+title = "Centre"
+base_url = "https://example.org/"
+default_language = "en"
+[languages.en]
+name = "English"
+[languages.tr]
+name = "Türkçe"
+title = "Merkez"
+[languages.ar]
+name = "العربية"
+[taxonomies]
+tags = {}
+regions = { feed = false }
+[similar]
+count = 3
+"#;
+
+    #[test]
+    fn resolves_languages_with_default_first() {
+        let (c, _) = parse(GOOD, None).unwrap();
+        let codes: Vec<_> = c.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["en", "ar", "tr"]);
+        assert_eq!(c.base_url, "https://example.org");
+        assert_eq!(c.language("tr").unwrap().title, "Merkez");
+        assert_eq!(c.language("ar").unwrap().dir, "rtl");
+        assert_eq!(c.language("tr").unwrap().prefix(), "/tr/");
+        assert_eq!(c.similar.line, 14);
+        assert_eq!(c.taxonomies.len(), 2);
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let text = "title = \"x\"\nbase_url = \"https://e.org\"\nlanguage = \"en\"\n";
+        let errs = parse(text, None).unwrap_err();
+        let d = &errs[0];
+        assert_eq!(d.path, "quire.toml");
+        assert_eq!(d.line, 3);
+        assert!(d.message.contains("unknown field `language`"), "{}", d.message);
+    }
+
+    #[test]
+    fn rejects_bad_base_url() {
+        let errs = parse("title = \"x\"\nbase_url = \"example.org\"\n", None).unwrap_err();
+        assert_eq!(errs[0].line, 2);
+    }
+}

@@ -1,0 +1,385 @@
+//! Walks the site folder and reads its sources, sorted, classified by kind and
+//! language. The only module of this crate that touches the disk.
+
+use std::path::{Path, PathBuf};
+
+use quire_core::{Diagnostic, Diagnostics};
+
+use crate::config::{Config, is_language_code};
+
+/// What a content source is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `content/_index.md`: the home page text.
+    HomeIndex,
+    /// `content/<section>/_index.md`: a section's title and description.
+    SectionIndex {
+        /// The section id (its folder name).
+        section: String,
+    },
+    /// An article inside a section: a bundle or a single file.
+    Article {
+        /// The section id.
+        section: String,
+        /// The bundle folder name or file stem (shared by translations).
+        stem: String,
+        /// Site-relative folder of the bundle whose files are copied beside
+        /// the article, if it is a bundle.
+        bundle_dir: Option<String>,
+    },
+    /// A page outside any section (`content/about/index.md`, `content/about.md`).
+    Page {
+        /// The folder name or file stem.
+        stem: String,
+        /// The bundle folder, if it is a bundle.
+        bundle_dir: Option<String>,
+    },
+}
+
+/// One Markdown source file, read.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Site-relative path with `/` separators.
+    pub path: String,
+    /// What it is.
+    pub kind: SourceKind,
+    /// The language code, from the file name suffix or the default.
+    pub lang: String,
+    /// The file's text (a byte-order mark removed).
+    pub text: String,
+}
+
+/// Everything found under the site root.
+#[derive(Debug, Default)]
+pub struct SiteFiles {
+    /// The site root.
+    pub root: PathBuf,
+    /// Markdown sources, sorted by path.
+    pub sources: Vec<Source>,
+    /// Non-Markdown files of bundles: (bundle folder, path relative to it).
+    pub bundle_assets: Vec<(String, String)>,
+    /// `authors/*.toml`: (author id, site-relative path, text).
+    pub authors: Vec<(String, String, String)>,
+    /// Every other file under `authors/` (photos), site-relative.
+    pub author_files: Vec<String>,
+    /// `i18n/<lang>.toml`: (language code, site-relative path, text).
+    pub i18n: Vec<(String, String, String)>,
+    /// `templates/**`: (template name relative to `templates/`, site-relative path, text).
+    pub templates: Vec<(String, String, String)>,
+    /// `bibliography/*`: (site-relative path, text).
+    pub bibliography: Vec<(String, String)>,
+    /// `static/**` files, relative to `static/`.
+    pub static_files: Vec<String>,
+}
+
+/// Reads the site under `root`. Problems (unreadable files, invalid UTF-8,
+/// unknown language suffixes, misplaced files) become diagnostics.
+pub fn discover(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> SiteFiles {
+    let mut files = SiteFiles {
+        root: root.to_path_buf(),
+        ..SiteFiles::default()
+    };
+    discover_content(root, config, &mut files, diagnostics);
+    for (rel, text) in read_dir_files(root, "authors", diagnostics, &mut files.author_files) {
+        if let Some(id) = rel.strip_prefix("authors/").and_then(|n| n.strip_suffix(".toml")) {
+            if id.contains('/') {
+                continue;
+            }
+            files.authors.push((id.to_string(), rel.clone(), text));
+        }
+    }
+    files.author_files.retain(|f| !f.ends_with(".toml"));
+    let mut ignored = Vec::new();
+    for (rel, text) in read_dir_files(root, "i18n", diagnostics, &mut ignored) {
+        if let Some(code) = rel.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".toml")) {
+            files.i18n.push((code.to_string(), rel.clone(), text));
+        }
+    }
+    for (rel, text) in read_dir_files(root, "templates", diagnostics, &mut ignored) {
+        let name = rel["templates/".len()..].to_string();
+        files.templates.push((name, rel, text));
+    }
+    for (rel, text) in read_dir_files(root, "bibliography", diagnostics, &mut ignored) {
+        files.bibliography.push((rel, text));
+    }
+    let static_dir = root.join("static");
+    if static_dir.is_dir() {
+        for entry in walk(&static_dir, diagnostics, root) {
+            if let Ok(rel) = entry.strip_prefix(&static_dir) {
+                files.static_files.push(slash_path(rel));
+            }
+        }
+    }
+    files.sources.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// Files below `dir`, sorted; symbolic links are reported and skipped
+/// because following them could read outside the site.
+fn walk(dir: &Path, diagnostics: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+    {
+        match entry {
+            Ok(e) => {
+                let name = e.file_name().to_string_lossy();
+                if name.starts_with('.') && e.depth() > 0 {
+                    continue;
+                }
+                if e.path_is_symlink() {
+                    let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                    diagnostics.push(Diagnostic::warning(
+                        slash_path(rel),
+                        "symbolic link skipped: quire reads only real files inside the site",
+                    ));
+                } else if e.file_type().is_file() {
+                    out.push(e.into_path());
+                }
+            }
+            Err(err) => {
+                let rel = err
+                    .path()
+                    .map(|p| slash_path(p.strip_prefix(root).unwrap_or(p)))
+                    .unwrap_or_default();
+                diagnostics.push(Diagnostic::error(rel, format!("cannot read: {err}")));
+            }
+        }
+    }
+    out
+}
+
+/// Reads every `.toml`, `.bib`, `.json`, `.yaml`, `.html`… text file under
+/// `root/dir`; other files are listed in `others`.
+fn read_dir_files(
+    root: &Path,
+    dir: &str,
+    diagnostics: &mut Diagnostics,
+    others: &mut Vec<String>,
+) -> Vec<(String, String)> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let text_ext = [
+        "toml", "bib", "json", "yaml", "yml", "html", "xml", "txt", "css", "js", "jinja", "csl",
+    ];
+    let mut out = Vec::new();
+    for path in walk(&base, diagnostics, root) {
+        let rel = slash_path(path.strip_prefix(root).unwrap_or(&path));
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !text_ext.contains(&ext) {
+            others.push(rel);
+            continue;
+        }
+        if let Some(text) = read_text(&path, &rel, diagnostics) {
+            out.push((rel, text));
+        }
+    }
+    out
+}
+
+/// Reads a UTF-8 text file, dropping a byte-order mark.
+pub fn read_text(path: &Path, rel: &str, diagnostics: &mut Diagnostics) -> Option<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                Some(text)
+            }
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                let mut d = Diagnostic::error(
+                    rel,
+                    "the file is not valid UTF-8; save it with UTF-8 encoding",
+                );
+                d.line = line;
+                d.col = 1;
+                diagnostics.push(d);
+                None
+            }
+        },
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(rel, format!("cannot read the file: {e}")));
+            None
+        }
+    }
+}
+
+/// A relative path with `/` separators.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Splits `index.tr.md` into (`index`, language). `Err` carries a message
+/// for a language-shaped suffix that is not configured.
+fn split_language(file_name: &str, config: &Config) -> Result<(String, String), String> {
+    let stem = file_name.strip_suffix(".md").unwrap_or(file_name);
+    if let Some((base, suffix)) = stem.rsplit_once('.') {
+        if config.has_language(suffix) {
+            return Ok((base.to_string(), suffix.to_string()));
+        }
+        if is_language_code(suffix) {
+            return Err(format!(
+                "`.{suffix}.md` names a language that quire.toml does not configure; add [languages.{suffix}] or rename the file"
+            ));
+        }
+    }
+    Ok((stem.to_string(), config.default_language().code.clone()))
+}
+
+fn discover_content(root: &Path, config: &Config, files: &mut SiteFiles, diagnostics: &mut Diagnostics) {
+    let content = root.join("content");
+    if !content.is_dir() {
+        diagnostics.push(Diagnostic::error(
+            "content",
+            "the site has no content/ folder; create it and add Markdown files",
+        ));
+        return;
+    }
+    let all = walk(&content, diagnostics, root);
+    // Folders directly holding an index*.md are bundles.
+    let is_index = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n == "index.md" || (n.starts_with("index.") && n.ends_with(".md")))
+    };
+    let bundle_dirs: std::collections::BTreeSet<PathBuf> = all
+        .iter()
+        .filter(|p| is_index(p))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
+
+    for path in all {
+        let rel_content = path.strip_prefix(&content).unwrap_or(&path).to_path_buf();
+        let rel = slash_path(path.strip_prefix(root).unwrap_or(&path));
+        let parts: Vec<String> = rel_content
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let file_name = parts.last().cloned().unwrap_or_default();
+        // The innermost bundle holding this file, if any.
+        let bundle = path
+            .ancestors()
+            .skip(1)
+            .take_while(|a| *a != content)
+            .find(|a| bundle_dirs.contains(*a))
+            .map(Path::to_path_buf);
+        let is_markdown = file_name.ends_with(".md");
+
+        if let Some(bundle) = &bundle {
+            let bundle_rel = slash_path(bundle.strip_prefix(root).unwrap_or(bundle));
+            let direct_index = path.parent() == Some(bundle.as_path()) && is_index(&path);
+            if !direct_index {
+                let inner = slash_path(path.strip_prefix(bundle).unwrap_or(&path));
+                files.bundle_assets.push((bundle_rel, inner));
+                continue;
+            }
+            let (_, lang) = match split_language(&file_name, config) {
+                Ok(v) => v,
+                Err(msg) => {
+                    diagnostics.push(Diagnostic::error(rel, msg));
+                    continue;
+                }
+            };
+            let bundle_parts: Vec<String> = bundle
+                .strip_prefix(&content)
+                .unwrap_or(bundle)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let stem = bundle_parts.last().cloned().unwrap_or_default();
+            let kind = match bundle_parts.len() {
+                1 => SourceKind::Page {
+                    stem,
+                    bundle_dir: Some(bundle_rel),
+                },
+                2 => SourceKind::Article {
+                    section: bundle_parts[0].clone(),
+                    stem,
+                    bundle_dir: Some(bundle_rel),
+                },
+                _ => {
+                    diagnostics.push(Diagnostic::error(
+                        rel,
+                        "articles must sit directly in a section folder (content/<section>/<article>/index.md); move this bundle up",
+                    ));
+                    continue;
+                }
+            };
+            push_source(&path, rel, kind, lang, files, diagnostics);
+            continue;
+        }
+
+        if !is_markdown {
+            if parts.len() >= 2 {
+                // Files loose in a section folder are copied beside its listing.
+                files
+                    .bundle_assets
+                    .push((format!("content/{}", parts[0]), parts[1..].join("/")));
+            } else {
+                diagnostics.push(Diagnostic::warning(
+                    rel,
+                    "files directly in content/ are not published; put them in static/ or in a page bundle",
+                ));
+            }
+            continue;
+        }
+        let (stem, lang) = match split_language(&file_name, config) {
+            Ok(v) => v,
+            Err(msg) => {
+                diagnostics.push(Diagnostic::error(rel, msg));
+                continue;
+            }
+        };
+        let kind = match (parts.len(), stem.as_str()) {
+            (1, "_index") => SourceKind::HomeIndex,
+            (1, _) => SourceKind::Page {
+                stem,
+                bundle_dir: None,
+            },
+            (2, "_index") => SourceKind::SectionIndex {
+                section: parts[0].clone(),
+            },
+            (2, _) => SourceKind::Article {
+                section: parts[0].clone(),
+                stem,
+                bundle_dir: None,
+            },
+            _ => {
+                diagnostics.push(Diagnostic::error(
+                    rel,
+                    "nested folders inside a section need an index.md (a page bundle); sections are one level deep",
+                ));
+                continue;
+            }
+        };
+        push_source(&path, rel, kind, lang, files, diagnostics);
+    }
+}
+
+fn push_source(
+    path: &Path,
+    rel: String,
+    kind: SourceKind,
+    lang: String,
+    files: &mut SiteFiles,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(text) = read_text(path, &rel, diagnostics) {
+        files.sources.push(Source {
+            path: rel,
+            kind,
+            lang,
+            text,
+        });
+    }
+}

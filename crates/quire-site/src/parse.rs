@@ -1,0 +1,95 @@
+//! Per-file parsing, in parallel and pure: front matter + Markdown body.
+
+use quire_core::{Diagnostic, Diagnostics, SourceText};
+use quire_markdown::Rendered;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::discover::{SiteFiles, SourceKind};
+use crate::frontmatter::{self, FrontMatter};
+
+/// A source file after parsing.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// Its front matter (default when the file has none).
+    pub front: FrontMatter,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+    /// The rendered body (offsets relative to the body).
+    pub rendered: Rendered,
+}
+
+/// Parses every source; index-aligned with `files.sources`, `None` where the
+/// file has errors that stop it from being used.
+pub fn parse_all(config: &Config, files: &SiteFiles, diagnostics: &mut Diagnostics) -> Vec<Option<Parsed>> {
+    let taxonomies: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
+    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
+        .sources
+        .par_iter()
+        .map(|source| parse_one(&source.path, &source.text, &source.kind, &taxonomies))
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for (parsed, ds) in results {
+        diagnostics.extend(ds);
+        out.push(parsed);
+    }
+    out
+}
+
+/// Parses one file's text.
+pub fn parse_one(
+    path: &str,
+    text: &str,
+    kind: &SourceKind,
+    taxonomies: &[String],
+) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let mut ds = Vec::new();
+    let split = match frontmatter::split(path, text) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let (front, body, body_offset) = match split {
+        Some(split) => match frontmatter::parse(path, text, &split, taxonomies) {
+            Ok(front) => (front, split.body, split.body_offset),
+            Err(errors) => return (None, errors),
+        },
+        None => {
+            if matches!(kind, SourceKind::Article { .. }) {
+                let source = SourceText::new(text);
+                return (
+                    None,
+                    vec![Diagnostic::error(
+                        path,
+                        "this article has no front matter; start the file with a `+++` line, then title = \"…\" and date = YYYY-MM-DD, then `+++`",
+                    )
+                    .at_line(&source, 1, 1)],
+                );
+            }
+            (FrontMatter::default(), text, 0)
+        }
+    };
+    let source = SourceText::new(text);
+    if matches!(kind, SourceKind::Article { .. } | SourceKind::Page { .. }) && front.title.trim().is_empty() {
+        ds.push(Diagnostic::error(path, "missing `title` in front matter").at(&source, 0));
+    }
+    if matches!(kind, SourceKind::Article { .. }) && front.date.is_none() {
+        ds.push(
+            Diagnostic::error(path, "missing `date` in front matter; add date = YYYY-MM-DD").at(&source, 0),
+        );
+    }
+    let rendered = quire_markdown::render(body);
+    for problem in &rendered.problems {
+        let mut d = Diagnostic::error(path, problem.message.clone()).at(&source, body_offset + problem.offset);
+        d.severity = problem.severity;
+        ds.push(d);
+    }
+    let ok = !ds.iter().any(Diagnostic::is_error);
+    (
+        ok.then_some(Parsed {
+            front,
+            body_offset,
+            rendered,
+        }),
+        ds,
+    )
+}
