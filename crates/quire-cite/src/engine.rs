@@ -1,0 +1,635 @@
+//! The citation engine: one article's citations and hand-written notes in
+//! reading order → numbered notes (with ibid. chains) or in-text citations,
+//! a reference list, and diagnostics.
+//!
+//! Owns: the ibid. rules of issue #3, the call into hayagriva, archive links.
+//! Must not know: Markdown, files on disk, templates or the site layout.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use hayagriva::citationberg::IndependentStyle;
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, Entry,
+    LocatorPayload, Rendered, SpecificLocator,
+};
+use quire_core::{CiteCluster, Diagnostic, SourceText};
+
+use crate::bibliography::Bibliography;
+use crate::config::{CitationConfig, TermOverrides};
+use crate::html::{Extras, escape, to_html};
+use crate::ibid;
+use crate::style::{self, LangPack, Styles};
+
+/// One footnote-like item of an article, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteInput {
+    /// A Pandoc citation (`[@key, p. 4]`) at a 1-based line of the source.
+    Cite {
+        /// The citation as written.
+        cluster: CiteCluster,
+        /// 1-based line in the article's source.
+        line: usize,
+    },
+    /// A hand-written footnote (`[^n]: …`).
+    Footnote {
+        /// Its rendered inner HTML (already safe).
+        html: String,
+        /// Its plain text, for ibid. markers and URLs.
+        text: String,
+        /// 1-based line in the article's source.
+        line: usize,
+    },
+}
+
+/// The rendering of one [`NoteInput`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CiteOutput {
+    /// A numbered note: its inner HTML (escaped, safe), the keys or URLs it
+    /// cites, and for an ibid. note the source it resolves to.
+    Note {
+        /// Inner HTML of the note.
+        html: String,
+        /// Bibliography keys or URLs the note cites.
+        sources: Vec<String>,
+        /// For an ibid. note, the key or URL it stands for.
+        ibid_of: Option<String>,
+    },
+    /// An author-date citation rendered in the running text.
+    InText {
+        /// Inline HTML of the citation.
+        html: String,
+    },
+}
+
+/// Everything [`CitationEngine::process`] produces for one article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Processed {
+    /// One output per input, in the same order.
+    pub outputs: Vec<CiteOutput>,
+    /// The reference list (`<ul class="references">`), when the style or
+    /// the configuration asks for one and something was cited.
+    pub references_html: Option<String>,
+    /// Keys cited, sorted.
+    pub cited_keys: Vec<String>,
+    /// Unknown keys (errors) and unresolvable ibid. markers (warnings).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Renders citations in the site's style; built once per build and shared
+/// across threads.
+pub struct CitationEngine {
+    config: CitationConfig,
+    styles: Styles,
+    packs: BTreeMap<String, LangPack>,
+    overrides: BTreeMap<String, TermOverrides>,
+    markers: Vec<String>,
+}
+
+/// The source a note stands for, as the next note's antecedent.
+#[derive(Clone)]
+struct Antecedent {
+    source: String,
+    is_key: bool,
+    locator: String,
+}
+
+/// What one input becomes before hayagriva runs.
+enum Plan {
+    /// A citation sent to hayagriva as request `request`.
+    Cite {
+        request: usize,
+        keys: Vec<String>,
+        ibid_of: Option<String>,
+        note: bool,
+    },
+    /// A citation none of whose keys exist.
+    Unresolved { html: String, note: bool },
+    /// A hand-written note, finished.
+    Done(CiteOutput),
+}
+
+/// One hayagriva citation request, before borrowing into hayagriva types.
+struct Req<'b> {
+    items: Vec<(&'b Entry, Option<(Locator, String)>, Option<CitePurpose>)>,
+    prefixes: Vec<String>,
+    note: Option<usize>,
+    hidden: bool,
+}
+
+impl CitationEngine {
+    /// Loads the built-in style named in config (at least "chicago-notes"
+    /// with ibid., "chicago-shortened-notes", "apa", "chicago-author-date")
+    /// or a `.csl` file path relative to `site_root`.
+    pub fn new(
+        config: &CitationConfig,
+        site_root: &Path,
+        overrides: BTreeMap<String, TermOverrides>,
+    ) -> Result<CitationEngine, Diagnostic> {
+        let styles = style::load(&config.style, site_root)?;
+        let mut langs: BTreeSet<&str> = ["en", "tr", "ru"].into_iter().collect();
+        langs.extend(overrides.keys().map(String::as_str));
+        let packs = langs
+            .iter()
+            .map(|l| (l.to_string(), style::lang_pack(l, overrides.get(*l))))
+            .collect();
+        let markers = style::all_ibid_terms(&overrides);
+        Ok(CitationEngine {
+            config: config.clone(),
+            styles,
+            packs,
+            overrides,
+            markers,
+        })
+    }
+
+    /// True when citations become numbered notes (a note style).
+    pub fn is_note_style(&self) -> bool {
+        self.styles.note
+    }
+
+    fn pack(&self, lang: &str) -> Cow<'_, LangPack> {
+        match self.packs.get(lang) {
+            Some(p) => Cow::Borrowed(p),
+            None => Cow::Owned(style::lang_pack(lang, self.overrides.get(lang))),
+        }
+    }
+
+    /// Renders one article's notes in the page language `lang`. `path` and
+    /// `source` locate diagnostics: an unknown key is an error naming the
+    /// nearest keys; an ibid. marker whose previous note has no single source
+    /// is a warning.
+    pub fn process(
+        &self,
+        lang: &str,
+        bib: &Bibliography,
+        inputs: &[NoteInput],
+        path: &str,
+        source: &SourceText<'_>,
+    ) -> Processed {
+        let pack = self.pack(lang);
+        let style = self.styles.for_lang(lang);
+        let note_style = self.styles.note;
+        let mut diagnostics = Vec::new();
+        let mut plans: Vec<Plan> = Vec::with_capacity(inputs.len());
+        let mut reqs: Vec<Req<'_>> = Vec::new();
+        let mut prev: Option<Antecedent> = None;
+        let mut last_keys: Vec<String> = Vec::new();
+        let mut note_number = 0;
+        let mut cited = BTreeSet::new();
+
+        for input in inputs {
+            match input {
+                NoteInput::Cite { cluster, line } => {
+                    let is_note = note_style;
+                    if is_note {
+                        note_number += 1;
+                    }
+                    let mut known = Vec::new();
+                    for item in &cluster.items {
+                        match bib.get(&item.key) {
+                            Some(entry) => known.push((item, entry)),
+                            None => {
+                                diagnostics.push(unknown_key(bib, &item.key, path, source, *line))
+                            }
+                        }
+                    }
+                    if known.is_empty() {
+                        let written: Vec<String> = cluster
+                            .items
+                            .iter()
+                            .map(|i| format!("@{}", i.key))
+                            .collect();
+                        plans.push(Plan::Unresolved {
+                            html: escape(&written.join("; ")),
+                            note: is_note,
+                        });
+                        if is_note {
+                            prev = None;
+                        }
+                        continue;
+                    }
+                    let keys: Vec<String> = known.iter().map(|(i, _)| i.key.clone()).collect();
+                    cited.extend(keys.iter().cloned());
+                    // CSL: ibid. only for a single-item note after a single-item
+                    // note of the same source; a repeat without a locator after
+                    // one with a locator is "subsequent", not ibid.
+                    let single = cluster.items.len() == 1;
+                    let first = known[0].0;
+                    let is_ibid = is_note
+                        && single
+                        && prev.as_ref().is_some_and(|p| {
+                            p.is_key
+                                && p.source == first.key
+                                && !(first.locator.is_empty() && !p.locator.is_empty())
+                        });
+                    // hayagriva compares with the previous *item* it saw, so a
+                    // multi-item or hand-written note in between would not break
+                    // its chain: a hidden citation of an already-cited entry does.
+                    if is_note && !is_ibid && keys.iter().any(|k| last_keys.contains(k)) {
+                        let breaker = last_keys.last().and_then(|k| bib.get(k));
+                        if let Some(entry) = breaker {
+                            reqs.push(Req {
+                                items: vec![(entry, None, None)],
+                                prefixes: vec![String::new()],
+                                note: Some(note_number),
+                                hidden: true,
+                            });
+                        }
+                    }
+                    let purpose = |i: &quire_core::CiteItem| {
+                        if i.suppress_author {
+                            Some(CitePurpose::Year)
+                        } else if cluster.in_text && !is_note {
+                            Some(CitePurpose::Prose)
+                        } else {
+                            None
+                        }
+                    };
+                    reqs.push(Req {
+                        items: known
+                            .iter()
+                            .map(|(i, e)| (*e, parse_locator(&i.locator), purpose(i)))
+                            .collect(),
+                        prefixes: known.iter().map(|(i, _)| escape(&i.prefix)).collect(),
+                        note: is_note.then_some(note_number),
+                        hidden: false,
+                    });
+                    plans.push(Plan::Cite {
+                        request: reqs.len() - 1,
+                        ibid_of: (is_ibid && self.styles.ibid).then(|| first.key.clone()),
+                        keys: keys.clone(),
+                        note: is_note,
+                    });
+                    if is_note {
+                        prev = single.then(|| Antecedent {
+                            source: first.key.clone(),
+                            is_key: true,
+                            locator: first.locator.clone(),
+                        });
+                        last_keys = keys;
+                    }
+                }
+                NoteInput::Footnote { html, text, line } => {
+                    note_number += 1;
+                    plans.push(Plan::Done(self.footnote(
+                        html,
+                        text,
+                        *line,
+                        &pack,
+                        &mut prev,
+                        path,
+                        source,
+                        &mut diagnostics,
+                    )));
+                }
+            }
+        }
+
+        let rendered = self.run(style, &pack, &reqs, !note_style || self.config.references);
+        let mut outputs = Vec::with_capacity(plans.len());
+        for plan in plans {
+            outputs.push(match plan {
+                Plan::Done(out) => out,
+                Plan::Unresolved { html, note } => match note {
+                    true => CiteOutput::Note {
+                        html,
+                        sources: Vec::new(),
+                        ibid_of: None,
+                    },
+                    false => CiteOutput::InText { html },
+                },
+                Plan::Cite {
+                    request,
+                    keys,
+                    ibid_of,
+                    note,
+                } => {
+                    let req = &reqs[request];
+                    let suffixes: Vec<String> = match ibid_of {
+                        Some(_) => Vec::new(),
+                        None => req
+                            .items
+                            .iter()
+                            .map(|(e, ..)| self.archive_link(e, &pack))
+                            .collect(),
+                    };
+                    let extras = Extras {
+                        prefixes: &req.prefixes,
+                        suffixes: &suffixes,
+                    };
+                    let html = rendered
+                        .citations
+                        .get(request)
+                        .map(|c| to_html(&c.citation, lang, &extras))
+                        .unwrap_or_default();
+                    match note {
+                        true => CiteOutput::Note {
+                            html,
+                            sources: keys,
+                            ibid_of,
+                        },
+                        false => CiteOutput::InText { html },
+                    }
+                }
+            });
+        }
+        let references_html = rendered
+            .bibliography
+            .as_ref()
+            .filter(|b| !b.items.is_empty())
+            .map(|b| {
+                let mut out = String::from("<ul class=\"references\">\n");
+                for item in &b.items {
+                    let suffix = bib
+                        .get(&item.key)
+                        .map(|e| self.archive_link(e, &pack))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "<li class=\"reference\" id=\"ref-{}\">{}{}</li>\n",
+                        escape(&item.key),
+                        to_html(&item.content, lang, &Extras::default()),
+                        suffix
+                    ));
+                }
+                out.push_str("</ul>\n");
+                out
+            });
+        Processed {
+            outputs,
+            references_html,
+            cited_keys: cited.into_iter().collect(),
+            diagnostics,
+        }
+    }
+
+    /// A hand-written note: an ibid. marker resolves to the previous note's
+    /// source; any other note becomes the antecedent of the next one if it
+    /// cites exactly one URL.
+    #[allow(clippy::too_many_arguments)]
+    fn footnote(
+        &self,
+        html: &str,
+        text: &str,
+        line: usize,
+        pack: &LangPack,
+        prev: &mut Option<Antecedent>,
+        path: &str,
+        source: &SourceText<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> CiteOutput {
+        if ibid::is_marker(text, &self.markers) {
+            let html = match self.config.normalize_ibid {
+                true => escape(&pack.ibid_display),
+                false => html.to_string(),
+            };
+            return match prev {
+                Some(p) => CiteOutput::Note {
+                    html,
+                    sources: vec![p.source.clone()],
+                    ibid_of: Some(p.source.clone()),
+                },
+                None => {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            path,
+                            format!(
+                                "`{}`: an ibid. note whose previous note has no single source",
+                                text.trim()
+                            ),
+                        )
+                        .at_line(source, line, 0),
+                    );
+                    CiteOutput::Note {
+                        html,
+                        sources: Vec::new(),
+                        ibid_of: None,
+                    }
+                }
+            };
+        }
+        let urls = ibid::urls(text);
+        let mut html = html.to_string();
+        if let [url] = urls.as_slice() {
+            *prev = Some(Antecedent {
+                source: url.clone(),
+                is_key: false,
+                locator: String::new(),
+            });
+            if self.config.archive_links
+                && let Some(date) = ibid::access_date(text)
+            {
+                html.push_str(&archive_anchor(
+                    &ibid::archive_url(url, date),
+                    &pack.archived,
+                ));
+            }
+        } else {
+            *prev = None;
+        }
+        CiteOutput::Note {
+            html,
+            sources: urls,
+            ibid_of: None,
+        }
+    }
+
+    /// Runs hayagriva over the requests in order.
+    fn run(
+        &self,
+        style: &IndependentStyle,
+        pack: &LangPack,
+        reqs: &[Req<'_>],
+        bibliography: bool,
+    ) -> Rendered {
+        let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+        for req in reqs {
+            let items = req
+                .items
+                .iter()
+                .map(|(entry, locator, purpose)| {
+                    let locator = locator
+                        .as_ref()
+                        .map(|(kind, value)| SpecificLocator(*kind, LocatorPayload::Str(value)));
+                    CitationItem::new(*entry, locator, None, req.hidden, *purpose)
+                })
+                .collect();
+            driver.citation(CitationRequest::new(
+                items,
+                style,
+                Some(pack.code.clone()),
+                &pack.locales,
+                req.note,
+            ));
+        }
+        let mut rendered = driver.finish(BibliographyRequest::new(
+            style,
+            Some(pack.code.clone()),
+            &pack.locales,
+        ));
+        if !bibliography {
+            rendered.bibliography = None;
+        }
+        rendered
+    }
+
+    /// The archive link after a web source with an access date.
+    fn archive_link(&self, entry: &Entry, pack: &LangPack) -> String {
+        if !self.config.archive_links {
+            return String::new();
+        }
+        let Some(url) = entry.url() else {
+            return String::new();
+        };
+        let Some(date) = &url.visit_date else {
+            return String::new();
+        };
+        let (Some(m), Some(d)) = (date.month, date.day) else {
+            return String::new();
+        };
+        archive_anchor(
+            &ibid::archive_url(url.value.as_str(), (date.year, m + 1, d + 1)),
+            &pack.archived,
+        )
+    }
+
+    /// The ibid. terms a hand-written note may consist of, besides the
+    /// built-in markers.
+    pub fn ibid_markers(&self) -> &[String] {
+        &self.markers
+    }
+
+    pub(crate) fn styles(&self) -> &Styles {
+        &self.styles
+    }
+
+    pub(crate) fn lang_pack(&self, lang: &str) -> Cow<'_, LangPack> {
+        self.pack(lang)
+    }
+}
+
+/// ` (<a class="cite-archive" href="…">archived</a>)`.
+fn archive_anchor(href: &str, label: &str) -> String {
+    format!(
+        " (<a class=\"cite-archive\" href=\"{}\">{}</a>)",
+        escape(href),
+        escape(label)
+    )
+}
+
+/// The error for a key no bibliography has, with the nearest keys.
+fn unknown_key(
+    bib: &Bibliography,
+    key: &str,
+    path: &str,
+    source: &SourceText<'_>,
+    line: usize,
+) -> Diagnostic {
+    let near = bib.suggest(key);
+    let hint = match near.as_slice() {
+        [] => String::new(),
+        keys => format!(
+            "; did you mean {}?",
+            keys.iter()
+                .map(|k| format!("`@{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let col = source
+        .line_text(line)
+        .find(&format!("@{key}"))
+        .map(|byte| source.line_text(line)[..byte].chars().count() + 1)
+        .unwrap_or(0);
+    Diagnostic::error(path, format!("unknown citation key `@{key}`{hint}"))
+        .at_line(source, line, col)
+}
+
+/// A locator as written (`p. 4`, `ch. 2`, `§ 3`, `s. 12`, `с. 5`, `12-14`)
+/// → its CSL kind and value. Unknown labels keep the whole text as a page
+/// locator so nothing the author wrote is lost.
+fn parse_locator(written: &str) -> Option<(Locator, String)> {
+    let written = written.trim();
+    if written.is_empty() {
+        return None;
+    }
+    let (label, value) = match written.find(|c: char| c.is_whitespace()) {
+        Some(i) => (&written[..i], written[i..].trim()),
+        None => match written.strip_prefix(['§', '¶']) {
+            Some(rest) => (&written[..written.len() - rest.len()], rest),
+            None => ("", written),
+        },
+    };
+    let kind = match label.to_lowercase().as_str() {
+        "" => Some(Locator::Page),
+        "p." | "pp." | "page" | "pages" | "s." | "ss." | "с." | "сс." | "стр." => {
+            Some(Locator::Page)
+        }
+        "ch." | "chap." | "chapter" | "bölüm" | "гл." => Some(Locator::Chapter),
+        "sec." | "section" | "§" | "§§" => Some(Locator::Section),
+        "para." | "paragraph" | "¶" => Some(Locator::Paragraph),
+        "vol." | "volume" | "cilt" | "т." => Some(Locator::Volume),
+        "fig." | "figure" => Some(Locator::Figure),
+        "n." | "nn." | "note" => Some(Locator::Note),
+        "l." | "ll." | "line" => Some(Locator::Line),
+        "col." | "column" => Some(Locator::Column),
+        "pt." | "part" => Some(Locator::Part),
+        "tab." | "table" => Some(Locator::Table),
+        "bk." | "book" => Some(Locator::Book),
+        _ => None,
+    };
+    match kind {
+        Some(kind) if !value.is_empty() => Some((kind, value.to_string())),
+        _ => Some((Locator::Page, written.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locators_in_three_languages() {
+        assert_eq!(parse_locator("p. 4"), Some((Locator::Page, "4".into())));
+        assert_eq!(
+            parse_locator("pp. 10-12"),
+            Some((Locator::Page, "10-12".into()))
+        );
+        assert_eq!(parse_locator("s. 12"), Some((Locator::Page, "12".into())));
+        assert_eq!(parse_locator("с. 5"), Some((Locator::Page, "5".into())));
+        assert_eq!(parse_locator("ch. 2"), Some((Locator::Chapter, "2".into())));
+        assert_eq!(parse_locator("§3"), Some((Locator::Section, "3".into())));
+        assert_eq!(parse_locator("17"), Some((Locator::Page, "17".into())));
+        assert_eq!(
+            parse_locator("map legend"),
+            Some((Locator::Page, "map legend".into()))
+        );
+        assert_eq!(parse_locator("  "), None);
+    }
+}
+
+/// Renders one citation per entry, without note numbers, with the
+/// reference list (for "cite this" and `citation_reference`).
+pub(crate) fn render_one(
+    style: &IndependentStyle,
+    pack: &LangPack,
+    entries: &[&Entry],
+) -> Rendered {
+    let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+    for entry in entries {
+        driver.citation(CitationRequest::new(
+            vec![CitationItem::with_entry(*entry)],
+            style,
+            Some(pack.code.clone()),
+            &pack.locales,
+            None,
+        ));
+    }
+    driver.finish(BibliographyRequest::new(
+        style,
+        Some(pack.code.clone()),
+        &pack.locales,
+    ))
+}
