@@ -427,7 +427,7 @@ count = 3
         assert_eq!(c.language("tr").unwrap().title, "Merkez");
         assert_eq!(c.language("ar").unwrap().dir, "rtl");
         assert_eq!(c.language("tr").unwrap().prefix(), "/tr/");
-        assert_eq!(c.similar.line, 14);
+        assert_eq!(c.similar.line, 15);
         assert_eq!(c.taxonomies.len(), 2);
     }
 
