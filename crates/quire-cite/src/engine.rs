@@ -308,9 +308,11 @@ impl CitationEngine {
                     note,
                 } => {
                     let req = &reqs[request];
-                    let suffixes: Vec<String> = match ibid_of {
-                        Some(_) => Vec::new(),
-                        None => req
+                    // Archive links belong to full references: not to ibid.
+                    // notes nor to in-text citations.
+                    let suffixes: Vec<String> = match ibid_of.is_some() || !note {
+                        true => Vec::new(),
+                        false => req
                             .items
                             .iter()
                             .map(|(e, ..)| self.archive_link(e, &pack))

@@ -79,7 +79,10 @@ fn write_children(
                         }
                         ("<span class=\"cite-item\">", "</span>")
                     }
-                    Some(ElemMeta::Names(_)) => ("<span class=\"cite-names\">", "</span>"),
+                    // hayagriva nests `cs:names` output; one class is enough.
+                    Some(ElemMeta::Names(_)) if !in_names(&elem.children) => {
+                        ("<span class=\"cite-names\">", "</span>")
+                    }
                     Some(ElemMeta::Date) => ("<span class=\"cite-date\">", "</span>"),
                     _ if elem.display.is_some() => ("<div class=\"cite-block\">", "</div>"),
                     _ => ("", ""),
@@ -95,6 +98,11 @@ fn write_children(
             }
         }
     }
+}
+
+/// True when `children` is a single nested names element.
+fn in_names(children: &ElemChildren) -> bool {
+    matches!(children.0.as_slice(), [ElemChild::Elem(e)] if matches!(e.meta, Some(ElemMeta::Names(_))))
 }
 
 fn plain_children(out: &mut String, children: &ElemChildren, lang: &str, in_date: bool) {
