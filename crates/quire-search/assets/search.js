@@ -17,6 +17,7 @@
 const FORMAT_VERSION = 1;
 /// Weights of the ways a query word can reach a term.
 const WEIGHT_EXACT = 1.0;
+const WEIGHT_FAMILY = 0.8;
 const WEIGHT_ACCENT = 0.7;
 const WEIGHT_TRUNCATED = 0.6;
 const WEIGHT_PREFIX = 0.5;
@@ -179,8 +180,9 @@ export class SearchIndex {
     return list.map(([form, t]) => [form, shard.terms[t]]);
   }
 
-  /// Entries whose key starts with `prefix` (and is longer than it).
-  async prefixEntries(prefix) {
+  /// Entries whose key starts with `prefix`, one per term, whose term
+  /// passes `accept` (all by default), most frequent terms first.
+  async scan(prefix, { exact = false, accept = () => true, cap = MAX_PREFIX_TERMS } = {}) {
     const shards = this.manifest.shards;
     if (!shards.length) return [];
     const out = [];
@@ -197,10 +199,10 @@ export class SearchIndex {
         else hi = mid;
       }
       for (let k = lo; k < shard.keys.length && shard.keys[k].startsWith(prefix); k++) {
-        if (shard.keys[k] === prefix) continue;
+        if (!exact && shard.keys[k] === prefix) continue;
         for (const [form, t] of shard.byKey.get(shard.keys[k])) {
           const rec = shard.terms[t];
-          if (!seen.has(rec[0])) {
+          if (!seen.has(rec[0]) && accept(rec[0])) {
             seen.add(rec[0]);
             out.push([form, rec]);
           }
@@ -208,7 +210,7 @@ export class SearchIndex {
       }
     }
     out.sort((a, b) => b[1][2].length - a[1][2].length || compareKeys(a[1][0], b[1][0]));
-    return out.slice(0, MAX_PREFIX_TERMS);
+    return out.slice(0, cap);
   }
 
   /// The index term the Rust analysis gives a folded form seen in the corpus,
@@ -233,15 +235,35 @@ export class SearchIndex {
       add(rec, form === folded ? WEIGHT_EXACT : WEIGHT_ACCENT);
     }
     if ((prefix || found.size === 0) && [...key].length >= 2) {
-      for (const [, rec] of await this.prefixEntries(key)) add(rec, WEIGHT_PREFIX);
+      for (const [, rec] of await this.scan(key)) add(rec, WEIGHT_PREFIX);
     }
-    // A form the corpus never had ("güvenliğinin" when only "güvenliği"
-    // occurs): try shorter forms of it, down to 60% of its length.
+    // Stems one final letter apart are one word: Snowball cuts some
+    // inflections deeper than others (Russian "Китай" → "кита" but "Китая"
+    // → "кит"), so each exactly matched term brings its neighbours.
+    for (const { weight, rec } of [...found.values()]) {
+      if (weight < WEIGHT_ACCENT) continue;
+      const stem = rec[0];
+      const chars = [...stem];
+      if (chars.length < 3) continue;
+      const shorter = chars.slice(0, -1).join("");
+      const near = (t) =>
+        t !== stem &&
+        (t === (chars.length >= 4 ? shorter : null) ||
+          (t.startsWith(stem) && [...t].length === chars.length + 1));
+      const from = chars.length >= 4 ? shorter : stem;
+      for (const [, r] of await this.scan(this.key(from), { exact: true, accept: near, cap: 8 })) {
+        add(r, WEIGHT_FAMILY);
+      }
+    }
+    // A form the corpus never had ("güvenliğinin" when only "güvenliğini"
+    // occurs): the forms that start like it, cutting one letter at a time
+    // down to 60% of its length.
     const chars = [...key];
     if (found.size === 0 && chars.length >= 5) {
       const min = Math.max(4, Math.ceil(chars.length * 0.6));
       for (let n = chars.length - 1; n >= min && found.size === 0; n--) {
-        for (const [, rec] of await this.entries(chars.slice(0, n).join(""))) {
+        const cut = chars.slice(0, n).join("");
+        for (const [, rec] of await this.scan(cut, { exact: true, cap: 8 })) {
           add(rec, WEIGHT_TRUNCATED);
         }
       }

@@ -41,12 +41,6 @@ impl Analysis {
             })
             .collect()
     }
-
-    /// The stems of `text` as the index records them (stop words dropped).
-    #[cfg(test)]
-    pub(crate) fn terms(&self, text: &str) -> Vec<String> {
-        self.analyzer.terms(text)
-    }
 }
 
 /// The accent-insensitive key of a folded form: the secondary match, so

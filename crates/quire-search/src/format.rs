@@ -59,10 +59,10 @@ pub(crate) fn content_hash(bytes: &[u8]) -> String {
 /// same input gives the same bytes on every machine. The browser inflates
 /// with `DecompressionStream`: no server-side compression is assumed.
 pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = GzBuilder::new()
-        .mtime(0)
-        .operating_system(255)
-        .write(Vec::with_capacity(bytes.len() / 3 + 32), Compression::best());
+    let mut enc = GzBuilder::new().mtime(0).operating_system(255).write(
+        Vec::with_capacity(bytes.len() / 3 + 32),
+        Compression::best(),
+    );
     // Writing into a Vec cannot fail.
     enc.write_all(bytes).map(|_| ()).unwrap_or(());
     enc.finish().unwrap_or_default()

@@ -29,9 +29,15 @@ const FIELDS: [FieldSpec; FIELD_COUNT] = [
     // title
     FieldSpec { boost: 5.0, b: 0.5 },
     // highlights
-    FieldSpec { boost: 2.5, b: 0.75 },
+    FieldSpec {
+        boost: 2.5,
+        b: 0.75,
+    },
     // body
-    FieldSpec { boost: 1.0, b: 0.75 },
+    FieldSpec {
+        boost: 1.0,
+        b: 0.75,
+    },
     // authors
     FieldSpec { boost: 3.0, b: 0.3 },
     // section
@@ -203,6 +209,9 @@ fn score(stats: &[DocStats]) -> BTreeMap<String, Vec<(u32, u32)>> {
     postings
 }
 
+/// A shard before encoding: its keys, each with its `(form, term)` pairs.
+type KeyGroup<'a> = Vec<(&'a String, &'a Vec<(&'a str, &'a str)>)>;
+
 /// One shard's JSON.
 #[derive(Serialize)]
 struct Shard<'a> {
@@ -236,7 +245,7 @@ fn write_shards(
 
     // Group consecutive keys until the estimated size reaches the target; a
     // key never straddles two shards, so one lookup finds all its forms.
-    let mut groups: Vec<Vec<(&String, &Vec<(&str, &str)>)>> = Vec::new();
+    let mut groups: Vec<KeyGroup> = Vec::new();
     let mut current = Vec::new();
     let mut size = 0usize;
     let mut seen_terms: BTreeSet<&str> = BTreeSet::new();
@@ -293,7 +302,11 @@ fn write_shards(
         files.push(file);
         // The first shard starts at the empty key, so every key has a shard
         // to look in.
-        let first = if i == 0 { String::new() } else { group[0].0.clone() };
+        let first = if i == 0 {
+            String::new()
+        } else {
+            group[0].0.clone()
+        };
         table.push((first, name));
     }
     table

@@ -254,13 +254,20 @@ mod tests {
     #[test]
     fn page_escapes_and_uses_overrides() {
         let mut strings = BTreeMap::new();
-        strings.insert("search_label".to_string(), "Find <things> & \"stuff\"".to_string());
+        strings.insert(
+            "search_label".to_string(),
+            "Find <things> & \"stuff\"".to_string(),
+        );
         let html = search_page_html("ru", "/search/ru/", "/assets/", &strings);
         assert!(html.contains("Find &lt;things&gt; &amp; &quot;stuff&quot;"));
         assert!(!html.contains("<things>"));
         assert!(html.contains("data-index=\"/search/ru/\""));
         assert!(html.contains("<script type=\"module\" src=\"/assets/search.js\"></script>"));
-        assert!(html.contains("<noscript><p class=\"quire-search-noscript\">Для поиска нужен JavaScript"));
+        assert!(
+            html.contains(
+                "<noscript><p class=\"quire-search-noscript\">Для поиска нужен JavaScript"
+            )
+        );
         assert!(html.contains("role=\"status\" aria-live=\"polite\""));
         // The strings JSON is attribute-escaped and carries the override.
         assert!(html.contains("&quot;search_label&quot;:&quot;Find &lt;things&gt;"));

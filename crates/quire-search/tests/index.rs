@@ -15,7 +15,9 @@ fn turkish_inflected_forms_find_the_stem() {
     let r = Reader::build("tr", &corpus("tr"));
     // "güvenliği", "güvenliğini", "güvenliğine" all stem to "güvenlik".
     for form in ["güvenliği", "güvenliğini", "güvenliğine", "güvenlik"] {
-        let rec = r.term_record(form).unwrap_or_else(|| panic!("{form} not indexed"));
+        let rec = r
+            .term_record(form)
+            .unwrap_or_else(|| panic!("{form} not indexed"));
         assert_eq!(rec[0], "güvenlik", "{form}");
     }
     let hits = top(&r, "güvenlik");
@@ -79,7 +81,11 @@ fn field_boosts_order_title_above_body() {
         ..SearchDoc::default()
     };
     let docs = vec![
-        mk("/a/", "Harbour news", "The lighthouse keeper retired. Fishing boats stay home."),
+        mk(
+            "/a/",
+            "Harbour news",
+            "The lighthouse keeper retired. Fishing boats stay home.",
+        ),
         mk("/b/", "Lighthouse", "Fishing boats stay home today."),
         mk("/c/", "Weather", "Boats stay home."),
     ];
@@ -107,17 +113,29 @@ fn manifest_describes_shards_docs_and_facets() {
         m["facets"]["year"]["values"],
         serde_json::json!([["2025", 1], ["2024", 1], ["2023", 1], ["2022", 1]])
     );
-    assert_eq!(m["facets"]["author"]["values"][0], serde_json::json!(["Ayşe Yılmaz", 2]));
+    assert_eq!(
+        m["facets"]["author"]["values"][0],
+        serde_json::json!(["Ayşe Yılmaz", 2])
+    );
     // Accent folding table covers the Turkish letters seen.
     assert_eq!(m["fold"]["ı"], "i");
     assert_eq!(m["fold"]["ğ"], "g");
     assert_eq!(m["fold"]["ç"], "c");
     // Stop words seen are listed so the browser can skip them.
-    assert!(m["stop"].as_array().expect("stop").iter().any(|s| s == "ve"));
+    assert!(
+        m["stop"]
+            .as_array()
+            .expect("stop")
+            .iter()
+            .any(|s| s == "ve")
+    );
     // Documents are ordered newest first; filter lists are delta-coded ids.
     assert_eq!(r.fragment(0)["url"], "/tr/analysis/enerji-guvenligi/");
     let filters = r.file(m["facets"]["section"]["file"].as_str().expect("file"));
-    assert_eq!(filters, serde_json::json!([["Analiz", [0, 1, 2]], ["Yorum", [2]]]));
+    assert_eq!(
+        filters,
+        serde_json::json!([["Analiz", [0, 1, 2]], ["Yorum", [2]]])
+    );
 }
 
 #[test]
@@ -163,7 +181,12 @@ fn empty_and_odd_input_does_not_panic() {
         ..SearchDoc::default()
     };
     let files = build_index("xx", &[odd]);
-    let m = decode(files.iter().find(|f| f.path.ends_with("manifest.json")).expect("manifest"));
+    let m = decode(
+        files
+            .iter()
+            .find(|f| f.path.ends_with("manifest.json"))
+            .expect("manifest"),
+    );
     assert_eq!(m["docs"], 1);
     assert!(m["facets"].get("year").is_none());
 }
@@ -193,8 +216,17 @@ fn large_corpus_is_split_into_small_shards() {
     assert!(!hits.is_empty());
     for (url, _) in &hits {
         let id: usize = url[2..url.len() - 1].parse().expect("id");
-        assert!((0..80).any(|j| (id * 7 + j) % 997 == 5 && j % 13 == 5), "{url}");
+        assert!(
+            (0..80).any(|j| (id * 7 + j) % 997 == 5 && j % 13 == 5),
+            "{url}"
+        );
     }
-    assert_eq!(r.manifest["docmap"]["files"].as_array().expect("d").len(), 2);
-    assert_eq!(r.fragment(299)["url"].as_str().map(|u| u.starts_with("/d")), Some(true));
+    assert_eq!(
+        r.manifest["docmap"]["files"].as_array().expect("d").len(),
+        2
+    );
+    assert_eq!(
+        r.fragment(299)["url"].as_str().map(|u| u.starts_with("/d")),
+        Some(true)
+    );
 }

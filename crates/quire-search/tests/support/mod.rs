@@ -10,6 +10,8 @@ use std::io::Read as _;
 use quire_search::{SearchDoc, SearchFile, build_index};
 use serde_json::Value;
 
+// One call per document reads like a table row; a builder would hide that.
+#[allow(clippy::too_many_arguments)]
 fn doc(
     url: &str,
     title: &str,
@@ -334,7 +336,12 @@ impl Reader {
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked
             .into_iter()
-            .map(|(d, s)| (self.fragment(d)["url"].as_str().unwrap_or("").to_string(), s))
+            .map(|(d, s)| {
+                (
+                    self.fragment(d)["url"].as_str().unwrap_or("").to_string(),
+                    s,
+                )
+            })
             .collect()
     }
 
@@ -342,7 +349,10 @@ impl Reader {
         let chunk = self.manifest["docmap"]["chunk"].as_u64().expect("chunk");
         let files = &self.manifest["docmap"]["files"];
         let map = self.file(files[(doc / chunk) as usize].as_str().expect("name"));
-        let hash = map[(doc % chunk) as usize].as_str().expect("hash").to_string();
+        let hash = map[(doc % chunk) as usize]
+            .as_str()
+            .expect("hash")
+            .to_string();
         self.file(&format!("f/{hash}.json.gz"))
     }
 }
