@@ -126,9 +126,9 @@ impl Converter {
         let defs: Vec<String> = notes
             .iter()
             .map(|n| {
-                if n.starts_with('\u{0}') {
+                if let Some(md) = n.strip_prefix('\u{0}') {
                     // Already Markdown (the plain pattern).
-                    n[1..].to_string()
+                    md.to_string()
                 } else {
                     self.htmd.convert(&autop(n)).unwrap_or_default()
                 }
@@ -140,7 +140,11 @@ impl Converter {
         if !defs.is_empty() {
             md.push_str("\n\n");
             for (i, def) in defs.iter().enumerate() {
-                md.push_str(&format!("[^{}]: {}\n", i + 1, indent_continuation(def.trim())));
+                md.push_str(&format!(
+                    "[^{}]: {}\n",
+                    i + 1,
+                    indent_continuation(def.trim())
+                ));
             }
         } else {
             md.push('\n');
@@ -151,8 +155,7 @@ impl Converter {
 
     /// HTML (an excerpt, a bio) → one line of plain text.
     pub fn plain_text(&self, html: &str) -> String {
-        let md = self.htmd.convert(&strip_comments(html)).unwrap_or_default();
-        unescape_markdown(&md)
+        decode_entities(&strip_tags(&strip_comments(html)))
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
@@ -399,13 +402,39 @@ fn caption(open_tag: &str, inner: &str) -> String {
         "" => tag_attr(open_tag, "caption").unwrap_or_default(),
         t => t.to_string(),
     };
-    format!("\n\n<figure>{media}<figcaption>{text}</figcaption></figure>\n\n")
+    // htmd has no figure syntax; the caption becomes an italic line under the image.
+    let text = if text.is_empty() {
+        text
+    } else {
+        format!("<p><em>{text}</em></p>")
+    };
+    format!("\n\n<p>{media}</p>{text}\n\n")
 }
 
 /// Tags that start a block; a chunk starting with one is not wrapped in `<p>`.
 const BLOCK_TAGS: [&str; 22] = [
-    "p", "div", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th", "h1", "h2", "h3",
-    "h4", "h5", "h6", "blockquote", "pre", "figure", "hr", "iframe",
+    "p",
+    "div",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "figure",
+    "hr",
+    "iframe",
 ];
 
 fn starts_with_block(chunk: &str) -> bool {
@@ -729,8 +758,17 @@ mod tests {
     fn plain_note_pattern_with_ibid() {
         let html = "First claim.[1] Second claim.<sup>[2]</sup>\n\n<h3>Notes</h3>\n\n[1] A report, Publisher.\n\n[2] Same place.";
         let body = convert(html);
-        assert!(body.markdown.contains("First claim.[^1] Second claim.[^2]"), "{}", body.markdown);
-        assert!(body.markdown.contains("[^1]: A report, Publisher.\n[^2]: Same place.\n"), "{}", body.markdown);
+        assert!(
+            body.markdown.contains("First claim.[^1] Second claim.[^2]"),
+            "{}",
+            body.markdown
+        );
+        assert!(
+            body.markdown
+                .contains("[^1]: A report, Publisher.\n[^2]: Same place.\n"),
+            "{}",
+            body.markdown
+        );
         assert!(!body.markdown.contains("Notes"));
         assert_eq!((body.notes, body.ibid_notes), (2, 1));
     }
@@ -742,10 +780,17 @@ mod tests {
         let md = &body.markdown;
         assert!(md.contains("See[^1] and [^2]."), "{md}");
         assert!(md.contains("[^1]: Aynı yer.\n[^2]: Kaynak *x*\n"), "{md}");
-        assert!(md.contains("![](https://e.org/wp-content/uploads/g5.jpg)"), "{md}");
+        assert!(
+            md.contains("![](https://e.org/wp-content/uploads/g5.jpg)"),
+            "{md}"
+        );
         assert!(md.contains("\\[contact-form id=\"3\"\\]"), "{md}");
         assert!(!md.contains("wp:"));
-        assert!(body.changes.iter().any(|c| c.contains("[contact-form]")), "{:?}", body.changes);
+        assert!(
+            body.changes.iter().any(|c| c.contains("[contact-form]")),
+            "{:?}",
+            body.changes
+        );
         assert!(body.changes.iter().any(|c| c.contains("gallery image 6")));
         assert_eq!(body.ibid_notes, 1);
     }
@@ -763,7 +808,11 @@ mod tests {
         let html = "<ul><li>Point one &amp; more</li><li>Point two</li></ul>\nLine one\nline two\n\n[caption id=\"a\" align=\"x\"]<img src=\"m.png\" alt=\"Map\"> The map[/caption]";
         let body = convert(html);
         assert_eq!(body.highlights, vec!["Point one & more", "Point two"]);
-        assert!(body.markdown.starts_with("Line one  \nline two"), "{}", body.markdown);
+        assert!(
+            body.markdown.starts_with("Line one  \nline two"),
+            "{}",
+            body.markdown
+        );
         assert!(body.markdown.contains("![Map](m.png)"));
         assert!(body.markdown.contains("The map"));
     }

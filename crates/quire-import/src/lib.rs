@@ -1,4 +1,223 @@
-//! scratch
-#![allow(missing_docs, dead_code)]
+//! quire-import: a WordPress (WXR) export → a quire site on disk.
+//!
+//! Owns: `quire import wordpress` as a library call — reading the export as a
+//! stream in two passes (metadata, then bodies), mapping posts, pages,
+//! translations, authors and categories to DESIGN.md's site layout, and the
+//! report of what was skipped or changed. Existing files are never
+//! overwritten without `force`, and that is checked before anything is written.
+//! Must not know: the command line, terminal output, or how a site is built.
+//!
+//! Supported translation data:
+//! - **Polylang**: the item terms `<category domain="language" nicename="tr">`
+//!   and `<category domain="post_translations" nicename="pll_…">` (the group);
+//!   language names come from the channel's `language` terms.
+//! - **WPML**: the post meta written by WPML Export and Import —
+//!   `_wpml_import_language_code` and `_wpml_import_translation_group`
+//!   (`_wpml_import_source_language_code` is not needed). A plain WordPress
+//!   export of a WPML site carries no translation data (WPML keeps it in its
+//!   own tables); such posts all import in the default language.
+//!
+//! Authors: `<wp:author>` users, and Co-Authors Plus `author` terms resolved
+//! to users or `guest-author` items (`cap-display_name`, `cap-description`,
+//! `cap-description_<lang>` for a bio per language, `cap-website`, `_thumbnail_id`).
+
 mod body;
+mod plan;
+mod report;
+mod write;
 mod wxr;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+pub use body::HighlightsRule;
+pub use report::{ImportReport, ReportItem};
+
+/// What to import and where.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The WXR file.
+    pub export: PathBuf,
+    /// The site root to write into.
+    pub into: PathBuf,
+    /// A copy of `wp-content/uploads`; referenced media are copied into bundles.
+    pub uploads: Option<PathBuf>,
+    /// Overwrite existing files.
+    pub force: bool,
+    /// Import drafts, pending and scheduled posts (with `draft = true`).
+    pub drafts: bool,
+    /// Category slug → section id; unmapped categories become sections named by their slug.
+    pub section_map: BTreeMap<String, String>,
+    /// Section for posts without a category (or only "Uncategorized").
+    pub default_section: String,
+    /// How key points at the top of a post become `highlights`.
+    pub highlights: HighlightsRule,
+    /// The site's default language; `None` takes the export's `<language>`
+    /// when posts use it, else the most common language.
+    pub default_language: Option<String>,
+}
+
+impl ImportOptions {
+    /// Options with the defaults: no uploads, no force, no drafts, section
+    /// `posts` for uncategorized posts, the leading-list highlights rule.
+    pub fn new(export: impl Into<PathBuf>, into: impl Into<PathBuf>) -> Self {
+        ImportOptions {
+            export: export.into(),
+            into: into.into(),
+            uploads: None,
+            force: false,
+            drafts: false,
+            section_map: BTreeMap::new(),
+            default_section: "posts".into(),
+            highlights: HighlightsRule::default(),
+            default_language: None,
+        }
+    }
+}
+
+/// A failure that stops the import.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The export (or another input) cannot be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The export is not well-formed XML or not a WordPress export.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Malformed {
+        /// The export.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (in characters).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// Files the import would write already exist and `force` is off.
+    #[error(
+        "{} file(s) or folder(s) would be overwritten (use --force to overwrite): {}",
+        paths.len(),
+        list_paths(paths)
+    )]
+    WouldOverwrite {
+        /// The existing paths, sorted.
+        paths: Vec<PathBuf>,
+    },
+    /// Writing or copying a file failed.
+    #[error("{}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The options cannot be used (e.g. an invalid default language code).
+    #[error("{0}")]
+    Options(String),
+}
+
+fn list_paths(paths: &[PathBuf]) -> String {
+    let mut shown: Vec<String> = paths
+        .iter()
+        .take(10)
+        .map(|p| p.display().to_string())
+        .collect();
+    if paths.len() > 10 {
+        shown.push(format!("and {} more", paths.len() - 10));
+    }
+    shown.join(", ")
+}
+
+/// Imports a WordPress export into a quire site, as `options` says.
+pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, ImportError> {
+    if let Some(lang) = &options.default_language
+        && (lang.is_empty() || !lang.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+    {
+        return Err(ImportError::Options(format!(
+            "default language `{lang}` is not a language code like `en`"
+        )));
+    }
+    // Pass 1: metadata only.
+    let mut collector = plan::Collector::default();
+    read_export(options, false, |record| {
+        collector.add(record, options.drafts)
+    })?;
+    let plan = collector.finish(options);
+
+    let writer = write::SiteWriter::new(plan, options);
+    let existing = writer.existing_paths();
+    if !options.force && !existing.is_empty() {
+        return Err(ImportError::WouldOverwrite { paths: existing });
+    }
+    // Pass 2: bodies, converted and written one at a time.
+    let mut writer = writer;
+    writer.write_site_files()?;
+    let mut failure = None;
+    read_export(options, true, |record| {
+        if failure.is_some() {
+            return;
+        }
+        if let wxr::Record::Item(item) = record
+            && let Err(e) = writer.write_item(&item)
+        {
+            failure = Some(e);
+        }
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    Ok(writer.finish())
+}
+
+fn read_export(
+    options: &ImportOptions,
+    keep_content: bool,
+    sink: impl FnMut(wxr::Record),
+) -> Result<(), ImportError> {
+    let path = &options.export;
+    let file = File::open(path).map_err(|source| ImportError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    wxr::read(BufReader::with_capacity(1 << 16, file), keep_content, sink).map_err(|e| {
+        let (line, column) = line_col(path, e.offset).unwrap_or((0, 0));
+        ImportError::Malformed {
+            path: path.clone(),
+            line,
+            column,
+            message: e.message,
+        }
+    })
+}
+
+/// Line and column of a byte offset, by streaming the file again (the
+/// reader only knows offsets, and the file may be too large to hold).
+fn line_col(path: &Path, offset: u64) -> std::io::Result<(usize, usize)> {
+    let mut reader = BufReader::new(File::open(path)?).take(offset);
+    let mut line = 1;
+    let mut line_bytes: Vec<u8> = Vec::new();
+    let mut buf = [0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                line += 1;
+                line_bytes.clear();
+            } else {
+                line_bytes.push(b);
+            }
+        }
+    }
+    let column = String::from_utf8_lossy(&line_bytes).chars().count() + 1;
+    Ok((line, column))
+}

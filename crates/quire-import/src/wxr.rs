@@ -58,8 +58,6 @@ pub(crate) struct WxrItem {
     pub terms: Vec<ItemTerm>,
     pub meta: Vec<(String, String)>,
     pub comments: usize,
-    /// Byte offset of the `<item>` tag in the export, for messages.
-    pub offset: u64,
 }
 
 impl WxrItem {
@@ -155,10 +153,7 @@ pub(crate) fn read<R: BufRead>(
                         Scope::Term
                     }
                     (Some(Scope::Channel), "item") => {
-                        item = WxrItem {
-                            offset: reader.buffer_position(),
-                            ..WxrItem::default()
-                        };
+                        item = WxrItem::default();
                         Scope::Item
                     }
                     (Some(Scope::Item), "wp:postmeta") => {
@@ -221,7 +216,8 @@ pub(crate) fn read<R: BufRead>(
                         "wp:cat_name" | "wp:tag_name" | "wp:term_name" => {
                             term.name = value.trim().into()
                         }
-                        "wp:category_description" | "wp:tag_description"
+                        "wp:category_description"
+                        | "wp:tag_description"
                         | "wp:term_description" => term.description = value,
                         _ => {}
                     },
@@ -252,8 +248,10 @@ pub(crate) fn read<R: BufRead>(
                         _ => {}
                     },
                     Scope::ItemMeta if name == "wp:postmeta" => {
-                        item.meta
-                            .push((std::mem::take(&mut meta_key), std::mem::take(&mut meta_value)));
+                        item.meta.push((
+                            std::mem::take(&mut meta_key),
+                            std::mem::take(&mut meta_value),
+                        ));
                     }
                     Scope::ItemMeta => match name.as_str() {
                         "wp:meta_key" => meta_key = value.trim().into(),
@@ -360,7 +358,9 @@ mod tests {
 </item></channel></rss>"#;
         let recs = records(xml).expect("parses");
         assert!(matches!(&recs[0], Record::Site("title", t) if t == "Site & Co"));
-        assert!(matches!(&recs[2], Record::Author(a) if a.login == "ada" && a.display_name == "Ada L"));
+        assert!(
+            matches!(&recs[2], Record::Author(a) if a.login == "ada" && a.display_name == "Ada L")
+        );
         assert!(
             matches!(&recs[3], Record::Term(t) if t.id == 3 && t.taxonomy == "category" && t.name == "Analysis")
         );
