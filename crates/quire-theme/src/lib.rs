@@ -1,1 +1,14 @@
-//! quire-theme (being written).
+//! The built-in theme and the template engine.
+//!
+//! Owns: the embedded templates (each overridable by a file of the same name
+//! in the site's `templates/`), the stylesheet, the built-in UI strings for
+//! en, tr and ru, and localized date formatting.
+//! Must not know: the corpus. Templates receive prepared view models (any
+//! `Serialize`), never a handle on the site, so that what a page depends on
+//! is decided before rendering. minijinja types never leave this crate.
+
+mod strings;
+mod templates;
+
+pub use strings::{Strings, UiStrings, format_date};
+pub use templates::{Theme, stylesheet};

@@ -1,0 +1,171 @@
+//! Template loading and rendering with minijinja.
+
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, UndefinedBehavior};
+use quire_core::{Diagnostic, SourceText};
+use serde::Serialize;
+
+/// The built-in templates, embedded in the binary.
+const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("list.html", include_str!("../templates/list.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("section.html", include_str!("../templates/section.html")),
+    ("taxonomy_list.html", include_str!("../templates/taxonomy_list.html")),
+    ("taxonomy_term.html", include_str!("../templates/taxonomy_term.html")),
+    ("author.html", include_str!("../templates/author.html")),
+    ("authors.html", include_str!("../templates/authors.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("redirect.html", include_str!("../templates/redirect.html")),
+];
+
+/// The built-in stylesheet.
+pub fn stylesheet() -> &'static str {
+    include_str!("../assets/quire.css")
+}
+
+/// Fuel for one page render: enough for any sane template, small enough
+/// that a template looping forever stops within a second.
+const FUEL: u64 = 5_000_000;
+
+/// A ready-to-render set of templates: built-ins with the site's overrides.
+pub struct Theme {
+    env: Environment<'static>,
+    /// Site-relative path of each overriding template, for error messages.
+    override_paths: BTreeMap<String, (String, String)>,
+}
+
+impl Theme {
+    /// Builds the theme from the built-ins and the site's `templates/`
+    /// files: (name, site-relative path, text). A template with a syntax
+    /// error is a diagnostic naming its file and line.
+    pub fn new(overrides: &[(String, String, String)]) -> Result<Theme, Vec<Diagnostic>> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Chainable);
+        env.set_fuel(Some(FUEL));
+        env.set_recursion_limit(64);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") || name.ends_with(".xml") {
+                minijinja::AutoEscape::Html
+            } else {
+                minijinja::AutoEscape::None
+            }
+        });
+        let mut sources: BTreeMap<String, String> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut override_paths = BTreeMap::new();
+        for (name, path, text) in overrides {
+            sources.insert(name.clone(), text.clone());
+            override_paths.insert(name.clone(), (path.clone(), text.clone()));
+        }
+        let mut errors = Vec::new();
+        for (name, text) in sources {
+            if let Err(e) = env.add_template_owned(name.clone(), text) {
+                errors.push(template_diagnostic(&override_paths, &name, &e));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Theme {
+            env,
+            override_paths,
+        })
+    }
+
+    /// True if a template of this name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.env.get_template(name).is_ok()
+    }
+
+    /// Renders template `name` with a view model.
+    pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, Diagnostic> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_diagnostic(&self.override_paths, name, &e))?;
+        template
+            .render(minijinja::Value::from_serialize(context))
+            .map_err(|e| template_diagnostic(&self.override_paths, name, &e))
+    }
+}
+
+fn template_diagnostic(
+    overrides: &BTreeMap<String, (String, String)>,
+    name: &str,
+    err: &minijinja::Error,
+) -> Diagnostic {
+    let failing = err.name().unwrap_or(name).to_string();
+    let mut message = err.kind().to_string();
+    if let Some(detail) = err.detail() {
+        message = format!("{message}: {detail}");
+    }
+    if matches!(err.kind(), minijinja::ErrorKind::OutOfFuel) {
+        message = format!("{message} (the template runs too long: check for endless loops)");
+    }
+    match overrides.get(&failing) {
+        Some((path, text)) => {
+            let source = SourceText::new(text);
+            let d = Diagnostic::error(path.clone(), format!("template error: {message}"));
+            match err.line() {
+                Some(line) => d.at_line(&source, line, 1),
+                None => d,
+            }
+        }
+        None => {
+            let line = err.line().map(|l| format!(":{l}")).unwrap_or_default();
+            Diagnostic::error(
+                format!("templates/{failing}"),
+                format!("built-in template{line} failed: {message}"),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn override_syntax_error_names_file_and_line() {
+        let errs = Theme::new(&[(
+            "404.html".into(),
+            "templates/404.html".into(),
+            "<p>\n{{ oops }\n".into(),
+        )])
+        .err()
+        .unwrap();
+        assert_eq!(errs[0].path, "templates/404.html");
+        assert_eq!(errs[0].line, 2);
+    }
+
+    #[test]
+    fn endless_loop_stops_with_an_error() {
+        let theme = Theme::new(&[(
+            "page.html".into(),
+            "templates/page.html".into(),
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}".into(),
+        )])
+        .unwrap();
+        let err = theme.render("page.html", &()).unwrap_err();
+        assert!(err.message.contains("fuel") || err.message.contains("too long"), "{}", err.message);
+    }
+
+    #[test]
+    fn recursion_stops_with_an_error() {
+        let theme = Theme::new(&[(
+            "page.html".into(),
+            "templates/page.html".into(),
+            "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}".into(),
+        )])
+        .unwrap();
+        assert!(theme.render("page.html", &()).is_err());
+    }
+}
