@@ -246,10 +246,14 @@ export class SearchIndex {
       const chars = [...stem];
       if (chars.length < 3) continue;
       const shorter = chars.slice(0, -1).join("");
+      // Longer stems may add one letter, or two once the stem is long
+      // enough to be specific (Turkish "belediye" → "beledi" but
+      // "belediyelerin" → "belediye").
+      const extra = chars.length >= 5 ? 2 : 1;
       const near = (t) =>
         t !== stem &&
         (t === (chars.length >= 4 ? shorter : null) ||
-          (t.startsWith(stem) && [...t].length === chars.length + 1));
+          (t.startsWith(stem) && [...t].length <= chars.length + extra));
       const from = chars.length >= 4 ? shorter : stem;
       for (const [, r] of await this.scan(this.key(from), { exact: true, accept: near, cap: 8 })) {
         add(r, WEIGHT_FAMILY);
@@ -260,10 +264,13 @@ export class SearchIndex {
     // down to 60% of its length.
     const chars = [...key];
     if (found.size === 0 && chars.length >= 5) {
-      const min = Math.max(4, Math.ceil(chars.length * 0.6));
+      const min = Math.max(3, Math.ceil(chars.length * 0.6));
       for (let n = chars.length - 1; n >= min && found.size === 0; n--) {
         const cut = chars.slice(0, n).join("");
-        for (const [, rec] of await this.scan(cut, { exact: true, cap: 8 })) {
+        // Short cuts ("газ" from "газом") only take stems about as short,
+        // not every word that starts with them ("газета").
+        const accept = n >= 5 ? () => true : (t) => [...this.key(t)].length <= n + 1;
+        for (const [, rec] of await this.scan(cut, { exact: true, accept, cap: 8 })) {
           add(rec, WEIGHT_TRUNCATED);
         }
       }
