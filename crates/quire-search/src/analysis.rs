@@ -11,8 +11,6 @@ pub(crate) struct Word {
     pub folded: String,
     /// The stem; `None` for a stop word.
     pub term: Option<String>,
-    /// Byte offset of the word in the analysed text.
-    pub offset: usize,
 }
 
 /// Analysis for one language.
@@ -37,7 +35,6 @@ impl Analysis {
             .map(|t| Word {
                 folded: t.folded,
                 term: t.term,
-                offset: t.offset,
             })
             .collect()
     }

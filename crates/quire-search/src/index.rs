@@ -16,8 +16,7 @@ use crate::{SearchDoc, SearchFile};
 /// The fields of a document, in the order of [`FIELDS`].
 const FIELD_COUNT: usize = 6;
 
-/// A field: its name (for tests and debugging), its boost, and its BM25
-/// length normalisation `b`. A word in the title says more about the
+/// A field's boost and its BM25 length normalisation `b`. A word in the title says more about the
 /// document than a word in the body; short metadata fields get a weaker
 /// length normalisation because their lengths barely vary.
 struct FieldSpec {
@@ -25,6 +24,8 @@ struct FieldSpec {
     b: f64,
 }
 
+/// Title, highlights, body, authors, section, tags (the order of
+/// `field_texts`).
 const FIELDS: [FieldSpec; FIELD_COUNT] = [
     // title
     FieldSpec { boost: 5.0, b: 0.5 },
