@@ -173,7 +173,9 @@ impl<'a> SiteWriter<'a> {
 
     /// Converts and writes one item, if the plan imports it.
     pub fn write_item(&mut self, item: &WxrItem) -> Result<(), ImportError> {
-        let Some(doc) = self.plan.docs.get(&item.id).cloned() else {
+        // Removed, not borrowed: each item is written once, and memory
+        // shrinks as the second pass goes.
+        let Some(doc) = self.plan.docs.remove(&item.id) else {
             return Ok(());
         };
         let attachments = &self.plan.attachments;
