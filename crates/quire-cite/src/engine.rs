@@ -19,7 +19,7 @@ use quire_core::{CiteCluster, Diagnostic, SourceText};
 
 use crate::bibliography::Bibliography;
 use crate::config::{CitationConfig, TermOverrides};
-use crate::html::{Extras, escape, to_html};
+use crate::html::{Extras, escape, period_inside_quote, to_html};
 use crate::ibid;
 use crate::style::{self, LangPack, Styles};
 
@@ -86,7 +86,14 @@ pub struct CitationEngine {
     packs: BTreeMap<String, LangPack>,
     overrides: BTreeMap<String, TermOverrides>,
     markers: Vec<String>,
+    /// A record cited (hidden) between two notes to break hayagriva's ibid.
+    /// chain; never shown.
+    chain_break: Entry,
 }
+
+/// The key of [`CitationEngine::chain_break`]; a colon keeps it out of
+/// BibTeX's key syntax, so no bibliography can collide with it.
+const CHAIN_BREAK_KEY: &str = "quire:chain-break";
 
 /// The source a note stands for, as the next note's antecedent.
 #[derive(Clone)]
@@ -111,9 +118,12 @@ enum Plan {
     Done(CiteOutput),
 }
 
+/// One cited record: the entry, its locator and a special form.
+type ReqItem<'b> = (&'b Entry, Option<(Locator, String)>, Option<CitePurpose>);
+
 /// One hayagriva citation request, before borrowing into hayagriva types.
 struct Req<'b> {
-    items: Vec<(&'b Entry, Option<(Locator, String)>, Option<CitePurpose>)>,
+    items: Vec<ReqItem<'b>>,
     prefixes: Vec<String>,
     note: Option<usize>,
     hidden: bool,
@@ -142,6 +152,7 @@ impl CitationEngine {
             packs,
             overrides,
             markers,
+            chain_break: Entry::new(CHAIN_BREAK_KEY, hayagriva::types::EntryType::Misc),
         })
     }
 
@@ -223,21 +234,19 @@ impl CitationEngine {
                         && prev.as_ref().is_some_and(|p| {
                             p.is_key
                                 && p.source == first.key
-                                && !(first.locator.is_empty() && !p.locator.is_empty())
+                                && (p.locator.is_empty() || !first.locator.is_empty())
                         });
-                    // hayagriva compares with the previous *item* it saw, so a
-                    // multi-item or hand-written note in between would not break
-                    // its chain: a hidden citation of an already-cited entry does.
+                    // hayagriva compares each item with the previous item it saw
+                    // (hidden or not), so a multi-item or hand-written note in
+                    // between would not break its chain: a hidden citation of a
+                    // record no note cites does.
                     if is_note && !is_ibid && keys.iter().any(|k| last_keys.contains(k)) {
-                        let breaker = last_keys.last().and_then(|k| bib.get(k));
-                        if let Some(entry) = breaker {
-                            reqs.push(Req {
-                                items: vec![(entry, None, None)],
-                                prefixes: vec![String::new()],
-                                note: Some(note_number),
-                                hidden: true,
-                            });
-                        }
+                        reqs.push(Req {
+                            items: vec![(&self.chain_break, None, None)],
+                            prefixes: vec![String::new()],
+                            note: Some(note_number),
+                            hidden: true,
+                        });
                     }
                     let purpose = |i: &quire_core::CiteItem| {
                         if i.suppress_author {
@@ -326,6 +335,7 @@ impl CitationEngine {
                         .citations
                         .get(request)
                         .map(|c| to_html(&c.citation, lang, &extras))
+                        .map(|h| period_inside_quote(h, lang))
                         .unwrap_or_default();
                     match note {
                         true => CiteOutput::Note {
@@ -588,6 +598,30 @@ fn parse_locator(written: &str) -> Option<(Locator, String)> {
     }
 }
 
+/// Renders one citation per entry, without note numbers, with the
+/// reference list (for "cite this" and `citation_reference`).
+pub(crate) fn render_one(
+    style: &IndependentStyle,
+    pack: &LangPack,
+    entries: &[&Entry],
+) -> Rendered {
+    let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
+    for entry in entries {
+        driver.citation(CitationRequest::new(
+            vec![CitationItem::with_entry(*entry)],
+            style,
+            Some(pack.code.clone()),
+            &pack.locales,
+            None,
+        ));
+    }
+    driver.finish(BibliographyRequest::new(
+        style,
+        Some(pack.code.clone()),
+        &pack.locales,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -612,26 +646,8 @@ mod tests {
     }
 }
 
-/// Renders one citation per entry, without note numbers, with the
-/// reference list (for "cite this" and `citation_reference`).
-pub(crate) fn render_one(
-    style: &IndependentStyle,
-    pack: &LangPack,
-    entries: &[&Entry],
-) -> Rendered {
-    let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
-    for entry in entries {
-        driver.citation(CitationRequest::new(
-            vec![CitationItem::with_entry(*entry)],
-            style,
-            Some(pack.code.clone()),
-            &pack.locales,
-            None,
-        ));
-    }
-    driver.finish(BibliographyRequest::new(
-        style,
-        Some(pack.code.clone()),
-        &pack.locales,
-    ))
-}
+/// The build shares one engine across rayon threads.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<CitationEngine>();
+};

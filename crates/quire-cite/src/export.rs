@@ -196,16 +196,19 @@ fn article_entry(a: &ArticleRef) -> Option<hayagriva::Entry> {
             (family, given) => json!({ "name": family, "given-name": given }),
         })
         .collect();
-    // `verbatim` keeps the title as written: hayagriva would otherwise treat
-    // braces and dollar signs in it as markup.
+    // A verbatim string keeps the title as written: hayagriva would
+    // otherwise read braces and dollar signs in it as markup and change its
+    // case. It must be nested (`value.value`): hayagriva's untagged reader
+    // takes a flat `{value, verbatim}` as `{value, short}` and drops the flag.
+    let verbatim = |s: &str| json!({ "value": { "value": s, "verbatim": true } });
     let entry = json!({
-        "type": "article",
-        "title": { "value": a.title, "verbatim": true },
+        "type": "web",
+        "title": verbatim(&a.title),
         "author": authors,
         "date": iso(a.date),
         "url": a.url,
         "language": a.lang,
-        "parent": { "type": "web", "title": { "value": a.publisher, "verbatim": true } },
+        "parent": { "type": "web", "title": verbatim(&a.publisher) },
     });
     let library = hayagriva::io::from_yaml_str(&json!({ "article": entry }).to_string()).ok()?;
     library.into_iter().next()

@@ -43,6 +43,24 @@ pub(crate) fn to_html(children: &ElemChildren, lang: &str, extras: &Extras<'_>) 
     out
 }
 
+/// American English puts a note's closing period inside the closing quote
+/// (`“Title.”`); hayagriva leaves the layout's suffix outside
+/// (`“Title”.`). Fixes that last period for `en` only.
+pub(crate) fn period_inside_quote(html: String, lang: &str) -> String {
+    if lang != "en" || !html.ends_with('.') {
+        return html;
+    }
+    let body = &html[..html.len() - 1];
+    let mut end = body.len();
+    while body[..end].ends_with("</span>") {
+        end -= "</span>".len();
+    }
+    match body[..end].strip_suffix('”') {
+        Some(before) => format!("{before}.”{}", &body[end..]),
+        None => html,
+    }
+}
+
 /// Renders `children` as plain text in the language `lang`.
 pub(crate) fn to_plain(children: &ElemChildren, lang: &str) -> String {
     let mut out = String::new();
@@ -195,6 +213,17 @@ mod tests {
             escape("a<b & \"c\" 'd'"),
             "a&lt;b &amp; &quot;c&quot; &#39;d&#39;"
         );
+    }
+
+    #[test]
+    fn closing_period_moves_inside_american_quotes() {
+        let note = "<span>“Title”</span>.".to_string();
+        assert_eq!(
+            period_inside_quote(note.clone(), "en"),
+            "<span>“Title.”</span>"
+        );
+        assert_eq!(period_inside_quote(note.clone(), "tr"), note);
+        assert_eq!(period_inside_quote("Ibid.".into(), "en"), "Ibid.");
     }
 
     #[test]

@@ -9,15 +9,16 @@
 /// Russian "Там же.".
 const MARKERS: [&str; 6] = ["ibid", "ibidem", "sameplace", "age", "ayniyer", "тамже"];
 
-/// Lowercases and keeps letters only, so that case, punctuation and spaces
-/// don't matter ("A.G.E." = "a.g.e" = "age"). Turkish dotless ı and dotted İ
+/// Lowercases and keeps letters and digits only, so that case, punctuation
+/// and spaces don't matter ("A.G.E." = "a.g.e" = "age") while a locator
+/// ("Ibid., 4.") keeps the note from being a bare marker. Turkish dotless ı and dotted İ
 /// fold to `i`, since authors type either.
 pub(crate) fn fold(text: &str) -> String {
     text.chars()
-        .filter(|c| c.is_alphabetic())
+        .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .map(|c| if c == 'ı' { 'i' } else { c })
-        .filter(|c| c.is_alphabetic())
+        .filter(|c| c.is_alphanumeric())
         .collect()
 }
 

@@ -11,6 +11,7 @@ use quire_cite::{
 };
 use quire_core::{CiteCluster, CiteItem, SourceText};
 
+/// A fixture file's text.
 pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,6 +29,7 @@ pub fn bibliography() -> Bibliography {
     bib
 }
 
+/// An engine with `style` and default settings.
 pub fn engine(style: &str) -> CitationEngine {
     engine_with(
         CitationConfig {
@@ -38,6 +40,7 @@ pub fn engine(style: &str) -> CitationEngine {
     )
 }
 
+/// An engine with full settings.
 pub fn engine_with(
     config: CitationConfig,
     overrides: BTreeMap<String, TermOverrides>,
@@ -78,6 +81,7 @@ pub fn footnote(text: &str) -> NoteInput {
     }
 }
 
+/// Processes `inputs` against the fixture bibliography.
 pub fn run(engine: &CitationEngine, lang: &str, inputs: &[NoteInput]) -> Processed {
     let src = "Body text.\n";
     engine.process(
@@ -118,6 +122,7 @@ pub fn text(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// What each note is an ibid. of.
 pub fn ibid_of(p: &Processed) -> Vec<Option<String>> {
     p.outputs
         .iter()
