@@ -622,6 +622,12 @@ pub(crate) fn render_one(
     ))
 }
 
+/// The build shares one engine across rayon threads.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<CitationEngine>();
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,9 +651,3 @@ mod tests {
         assert_eq!(parse_locator("  "), None);
     }
 }
-
-/// The build shares one engine across rayon threads.
-const _: fn() = || {
-    fn send_sync<T: Send + Sync>() {}
-    send_sync::<CitationEngine>();
-};
