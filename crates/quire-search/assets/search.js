@@ -230,12 +230,15 @@ export class SearchIndex {
       const had = found.get(rec[0]);
       if (!had || had.weight < weight) found.set(rec[0], { weight, rec });
     };
+    // A query word that is itself a stem of the corpus ("fire", seen only
+    // as "fires") is what the Rust analysis would give: an exact match.
+    const addGuess = (rec, weight) => add(rec, rec[0] === folded ? WEIGHT_EXACT : weight);
     const key = this.key(folded);
     for (const [form, rec] of await this.entries(key)) {
       add(rec, form === folded ? WEIGHT_EXACT : WEIGHT_ACCENT);
     }
     if ((prefix || found.size === 0) && [...key].length >= 2) {
-      for (const [, rec] of await this.scan(key)) add(rec, WEIGHT_PREFIX);
+      for (const [, rec] of await this.scan(key)) addGuess(rec, WEIGHT_PREFIX);
     }
     // Stems one final letter apart are one word: Snowball cuts some
     // inflections deeper than others (Russian "Китай" → "кита" but "Китая"
@@ -271,7 +274,7 @@ export class SearchIndex {
         // not every word that starts with them ("газета").
         const accept = n >= 5 ? () => true : (t) => [...this.key(t)].length <= n + 1;
         for (const [, rec] of await this.scan(cut, { exact: true, accept, cap: 8 })) {
-          add(rec, WEIGHT_TRUNCATED);
+          addGuess(rec, WEIGHT_TRUNCATED);
         }
       }
     }

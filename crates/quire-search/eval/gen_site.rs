@@ -75,19 +75,30 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn capitalise(s: &str) -> String {
+/// Upper-cases the first letter, with Turkish i/ı rules for `tr`.
+fn capitalise(lang: &str, s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
+        Some('i') if lang == "tr" => "İ".to_string() + c.as_str(),
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
     }
 }
 
-fn sentence(rng: &mut Rng, vocab: &[String], words: usize) -> String {
+/// Lower-cases a word, with Turkish I/İ rules for `tr`.
+fn lower(lang: &str, s: &str) -> String {
+    if lang == "tr" {
+        s.replace('I', "ı").replace('İ', "i").to_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+fn sentence(lang: &str, rng: &mut Rng, vocab: &[String], words: usize) -> String {
     let picked: Vec<&str> = (0..words)
         .map(|_| vocab[rng.zipf(vocab.len())].as_str())
         .collect();
-    capitalise(&picked.join(" ")) + "."
+    capitalise(lang, &picked.join(" ")) + "."
 }
 
 fn prefix(lang: &str) -> String {
@@ -168,7 +179,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 vocab.extend(
                     text.split(|c: char| !c.is_alphanumeric() && c != '\'')
                         .filter(|w| w.chars().count() > 3)
-                        .map(|w| w.to_lowercase()),
+                        .map(|w| lower(lang, w)),
                 );
             }
         }
@@ -182,7 +193,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     (0..5)
                         .map(|_| {
                             let len = 6 + rng.zipf(10);
-                            sentence(&mut rng, &vocab, len)
+                            sentence(lang, &mut rng, &vocab, len)
                         })
                         .collect::<Vec<_>>()
                         .join(" ")
@@ -202,7 +213,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let len = 3 + rng.zipf(4);
                     (
                         format!("article-{i:05}"),
-                        sentence(&mut rng, &vocab, len)
+                        sentence(lang, &mut rng, &vocab, len)
                             .trim_end_matches('.')
                             .to_string(),
                         paragraphs.join("\n\n"),
@@ -215,7 +226,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             docs.push(SearchDoc {
                 url: format!("{}/analysis/{slug}/", prefix(lang)),
                 title,
-                highlights: vec![sentence(&mut rng, &vocab, 8)],
+                highlights: vec![sentence(lang, &mut rng, &vocab, 8)],
                 body,
                 authors: vec![format!("Author {}", rng.next() % 40)],
                 section: sections[(rng.next() % 3) as usize].to_string(),

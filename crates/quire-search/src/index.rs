@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::analysis::{Analysis, key};
+use rayon::prelude::*;
+
+use crate::analysis::{Analysis, Word, key};
 use crate::format::{DOCMAP_CHUNK, VERSION, hashed_file, json as to_json};
 use crate::{SearchDoc, SearchFile};
 
@@ -86,11 +88,26 @@ pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
     docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
     docs.dedup_by(|a, b| a.url == b.url);
 
+    // Documents are analysed in parallel; their forms are merged in
+    // document order afterwards, so the result does not depend on threads.
+    let analysed: Vec<(DocStats, Vec<Word>)> =
+        docs.par_iter().map(|d| analyse_doc(&analysis, d)).collect();
     let mut corpus = Corpus::default();
-    let stats: Vec<DocStats> = docs
-        .iter()
-        .map(|d| analyse_doc(&analysis, d, &mut corpus))
-        .collect();
+    let mut stats = Vec::with_capacity(analysed.len());
+    for (doc_stats, words) in analysed {
+        for word in words {
+            corpus.chars.extend(word.folded.chars());
+            match word.term {
+                Some(term) => {
+                    corpus.forms.entry(word.folded).or_insert(term);
+                }
+                None => {
+                    corpus.stop.insert(word.folded);
+                }
+            }
+        }
+        stats.push(doc_stats);
+    }
 
     let postings = score(&stats);
     let mut files = Vec::new();
@@ -138,27 +155,27 @@ fn field_texts(doc: &SearchDoc) -> [String; FIELD_COUNT] {
     ]
 }
 
-fn analyse_doc(analysis: &Analysis, doc: &SearchDoc, corpus: &mut Corpus) -> DocStats {
+/// One document's field statistics, and its distinct words.
+fn analyse_doc(analysis: &Analysis, doc: &SearchDoc) -> (DocStats, Vec<Word>) {
     let mut stats = DocStats {
         tf: BTreeMap::new(),
         len: [0; FIELD_COUNT],
     };
+    let mut words: BTreeMap<String, Option<String>> = BTreeMap::new();
     for (f, text) in field_texts(doc).iter().enumerate() {
         for word in analysis.words(text) {
-            corpus.chars.extend(word.folded.chars());
-            match word.term {
-                Some(term) => {
-                    stats.len[f] += 1;
-                    stats.tf.entry(term.clone()).or_insert([0; FIELD_COUNT])[f] += 1;
-                    corpus.forms.entry(word.folded).or_insert(term);
-                }
-                None => {
-                    corpus.stop.insert(word.folded);
-                }
+            if let Some(term) = &word.term {
+                stats.len[f] += 1;
+                stats.tf.entry(term.clone()).or_insert([0; FIELD_COUNT])[f] += 1;
             }
+            words.entry(word.folded).or_insert(word.term);
         }
     }
-    stats
+    let words = words
+        .into_iter()
+        .map(|(folded, term)| Word { folded, term })
+        .collect();
+    (stats, words)
 }
 
 /// Term → postings `(doc id, BM25F score × 100)`, doc ids ascending.
@@ -335,19 +352,24 @@ fn truncate_chars(s: &str, max: usize) -> &str {
 /// Writes one fragment per document and the doc maps that name them;
 /// returns the doc-map file names in order.
 fn write_fragments(lang: &str, docs: &[&SearchDoc], files: &mut Vec<SearchFile>) -> Vec<String> {
+    let written: Vec<(SearchFile, String)> = docs
+        .par_iter()
+        .map(|d| {
+            let frag = json!({
+                "url": d.url,
+                "title": d.title,
+                "section": d.section,
+                "date": d.date,
+                "authors": d.authors,
+                "tags": d.tags,
+                "highlights": d.highlights,
+                "body": truncate_chars(&d.body, FRAGMENT_BODY_CHARS),
+            });
+            hashed_file(lang, "f", &frag)
+        })
+        .collect();
     let mut hashes = Vec::with_capacity(docs.len());
-    for d in docs {
-        let frag = json!({
-            "url": d.url,
-            "title": d.title,
-            "section": d.section,
-            "date": d.date,
-            "authors": d.authors,
-            "tags": d.tags,
-            "highlights": d.highlights,
-            "body": truncate_chars(&d.body, FRAGMENT_BODY_CHARS),
-        });
-        let (file, name) = hashed_file(lang, "f", &frag);
+    for (file, name) in written {
         files.push(file);
         // The doc map stores only the hash; the browser rebuilds the name.
         hashes.push(name["f/".len()..name.len() - ".json.gz".len()].to_string());
