@@ -104,21 +104,33 @@ impl Analyzer {
     /// (search needs "2024"); callers that want topic words only can skip
     /// them with [`is_numeric`].
     pub fn tokens(&self, text: &str) -> Vec<Token> {
-        text.unicode_word_indices()
-            .filter_map(|(offset, surface)| {
-                let folded = self.fold_word(surface);
-                if folded.is_empty() {
-                    return None;
-                }
-                let term = self.term_of(&folded);
-                Some(Token {
-                    surface: surface.to_owned(),
-                    folded,
-                    term,
-                    offset,
-                })
-            })
+        self.words(text)
+            .filter_map(|(offset, surface)| self.token(surface, offset))
             .collect()
+    }
+
+    /// The words of `text` (UAX #29) with their byte offsets, not yet folded.
+    ///
+    /// With [`Analyzer::token`] this lets a caller analyse each distinct word
+    /// once and cache the result: a word's analysis depends only on the word.
+    pub fn words<'t>(&self, text: &'t str) -> impl Iterator<Item = (usize, &'t str)> + 't {
+        text.unicode_word_indices()
+    }
+
+    /// Analyses one word as returned by [`Analyzer::words`]; None when
+    /// nothing indexable is left (a lone apostrophe).
+    pub fn token(&self, surface: &str, offset: usize) -> Option<Token> {
+        let folded = self.fold_word(surface);
+        if folded.is_empty() {
+            return None;
+        }
+        let term = self.term_of(&folded);
+        Some(Token {
+            surface: surface.to_owned(),
+            folded,
+            term,
+            offset,
+        })
     }
 
     /// Index terms (stems) of `text`, stop words removed, in order.

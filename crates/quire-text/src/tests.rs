@@ -217,3 +217,16 @@ fn analyzer_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Analyzer>();
 }
+
+#[test]
+fn words_and_token_compose_to_tokens() {
+    let text = "Ankara'da 3,5 milyon ve İSTANBUL’dan";
+    let a = Analyzer::new("tr");
+    let composed: Vec<Token> = a
+        .words(text)
+        .filter_map(|(offset, w)| a.token(w, offset))
+        .collect();
+    assert_eq!(composed, a.tokens(text));
+    assert_eq!(composed.len(), 4);
+    assert_eq!(a.token("'", 0), None);
+}
