@@ -227,6 +227,7 @@ fn words_and_token_compose_to_tokens() {
         .filter_map(|(offset, w)| a.token(w, offset))
         .collect();
     assert_eq!(composed, a.tokens(text));
-    assert_eq!(composed.len(), 4);
+    assert_eq!(composed.len(), 5);
+    assert_eq!(composed[3].term, None, "ve is a stop word");
     assert_eq!(a.token("'", 0), None);
 }
