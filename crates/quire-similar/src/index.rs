@@ -18,6 +18,11 @@ use rayon::prelude::*;
 
 use crate::{Match, SimilarConfig, SimilarDoc, Tuning};
 
+/// Fewest articles per parallel job: keeps per-job word caches warm.
+const MIN_JOB: usize = 512;
+/// Distinct words a cache holds before it starts over (bounds memory).
+const CACHE_WORDS: usize = 1 << 20;
+
 /// Shared words named in a match's reasons.
 const REASON_WORDS: usize = 3;
 /// Shared taxonomy terms named in a match's reasons.
@@ -49,6 +54,41 @@ pub(crate) struct Scratch {
     touched: Vec<u32>,
 }
 
+/// Analysis results per distinct surface word (None: not a kept term).
+struct WordCache<T> {
+    map: HashMap<String, Option<T>>,
+}
+
+impl<T> Default for WordCache<T> {
+    fn default() -> Self {
+        WordCache {
+            map: HashMap::new(),
+        }
+    }
+}
+
+impl<T> WordCache<T> {
+    /// Starts over when the cache is full; call between articles only, so
+    /// an article's words stay cached while it is being processed.
+    fn trim(&mut self) {
+        if self.map.len() >= CACHE_WORDS {
+            self.map.clear();
+        }
+    }
+
+    /// Computes and stores the value for `word` unless it is cached.
+    fn ensure(&mut self, word: &str, compute: impl FnOnce() -> Option<T>) {
+        if !self.map.contains_key(word) {
+            self.map.insert(word.to_owned(), compute());
+        }
+    }
+
+    /// The cached value for `word`, if it is a kept term.
+    fn get(&self, word: &str) -> Option<&T> {
+        self.map.get(word).and_then(Option::as_ref)
+    }
+}
+
 /// Statistics of one vocabulary term while document frequencies are counted.
 struct TermStat {
     df: u32,
@@ -67,85 +107,104 @@ impl<'a> LangIndex<'a> {
         let analyzer = Analyzer::new(lang);
         let n = members.len();
 
-        // Pass 1: document frequency and a display word per term.
+        // Pass 1: document frequency and a display word per term. A word's
+        // analysis depends only on the word, so each job caches it per
+        // distinct surface form (stemming dominates the cost otherwise).
         let stats: HashMap<String, TermStat> = members
             .par_iter()
             .enumerate()
+            .with_min_len(MIN_JOB)
             .fold(
-                HashMap::new,
-                |mut map: HashMap<String, TermStat>, (local, &g)| {
-                    let mut seen: HashMap<String, String> = HashMap::new();
+                || (HashMap::new(), WordCache::default()),
+                |(mut stats, mut cache): (
+                    HashMap<String, TermStat>,
+                    WordCache<(String, String)>,
+                ),
+                 (local, &g)| {
+                    cache.trim();
+                    let mut seen: Vec<&'a str> = Vec::new();
                     for_each_field(&docs[g], tuning, |text, _| {
-                        for t in analyzer.tokens(text) {
-                            if let Some(term) = t.term
-                                && keep_term(&term)
-                            {
-                                seen.entry(term).or_insert(t.folded);
-                            }
+                        for (_, w) in analyzer.words(text) {
+                            cache.ensure(w, || {
+                                let t = analyzer.token(w, 0)?;
+                                let term = t.term.filter(|term| keep_term(term))?;
+                                Some((term, t.folded))
+                            });
+                            seen.push(w);
                         }
                     });
-                    for (term, folded) in seen {
-                        match map.get_mut(&term) {
+                    let mut terms: Vec<&(String, String)> =
+                        seen.iter().filter_map(|w| cache.get(w)).collect();
+                    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                    terms.dedup_by(|a, b| a.0 == b.0);
+                    for (term, folded) in terms {
+                        match stats.get_mut(term) {
                             Some(s) => {
                                 s.df += 1;
                                 if local < s.first {
                                     s.first = local;
-                                    s.folded = folded;
+                                    s.folded.clone_from(folded);
                                 }
                             }
                             None => {
-                                map.insert(
-                                    term,
-                                    TermStat {
-                                        df: 1,
-                                        first: local,
-                                        folded,
-                                    },
-                                );
+                                let stat = TermStat {
+                                    df: 1,
+                                    first: local,
+                                    folded: folded.clone(),
+                                };
+                                stats.insert(term.clone(), stat);
                             }
                         }
                     }
-                    map
+                    (stats, cache)
                 },
             )
+            .map(|(stats, _)| stats)
             .reduce(HashMap::new, merge_stats);
 
-        // Terms seen once can match nothing; they still count in vector
-        // lengths (below) but get no id. Ids follow term order: deterministic.
-        let mut vocab: Vec<(String, TermStat)> =
-            stats.into_iter().filter(|(_, s)| s.df >= 2).collect();
+        // Ids follow term order, so they are deterministic. Terms seen in
+        // one article only can match nothing: they count in vector lengths
+        // but get no postings.
+        let mut vocab: Vec<(String, TermStat)> = stats.into_iter().collect();
         vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let idf_of = |df: u32| ((n as f64 + 1.0) / f64::from(df)).ln();
-        let ids: HashMap<&str, (u32, f64)> = vocab
+        let idf: Vec<f64> = vocab
+            .iter()
+            .map(|(_, s)| ((n as f64 + 1.0) / f64::from(s.df)).ln())
+            .collect();
+        let df: Vec<u32> = vocab.iter().map(|(_, s)| s.df).collect();
+        let ids: HashMap<&str, u32> = vocab
             .iter()
             .enumerate()
-            .map(|(id, (term, s))| (term.as_str(), (id as u32, idf_of(s.df))))
+            .map(|(id, (term, _))| (term.as_str(), id as u32))
             .collect();
-        let singleton_idf = idf_of(1);
 
         // Pass 2: vectors of the strongest terms.
         let vectors: Vec<Box<[(u32, f32)]>> = members
             .par_iter()
-            .map(|&g| {
-                let mut tf: HashMap<String, u32> = HashMap::new();
+            .with_min_len(MIN_JOB)
+            .map_init(WordCache::<u32>::default, |cache, &g| {
+                cache.trim();
+                let mut occurrences: Vec<u32> = Vec::new();
                 for_each_field(&docs[g], tuning, |text, boost| {
-                    for term in analyzer.terms(text) {
-                        if keep_term(&term) {
-                            *tf.entry(term).or_default() += boost;
+                    for (_, w) in analyzer.words(text) {
+                        cache.ensure(w, || {
+                            let term = analyzer.token(w, 0)?.term?;
+                            ids.get(term.as_str()).copied()
+                        });
+                        if let Some(&id) = cache.get(w) {
+                            occurrences.extend(std::iter::repeat_n(id, boost as usize));
                         }
                     }
                 });
+                occurrences.sort_unstable();
                 let mut norm2 = 0.0f64;
-                let mut weighted: Vec<(u32, f64)> = Vec::with_capacity(tf.len());
-                for (term, count) in &tf {
-                    let sub = 1.0 + f64::from(*count).ln();
-                    match ids.get(term.as_str()) {
-                        Some(&(id, idf)) => {
-                            let w = sub * idf;
-                            norm2 += w * w;
-                            weighted.push((id, w));
-                        }
-                        None => norm2 += (sub * singleton_idf).powi(2),
+                let mut weighted: Vec<(u32, f64)> = Vec::new();
+                for run in occurrences.chunk_by(|a, b| a == b) {
+                    let id = run[0];
+                    let w = (1.0 + (run.len() as f64).ln()) * idf[id as usize];
+                    norm2 += w * w;
+                    if df[id as usize] >= 2 {
+                        weighted.push((id, w));
                     }
                 }
                 // Heaviest first; equal weights by id so the cut is stable.
@@ -233,11 +292,19 @@ impl<'a> LangIndex<'a> {
                 if c == local || other.group == me.group {
                     return None;
                 }
-                self.score(local, c, config)
+                let score = self.score(local, c, config)?;
+                Some(Match {
+                    doc: self.members[c],
+                    score,
+                    reasons: Vec::new(),
+                })
             })
             .collect();
         scored.sort_by(|a, b| self.order(a, b));
         scored.truncate(depth);
+        for m in &mut scored {
+            m.reasons = self.reasons(local, self.local(m.doc));
+        }
         scored
     }
 
@@ -297,77 +364,111 @@ impl<'a> LangIndex<'a> {
         out
     }
 
-    /// The blended score of `other` for `local`, or None when nothing is shared.
-    fn score(&self, local: usize, other: usize, config: &SimilarConfig) -> Option<Match> {
+    /// The blended score of `other` for `local`, or None when nothing is
+    /// shared. Allocation-free: it runs for every candidate.
+    fn score(&self, local: usize, other: usize, config: &SimilarConfig) -> Option<f64> {
         let (me, them) = (
             &self.docs[self.members[local]],
             &self.docs[self.members[other]],
         );
-        let shared_words = shared_terms(&self.vectors[local], &self.vectors[other]);
-        let cosine: f64 = shared_words.iter().map(|&(_, c)| f64::from(c)).sum();
-
-        let mut shared_tags: Vec<(&str, f64)> = Vec::new();
-        for t in &me.terms {
-            if them.terms.contains(t) && !shared_tags.iter().any(|(s, _)| s == t) {
-                let idf = self.tag_idf.get(t.as_str()).copied().unwrap_or_default();
-                shared_tags.push((t.as_str(), idf));
-            }
-        }
+        let cosine = dot(&self.vectors[local], &self.vectors[other]);
         let tag_norms = self.tag_norm[local] * self.tag_norm[other];
         let tag_sim = if tag_norms > 0.0 {
-            shared_tags.iter().map(|(_, w)| w * w).sum::<f64>() / tag_norms
+            distinct(&me.terms)
+                .filter(|t| them.terms.contains(t))
+                .map(|t| self.tag_idf.get(t.as_str()).map_or(0.0, |w| w * w))
+                .sum::<f64>()
+                / tag_norms
         } else {
             0.0
         };
-        let shared_authors: Vec<&str> = me
-            .authors
-            .iter()
+        let shared_authors = distinct(&me.authors)
             .filter(|a| them.authors.contains(a))
-            .map(String::as_str)
-            .collect();
-        let author_sim = if shared_authors.is_empty() {
+            .count();
+        let author_sim = if shared_authors == 0 {
             0.0
         } else {
-            shared_authors.len() as f64 / ((me.authors.len() * them.authors.len()) as f64).sqrt()
+            shared_authors as f64 / ((me.authors.len() * them.authors.len()) as f64).sqrt()
         };
         let same_section = !me.section.is_empty() && me.section == them.section;
-
         let score = config.text * cosine
             + config.tags * tag_sim
             + config.authors * author_sim
             + if same_section { config.section } else { 0.0 };
-        if score <= 0.0 {
-            return None;
-        }
+        (score > 0.0).then_some(score)
+    }
 
-        let mut words = shared_words;
+    /// What two articles share, strongest first: words, taxonomy terms,
+    /// authors, section.
+    fn reasons(&self, local: usize, other: usize) -> Vec<String> {
+        let (me, them) = (
+            &self.docs[self.members[local]],
+            &self.docs[self.members[other]],
+        );
+        let mut words = shared_terms(&self.vectors[local], &self.vectors[other]);
         words.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut reasons: Vec<String> = words
             .iter()
             .take(REASON_WORDS)
             .map(|&(id, _)| self.display[id as usize].clone())
             .collect();
-        shared_tags.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        reasons.extend(shared_tags.iter().take(REASON_TAGS).map(
-            |(t, _)| match t.split_once('/') {
-                Some((taxonomy, term)) => format!("{taxonomy}: {term}"),
-                None => format!("tag: {t}"),
-            },
-        ));
-        reasons.extend(shared_authors.iter().map(|a| format!("author: {a}")));
-        if same_section {
+        let mut tags: Vec<(&str, f64)> = distinct(&me.terms)
+            .filter(|t| them.terms.contains(t))
+            .map(|t| {
+                let idf = self.tag_idf.get(t.as_str()).copied().unwrap_or_default();
+                (t.as_str(), idf)
+            })
+            .collect();
+        tags.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        reasons.extend(
+            tags.iter()
+                .take(REASON_TAGS)
+                .map(|(t, _)| match t.split_once('/') {
+                    Some((taxonomy, term)) => format!("{taxonomy}: {term}"),
+                    None => format!("tag: {t}"),
+                }),
+        );
+        reasons.extend(
+            distinct(&me.authors)
+                .filter(|a| them.authors.contains(a))
+                .map(|a| format!("author: {a}")),
+        );
+        if !me.section.is_empty() && me.section == them.section {
             reasons.push(format!("section: {}", me.section));
         }
-        Some(Match {
-            doc: self.members[other],
-            score,
-            reasons,
-        })
+        reasons
     }
 }
 
-/// Shared term ids of two id-sorted vectors with the product of their weights,
-/// in id order (a fixed summation order keeps scores bit-identical).
+/// The items of a short list without repeats, in order.
+fn distinct(items: &[String]) -> impl Iterator<Item = &String> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(k, t)| !items[..*k].contains(t))
+        .map(|(_, t)| t)
+}
+
+/// Dot product of two id-sorted vectors, summed in id order (a fixed
+/// summation order keeps scores bit-identical across runs).
+fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
+    let (mut i, mut j) = (0, 0);
+    let mut sum = 0.0f64;
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                sum += f64::from(a[i].1 * b[j].1);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// Shared term ids of two id-sorted vectors with the product of their weights.
 fn shared_terms(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::new();
@@ -386,7 +487,7 @@ fn shared_terms(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
 }
 
 /// Calls `f` with each text field of an article and its weight multiplier.
-fn for_each_field(doc: &SimilarDoc, tuning: &Tuning, mut f: impl FnMut(&str, u32)) {
+fn for_each_field<'d>(doc: &'d SimilarDoc, tuning: &Tuning, mut f: impl FnMut(&'d str, u32)) {
     f(&doc.title, tuning.title_boost);
     for h in &doc.highlights {
         f(h, tuning.highlights_boost);
@@ -435,12 +536,9 @@ fn build_tags<'a>(docs: &'a [SimilarDoc], members: &[usize], tuning: &Tuning) ->
     let n = members.len() as f64;
     let mut lists: HashMap<&'a str, Vec<u32>> = HashMap::new();
     for (local, &g) in members.iter().enumerate() {
-        let terms = &docs[g].terms;
-        for (k, t) in terms.iter().enumerate() {
-            // A term listed twice on one article counts once.
-            if !terms[..k].contains(t) {
-                lists.entry(t.as_str()).or_default().push(local as u32);
-            }
+        // A term listed twice on one article counts once.
+        for t in distinct(&docs[g].terms) {
+            lists.entry(t.as_str()).or_default().push(local as u32);
         }
     }
     let idf: HashMap<&str, f64> = lists
@@ -450,12 +548,8 @@ fn build_tags<'a>(docs: &'a [SimilarDoc], members: &[usize], tuning: &Tuning) ->
     let norms = members
         .iter()
         .map(|&g| {
-            let terms = &docs[g].terms;
-            terms
-                .iter()
-                .enumerate()
-                .filter(|(k, t)| !terms[..*k].contains(t))
-                .map(|(_, t)| idf.get(t.as_str()).copied().unwrap_or_default().powi(2))
+            distinct(&docs[g].terms)
+                .map(|t| idf.get(t.as_str()).copied().unwrap_or_default().powi(2))
                 .sum::<f64>()
                 .sqrt()
         })

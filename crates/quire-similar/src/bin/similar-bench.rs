@@ -1,0 +1,65 @@
+//! Times the similar-posts phase alone on generated corpora of 10,000 and
+//! 100,000 articles in three languages and prints peak memory.
+//!
+//! Usage: `similar-bench [ARTICLES...]` (default: 10000 100000). Peak memory
+//! is the process high-water mark (VmHWM), read before and after ranking, so
+//! the corpus itself is included; the difference bounds the ranking's share.
+
+#[path = "shared/synth.rs"]
+mod synth;
+
+use std::time::Instant;
+
+use quire_similar::{SimilarConfig, rank_all};
+
+fn main() {
+    let mut sizes: Vec<usize> = Vec::new();
+    for arg in std::env::args().skip(1) {
+        match arg.parse() {
+            Ok(n) => sizes.push(n),
+            Err(e) => {
+                eprintln!("similar-bench: {arg}: {e}\nusage: similar-bench [ARTICLES...]");
+                std::process::exit(2);
+            }
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![10_000, 100_000];
+    }
+    println!("threads: {}", rayon::current_num_threads());
+    println!(
+        "{:>8} {:>10} {:>10} {:>14} {:>14} {:>8}",
+        "articles", "words", "rank s", "HWM before MB", "HWM after MB", "matches"
+    );
+    for n in sizes {
+        let corpus = synth::generate(n, &["en", "tr", "ru"], &synth::Spec::default(), 42);
+        let words: usize = corpus
+            .docs
+            .iter()
+            .map(|d| d.body.split_whitespace().count())
+            .sum();
+        let before = vm_hwm_mb();
+        let start = Instant::now();
+        let ranked = rank_all(&corpus.docs, &SimilarConfig::default());
+        let secs = start.elapsed().as_secs_f64();
+        let after = vm_hwm_mb();
+        let matches: usize = ranked.iter().map(Vec::len).sum();
+        println!(
+            "{n:>8} {words:>10} {secs:>10.2} {:>14} {:>14} {matches:>8}",
+            show(before),
+            show(after)
+        );
+    }
+}
+
+fn show(mb: Option<f64>) -> String {
+    mb.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0}"))
+}
+
+/// Peak resident set size in MB, from /proc/self/status (Linux only).
+fn vm_hwm_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
