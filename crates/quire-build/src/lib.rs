@@ -1,1 +1,288 @@
-//! quire-build (being written).
+//! The build pipeline: configure → discover → parse → assemble (in
+//! `quire-site`) → derive → render → emit (here).
+//!
+//! Owns: running the phases in order, timing them, collecting every
+//! diagnostic, and writing the output folder safely. Only this crate writes
+//! output; it never prints or exits (the CLI does).
+
+pub mod derive;
+pub mod emit;
+pub mod extensions;
+pub mod feeds;
+pub mod notes;
+pub mod pages;
+pub mod urls;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use quire_core::{Diagnostic, Diagnostics};
+use quire_site::{Corpus, LoadOptions, PageKind};
+use quire_theme::{Strings, Theme};
+
+pub use emit::{Artifact, Body};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root (holds `quire.toml`).
+    pub root: PathBuf,
+    /// The output folder (default `<root>/public`).
+    pub output: PathBuf,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Replace the configured base URL.
+    pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    /// Options for the site at `root` with the default output folder.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        let root = root.into();
+        BuildOptions {
+            output: root.join("public"),
+            root,
+            drafts: false,
+            base_url: None,
+        }
+    }
+}
+
+/// The result of a build, successful or not.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    /// Every finding, sorted.
+    pub diagnostics: Diagnostics,
+    /// Wall time of each phase.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Number of HTML pages written.
+    pub pages: usize,
+    /// Number of files written.
+    pub files: usize,
+    /// True when the output was written.
+    pub written: bool,
+    /// A refusal or I/O failure of the output folder.
+    pub output_error: Option<String>,
+}
+
+impl BuildReport {
+    /// True when the build wrote its output and found no errors.
+    pub fn succeeded(&self) -> bool {
+        self.written && !self.diagnostics.has_errors()
+    }
+}
+
+/// A built site held in memory.
+pub struct BuiltSite {
+    /// The corpus it was built from.
+    pub corpus: Corpus,
+    /// Every output file.
+    pub artifacts: Vec<Artifact>,
+    /// Derived data (similar posts, notes).
+    pub derived: derive::Derived,
+}
+
+/// Builds the site into memory. Returns the site (when there are no errors)
+/// and the report.
+pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, BuildReport) {
+    let mut report = BuildReport::default();
+    let loaded = quire_site::load_site(
+        &options.root,
+        &LoadOptions {
+            drafts: options.drafts,
+            base_url: options.base_url.clone(),
+        },
+    );
+    report.timings.extend(loaded.timings);
+    report.diagnostics.extend(loaded.diagnostics.0);
+    let Some(corpus) = loaded.corpus else {
+        return (None, report);
+    };
+
+    let clock = Instant::now();
+    let base_path = pages::base_path_of(&corpus.config.base_url);
+    let languages: Vec<String> = corpus.config.languages.iter().map(|l| l.code.clone()).collect();
+    let (strings, string_diags) = Strings::load(&languages, &corpus.files.i18n, &|lang| {
+        quire_search::builtin_strings(lang)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    });
+    report.diagnostics.extend(string_diags);
+    let theme = match Theme::new(&corpus.files.templates) {
+        Ok(t) => Some(t),
+        Err(ds) => {
+            report.diagnostics.extend(ds);
+            None
+        }
+    };
+    let derived = derive::derive(&corpus, &base_path, &mut report.diagnostics);
+    report.timings.push(("derive", clock.elapsed()));
+    let (Some(theme), Some(derived)) = (theme, derived) else {
+        report.diagnostics.sort();
+        return (None, report);
+    };
+    if report.diagnostics.has_errors() {
+        report.diagnostics.sort();
+        return (None, report);
+    }
+
+    let clock = Instant::now();
+    let css = quire_theme::stylesheet();
+    let css_path = format!("/assets/quire.{}.css", urls::fingerprint(css.as_bytes()));
+    let renderer = pages::Renderer::new(&corpus, &derived, &theme, &strings, css_path.clone());
+    let (mut artifacts, errors) = renderer.render_all();
+    report.diagnostics.extend(errors);
+    report.pages = artifacts.len();
+    artifacts.push(Artifact::bytes(css_path.trim_start_matches('/'), css));
+    artifacts.extend(feeds::machine_files(&corpus, &derived, &renderer));
+    if derived.search.enabled {
+        artifacts.extend(search_files(&corpus, &renderer));
+    }
+    artifacts.extend(copied_files(&corpus));
+    report.timings.push(("render", clock.elapsed()));
+    check_artifacts(&mut artifacts, &mut report.diagnostics);
+    report.diagnostics.sort();
+    if report.diagnostics.has_errors() {
+        return (None, report);
+    }
+    report.files = artifacts.len();
+    (
+        Some(BuiltSite {
+            corpus,
+            artifacts,
+            derived,
+        }),
+        report,
+    )
+}
+
+/// Builds the site and writes it to `options.output`, replacing the
+/// previous output whole; on any error the previous output is untouched.
+pub fn build(options: &BuildOptions) -> BuildReport {
+    if let Err(e) = emit::check_output(&options.root, &options.output) {
+        let mut report = BuildReport::default();
+        report.output_error = Some(e.to_string());
+        return report;
+    }
+    let (site, mut report) = build_in_memory(options);
+    let Some(site) = site else {
+        return report;
+    };
+    let clock = Instant::now();
+    match emit::write_site(&options.root, &options.output, &site.artifacts) {
+        Ok(()) => report.written = true,
+        Err(e) => report.output_error = Some(e.to_string()),
+    }
+    report.timings.push(("emit", clock.elapsed()));
+    report
+}
+
+fn search_files(corpus: &Corpus, renderer: &pages::Renderer<'_>) -> Vec<Artifact> {
+    let mut out: Vec<Artifact> = quire_search::assets()
+        .into_iter()
+        .map(|f| Artifact::bytes(f.path, f.bytes))
+        .collect();
+    for lang in &corpus.config.languages {
+        let docs: Vec<quire_search::SearchDoc> = corpus
+            .pages
+            .iter()
+            .filter(|p| p.kind == PageKind::Article && p.lang == lang.code)
+            .map(|p| {
+                let card = renderer.card(p, &lang.code);
+                quire_search::SearchDoc {
+                    url: card.url,
+                    title: p.front.title.clone(),
+                    highlights: p.front.highlights.clone(),
+                    body: p.rendered.plain_text.clone(),
+                    authors: card.authors.into_iter().map(|a| a.name).collect(),
+                    section: card.section_title.unwrap_or_default(),
+                    tags: p.front.taxonomies.values().flatten().cloned().collect(),
+                    date: card.date_iso,
+                }
+            })
+            .collect();
+        out.extend(
+            quire_search::build_index(&lang.code, &docs)
+                .into_iter()
+                .map(|f| Artifact::bytes(f.path, f.bytes)),
+        );
+    }
+    out
+}
+
+/// Static files, bundle files beside each language version, and files
+/// loose in section folders beside each language's listing.
+fn copied_files(corpus: &Corpus) -> Vec<Artifact> {
+    let root = &corpus.files.root;
+    let mut out = Vec::new();
+    for file in &corpus.files.static_files {
+        out.push(Artifact {
+            path: file.clone(),
+            body: Body::Copy(root.join("static").join(file)),
+        });
+    }
+    let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (dir, file) in &corpus.files.bundle_assets {
+        by_dir.entry(dir.as_str()).or_default().push(file.as_str());
+    }
+    for page in &corpus.pages {
+        let Some(dir) = &page.bundle_dir else { continue };
+        for file in by_dir.get(dir.as_str()).into_iter().flatten() {
+            out.push(Artifact {
+                path: format!("{}{file}", page.path.trim_start_matches('/')),
+                body: Body::Copy(root.join(dir).join(file)),
+            });
+        }
+    }
+    for section in &corpus.sections {
+        let dir = format!("content/{}", section.id);
+        for file in by_dir.get(dir.as_str()).into_iter().flatten() {
+            for lang in &corpus.config.languages {
+                out.push(Artifact {
+                    path: format!("{}{file}", section.path(&lang.prefix()).trim_start_matches('/')),
+                    body: Body::Copy(root.join(&dir).join(file)),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Every artifact path must be safe and unique; sorts them for stable output.
+fn check_artifacts(artifacts: &mut Vec<Artifact>, diagnostics: &mut Diagnostics) {
+    artifacts.retain(|a| {
+        let ok = emit::is_safe_path(&a.path);
+        if !ok {
+            diagnostics.push(Diagnostic::error(
+                a.path.clone(),
+                "this output path would leave the output folder; check slugs and aliases",
+            ));
+        }
+        ok
+    });
+    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+    for pair in artifacts.windows(2) {
+        if pair[0].path == pair[1].path {
+            let describe = |a: &Artifact| match &a.body {
+                Body::Copy(p) => format!("the file {}", p.display()),
+                Body::Bytes(_) => "a generated page".to_string(),
+            };
+            diagnostics.push(Diagnostic::error(
+                pair[0].path.clone(),
+                format!(
+                    "two outputs want this path: {} and {}; rename one of them",
+                    describe(&pair[0]),
+                    describe(&pair[1])
+                ),
+            ));
+        }
+    }
+}
+
+/// True if `path` holds a site (a `quire.toml`).
+pub fn is_site(path: &Path) -> bool {
+    path.join(quire_site::config::CONFIG_FILE).is_file()
+}

@@ -1,2 +1,118 @@
-//! The `quire` binary.
-fn main() {}
+//! The `quire` binary: parses the command line, runs a command, prints
+//! diagnostics once and chooses the exit status (0 success, 1 content
+//! errors, 2 wrong usage).
+
+mod commands;
+mod init;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// quire: a multilingual publishing engine for research and policy analysis.
+#[derive(Parser)]
+#[command(name = "quire", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new site with a working example.
+    Init {
+        /// Folder to create (default: the current folder, which must be empty).
+        dir: Option<std::path::PathBuf>,
+    },
+    /// Create a new article bundle (or a translation) from the site's archetype.
+    New {
+        /// `<section>/<slug>`, e.g. analysis/my-article.
+        path: String,
+        /// Language of the new file (default: the site's default language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: std::path::PathBuf,
+    },
+    /// Build the site into static files.
+    Build {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: std::path::PathBuf,
+        /// Output folder (default: <root>/public).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Override base_url from quire.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print a timing table of the build phases.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Show the articles most similar to one article, with scores and reasons.
+    Similar {
+        /// Content path, e.g. content/analysis/x/index.md or analysis/x/index.tr.md.
+        content_path: String,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: std::path::PathBuf,
+    },
+    /// Import content from another system.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// Import a WordPress WXR export (WPML and Polylang translations kept).
+    Wordpress {
+        /// The export file (Tools → Export in WordPress).
+        export: std::path::PathBuf,
+        /// Site folder to create or fill.
+        #[arg(long, default_value = ".")]
+        into: std::path::PathBuf,
+        /// The wp-content/uploads folder, to copy images.
+        #[arg(long)]
+        uploads: Option<std::path::PathBuf>,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+        /// Import drafts too.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Init { dir } => commands::init(dir),
+        Command::New { path, lang, root } => commands::new_article(&root, &path, lang.as_deref()),
+        Command::Build {
+            root,
+            output,
+            drafts,
+            base_url,
+            verbose,
+        } => commands::build_site(root, output, drafts, base_url, verbose),
+        Command::Similar { content_path, root } => commands::similar(&root, &content_path),
+        Command::Import {
+            source:
+                ImportSource::Wordpress {
+                    export,
+                    into,
+                    uploads,
+                    force,
+                    drafts,
+                },
+        } => commands::import_wordpress(export, into, uploads, force, drafts),
+    };
+    ExitCode::from(status)
+}

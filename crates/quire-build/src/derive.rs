@@ -1,0 +1,208 @@
+//! Derive: pure functions of the corpus, computed before rendering —
+//! notes and citations per page, similar posts, search documents.
+
+use std::collections::BTreeMap;
+
+use quire_cite::{Bibliography, CitationConfig, CitationEngine, TermOverrides};
+use quire_core::{Diagnostic, Diagnostics};
+use quire_similar::{Match, SimilarConfig, SimilarDoc};
+use quire_site::{Corpus, Page, PageKind};
+use rayon::prelude::*;
+
+use crate::extensions;
+use crate::notes::{self, PageBody};
+
+/// What the render phase needs beyond the corpus.
+pub struct Derived {
+    /// Final body and notes per page (index-aligned with `corpus.pages`).
+    pub bodies: Vec<PageBody>,
+    /// Similar articles per page, best first, with scores and reasons.
+    pub similar: Vec<Vec<Match>>,
+    /// The citation engine (for "cite this analysis").
+    pub cite: CitationEngine,
+    /// Search settings.
+    pub search: extensions::SearchConfig,
+}
+
+/// Computes everything derived. Errors are added to `diagnostics`.
+pub fn derive(corpus: &Corpus, base_path: &str, diagnostics: &mut Diagnostics) -> Option<Derived> {
+    let cite_config: CitationConfig = extensions::read("citations", &corpus.config.citations, diagnostics);
+    let similar_config: SimilarConfig = extensions::read("similar", &corpus.config.similar, diagnostics);
+    let search: extensions::SearchConfig = extensions::read("search", &corpus.config.search, diagnostics);
+    let overrides = term_overrides(corpus, diagnostics);
+    let cite = match CitationEngine::new(&cite_config, &corpus.files.root, overrides) {
+        Ok(engine) => engine,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let site_bib = site_bibliography(corpus, diagnostics);
+
+    let results: Vec<(PageBody, Vec<Diagnostic>)> = corpus
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut ds = Vec::new();
+            let bib = page_bibliography(corpus, page, &site_bib, &mut ds);
+            let body = notes::resolve(page, &cite, bib.as_ref().unwrap_or(&site_bib), base_path, &mut ds);
+            (body, ds)
+        })
+        .collect();
+    let mut bodies = Vec::with_capacity(results.len());
+    for (body, ds) in results {
+        diagnostics.extend(ds);
+        bodies.push(body);
+    }
+    let similar = similar_posts(corpus, &similar_config);
+    Some(Derived {
+        bodies,
+        similar,
+        cite,
+        search,
+    })
+}
+
+/// `[citations]` tables of the site's `i18n/<lang>.toml` files.
+fn term_overrides(corpus: &Corpus, diagnostics: &mut Diagnostics) -> BTreeMap<String, TermOverrides> {
+    let mut out = BTreeMap::new();
+    for (lang, path, text) in &corpus.files.i18n {
+        let Ok(table) = toml::from_str::<toml::Table>(text) else {
+            continue; // syntax errors are reported with the UI strings
+        };
+        if let Some(value) = table.get("citations") {
+            match TermOverrides::deserialize(value.clone()) {
+                Ok(o) => {
+                    out.insert(lang.clone(), o);
+                }
+                Err(e) => diagnostics.push(Diagnostic::error(path.clone(), format!("[citations]: {}", e.message()))),
+            }
+        }
+    }
+    out
+}
+
+use serde::Deserialize;
+
+fn site_bibliography(corpus: &Corpus, diagnostics: &mut Diagnostics) -> Bibliography {
+    let mut bib = Bibliography::default();
+    for (path, text) in &corpus.files.bibliography {
+        let known = [".bib", ".json", ".yaml", ".yml"];
+        if !known.iter().any(|ext| path.ends_with(ext)) {
+            continue;
+        }
+        match Bibliography::parse(path, text) {
+            Ok(b) => bib.merge(b),
+            Err(ds) => diagnostics.extend(ds),
+        }
+    }
+    bib
+}
+
+/// The page's own bibliography files (front matter `bibliography`, or
+/// `*.bib` files in its bundle) merged over the site's; `None` when it has none.
+fn page_bibliography(
+    corpus: &Corpus,
+    page: &Page,
+    site: &Bibliography,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Bibliography> {
+    let folder = match &page.bundle_dir {
+        Some(dir) => dir.clone(),
+        None => page
+            .source_path
+            .rsplit_once('/')
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default(),
+    };
+    let mut files: Vec<String> = page
+        .front
+        .bibliography
+        .iter()
+        .map(|f| format!("{folder}/{f}"))
+        .collect();
+    if let Some(dir) = &page.bundle_dir {
+        for (d, f) in &corpus.files.bundle_assets {
+            if d == dir && f.ends_with(".bib") && !f.contains('/') {
+                let full = format!("{dir}/{f}");
+                if !files.contains(&full) {
+                    files.push(full);
+                }
+            }
+        }
+    }
+    if files.is_empty() {
+        return None;
+    }
+    let mut bib = site.clone();
+    for rel in files {
+        if rel.contains("..") {
+            diagnostics.push(Diagnostic::error(
+                page.source_path.clone(),
+                format!("bibliography `{rel}` must be inside the article's folder"),
+            ));
+            continue;
+        }
+        let mut ds = Diagnostics::default();
+        let Some(text) = quire_site::discover::read_text(&corpus.files.root.join(&rel), &rel, &mut ds) else {
+            diagnostics.push(Diagnostic::error(
+                page.source_path.clone(),
+                format!("bibliography file `{rel}` cannot be read; check the `bibliography` front matter"),
+            ));
+            continue;
+        };
+        diagnostics.extend(ds.0);
+        match Bibliography::parse(&rel, &text) {
+            Ok(b) => bib.merge(b),
+            Err(ds) => diagnostics.extend(ds),
+        }
+    }
+    Some(bib)
+}
+
+/// Similar posts for every page (empty for pages outside sections).
+pub fn similar_posts(corpus: &Corpus, config: &SimilarConfig) -> Vec<Vec<Match>> {
+    let articles: Vec<&Page> = corpus.pages.iter().filter(|p| p.kind == PageKind::Article).collect();
+    let default_lang = &corpus.config.default_language().code;
+    let docs: Vec<SimilarDoc> = articles
+        .iter()
+        .map(|p| {
+            let group = &corpus.groups[p.group];
+            let original = match group.versions.get(default_lang) {
+                Some(&i) => i == p.index,
+                None => group.versions.values().min() == Some(&p.index),
+            };
+            SimilarDoc {
+                lang: p.lang.clone(),
+                title: p.front.title.clone(),
+                highlights: p.front.highlights.clone(),
+                body: p.rendered.plain_text.clone(),
+                terms: p
+                    .front
+                    .taxonomies
+                    .iter()
+                    .flat_map(|(tax, terms)| terms.iter().map(move |t| format!("{tax}/{}", quire_core::slugify(t))))
+                    .collect(),
+                authors: p.front.authors.clone(),
+                section: p.section.clone().unwrap_or_default(),
+                date: p.front.date.map(|d| d.rfc3339()).unwrap_or_default(),
+                url: p.path.clone(),
+                group: p.group,
+                original,
+            }
+        })
+        .collect();
+    let ranked = quire_similar::rank_all(&docs, config);
+    let mut out = vec![Vec::new(); corpus.pages.len()];
+    for (doc_index, matches) in ranked.into_iter().enumerate() {
+        let page = articles[doc_index].index;
+        out[page] = matches
+            .into_iter()
+            .map(|m| Match {
+                doc: articles[m.doc].index,
+                ..m
+            })
+            .collect();
+    }
+    out
+}

@@ -1,0 +1,258 @@
+//! Writing artifacts: the output folder is built beside the old one and
+//! swapped in whole, so a failed or killed build never leaves a half-written
+//! site, and quire only ever deletes folders it created.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// The name of the file that marks a folder as created by quire.
+pub const MARKER: &str = ".quire-output";
+
+/// What an artifact's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// Bytes made by the build.
+    Bytes(Vec<u8>),
+    /// A file to copy as-is (bundle files, static files).
+    Copy(PathBuf),
+}
+
+/// One file of the output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// Path relative to the output root, `/`-separated, never starting with `/`.
+    pub path: String,
+    /// Its content.
+    pub body: Body,
+}
+
+impl Artifact {
+    /// An artifact made of bytes.
+    pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Artifact {
+        Artifact {
+            path: path.into(),
+            body: Body::Bytes(bytes.into()),
+        }
+    }
+}
+
+/// Why the output folder cannot be used.
+#[derive(Debug)]
+pub enum EmitError {
+    /// The folder is unsafe to replace; the message says why and what to do.
+    Refused(String),
+    /// Writing failed (the previous output is left as it was).
+    Io(PathBuf, io::Error),
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EmitError::Refused(m) => f.write_str(m),
+            EmitError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+/// Checks that `output` may be replaced by a build of the site at `root`.
+pub fn check_output(root: &Path, output: &Path) -> Result<(), EmitError> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalize(&p)
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| abs(root));
+    let output_abs = match std::fs::canonicalize(output) {
+        Ok(p) => p,
+        Err(_) => abs(output),
+    };
+    if output_abs == root {
+        return Err(EmitError::Refused(format!(
+            "refusing to write the site into its own root folder {}; choose another --output",
+            output.display()
+        )));
+    }
+    if root.starts_with(&output_abs) {
+        return Err(EmitError::Refused(format!(
+            "refusing to use {} as output: it contains the site itself",
+            output.display()
+        )));
+    }
+    for inner in ["content", "authors", "templates", "static", "i18n", "bibliography"] {
+        if output_abs.starts_with(root.join(inner)) {
+            return Err(EmitError::Refused(format!(
+                "refusing to write output inside the site's {inner}/ folder; choose another --output"
+            )));
+        }
+    }
+    if output_abs.is_file() {
+        return Err(EmitError::Refused(format!(
+            "{} is a file, not a folder; choose another --output",
+            output.display()
+        )));
+    }
+    if output_abs.is_dir() {
+        let non_empty = std::fs::read_dir(&output_abs)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true);
+        if non_empty && !output_abs.join(MARKER).is_file() {
+            return Err(EmitError::Refused(format!(
+                "refusing to replace {}: it is not empty and was not created by quire; remove it or choose another --output",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// True if `path` is a safe relative output path (no `..`, no absolute
+/// part, no backslash or NUL), so no artifact can land outside the output.
+pub fn is_safe_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && !path.contains('\0')
+        && path
+            .split('/')
+            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+}
+
+/// Writes `artifacts` into a new folder beside `output`, then swaps it in.
+/// On any error the previous `output` is untouched and the new folder removed.
+pub fn write_site(root: &Path, output: &Path, artifacts: &[Artifact]) -> Result<(), EmitError> {
+    check_output(root, output)?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| EmitError::Io(parent.clone(), e))?;
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".to_string());
+    let staging = parent.join(format!(".{name}.quire-new-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.quire-old-{}", std::process::id()));
+    remove_stale(&parent, &name);
+    let result = write_all(&staging, artifacts);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    // Swap: move the old folder aside, move the new one in, delete the old.
+    if output.exists() {
+        std::fs::rename(output, &old).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staging);
+            EmitError::Io(output.to_path_buf(), e)
+        })?;
+    }
+    if let Err(e) = std::fs::rename(&staging, output) {
+        // Put the old output back.
+        let _ = std::fs::rename(&old, output);
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(EmitError::Io(output.to_path_buf(), e));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Removes staging folders left by builds that were killed.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let new_prefix = format!(".{name}.quire-new-");
+    let old_prefix = format!(".{name}.quire-old-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if (file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix))
+            && entry.path().join(MARKER).is_file()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn write_all(staging: &Path, artifacts: &[Artifact]) -> Result<(), EmitError> {
+    std::fs::create_dir_all(staging).map_err(|e| EmitError::Io(staging.to_path_buf(), e))?;
+    std::fs::write(staging.join(MARKER), "This folder was written by quire build; quire replaces it whole on the next build.\n")
+        .map_err(|e| EmitError::Io(staging.join(MARKER), e))?;
+    let mut dirs: Vec<PathBuf> = artifacts
+        .iter()
+        .filter_map(|a| Path::new(&a.path).parent().map(|p| staging.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in &dirs {
+        std::fs::create_dir_all(dir).map_err(|e| EmitError::Io(dir.clone(), e))?;
+    }
+    artifacts.par_iter().try_for_each(|a| {
+        let target = staging.join(&a.path);
+        match &a.body {
+            Body::Bytes(bytes) => std::fs::write(&target, bytes),
+            Body::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
+        }
+        .map_err(|e| EmitError::Io(target.clone(), e))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_paths() {
+        assert!(is_safe_path("tr/analysis/x/index.html"));
+        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a\\b", "a//b", "a/./b", "x\0"] {
+            assert!(!is_safe_path(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_foreign_non_empty_folder_and_site_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let foreign = dir.path().join("docs");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+        assert!(matches!(check_output(&root, &foreign), Err(EmitError::Refused(_))));
+        assert!(matches!(check_output(&root, &root), Err(EmitError::Refused(_))));
+        assert!(matches!(check_output(&root, dir.path()), Err(EmitError::Refused(_))));
+        assert!(matches!(check_output(&root, &root.join("content/out")), Err(EmitError::Refused(_))));
+        assert!(check_output(&root, &root.join("public")).is_ok());
+        assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn swap_replaces_whole_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        let out = root.join("public");
+        write_site(&root, &out, &[Artifact::bytes("a/index.html", "one")]).unwrap();
+        write_site(&root, &out, &[Artifact::bytes("b/index.html", "two")]).unwrap();
+        assert!(!out.join("a/index.html").exists());
+        assert_eq!(std::fs::read_to_string(out.join("b/index.html")).unwrap(), "two");
+        let leftovers: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+}

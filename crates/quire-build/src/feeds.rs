@@ -1,0 +1,429 @@
+//! Derive + render of the machine-readable files: Atom, RSS and JSON feeds
+//! per language (site, section, author, taxonomy term), the sitemap with
+//! hreflang alternates, robots.txt, and redirect pages for aliases.
+//!
+//! Written as strings here rather than templates: these formats are fixed
+//! by their specs, and escaping is easier to prove in one place.
+
+use std::collections::BTreeMap;
+
+use quire_site::{Corpus, Page, PageKind};
+use serde_json::json;
+
+use crate::derive::Derived;
+use crate::emit::Artifact;
+use crate::pages::Renderer;
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One feed to write: where, titled what, with which articles.
+struct FeedSpec {
+    lang: String,
+    /// Site path of the feed folder (`/`, `/tr/analysis/`).
+    dir: String,
+    /// Site path of the HTML page the feed mirrors.
+    page: String,
+    title: String,
+    pages: Vec<usize>,
+}
+
+/// Makes every feed, the sitemap, robots.txt and the redirects.
+pub fn machine_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>) -> Vec<Artifact> {
+    let mut out = Vec::new();
+    let config = &corpus.config;
+    let limit = config.feeds.limit.max(1);
+    let mut specs = Vec::new();
+    for lang in &config.languages {
+        let prefix = lang.prefix();
+        specs.push(FeedSpec {
+            lang: lang.code.clone(),
+            dir: prefix.clone(),
+            page: prefix.clone(),
+            title: lang.title.clone(),
+            pages: corpus.articles_in(&lang.code),
+        });
+        if config.feeds.sections {
+            for s in &corpus.sections {
+                if let Some(pages) = s.pages.get(&lang.code).filter(|p| !p.is_empty()) {
+                    specs.push(FeedSpec {
+                        lang: lang.code.clone(),
+                        dir: s.path(&prefix),
+                        page: s.path(&prefix),
+                        title: format!("{} — {}", s.title_in(&lang.code), lang.title),
+                        pages: pages.clone(),
+                    });
+                }
+            }
+        }
+        if config.feeds.authors {
+            for (id, by_lang) in &corpus.author_pages {
+                if let (Some(pages), Some(author)) = (by_lang.get(&lang.code), corpus.authors.get(id)) {
+                    specs.push(FeedSpec {
+                        lang: lang.code.clone(),
+                        dir: format!("{prefix}authors/{id}/"),
+                        page: format!("{prefix}authors/{id}/"),
+                        title: format!("{} — {}", author.name_in(&lang.code), lang.title),
+                        pages: pages.clone(),
+                    });
+                }
+            }
+        }
+        if config.feeds.taxonomies {
+            for tax in corpus.taxonomies.iter().filter(|t| t.feed) {
+                for term in tax.terms.get(&lang.code).into_iter().flatten() {
+                    specs.push(FeedSpec {
+                        lang: lang.code.clone(),
+                        dir: term.path.clone(),
+                        page: term.path.clone(),
+                        title: format!("{} — {}", term.name, lang.title),
+                        pages: term.pages.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for mut spec in specs {
+        spec.pages.truncate(limit);
+        out.extend(feed_files(corpus, derived, renderer, &spec));
+    }
+    out.extend(sitemap(corpus));
+    out.push(robots(corpus));
+    out.extend(redirects(corpus, renderer));
+    out
+}
+
+fn entry_content(corpus: &Corpus, derived: &Derived, page: &Page) -> String {
+    if corpus.config.feeds.full_content {
+        let body = &derived.bodies[page.index];
+        absolutize(&body.html, &corpus.config.base_url, &page.permalink)
+    } else {
+        page.summary.clone()
+    }
+}
+
+/// Makes site-relative `href`/`src` values absolute, as feed readers need.
+fn absolutize(html: &str, base_url: &str, page_url: &str) -> String {
+    let origin = match base_url.find("://").and_then(|i| base_url[i + 3..].find('/').map(|j| i + 3 + j)) {
+        Some(end) => &base_url[..end],
+        None => base_url,
+    };
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "src=\""].iter().filter_map(|a| rest.find(a).map(|i| (i, a.len()))).min();
+        let Some((i, len)) = next else { break };
+        out.push_str(&rest[..i + len]);
+        rest = &rest[i + len..];
+        if rest.starts_with('/') && !rest.starts_with("//") {
+            out.push_str(origin);
+        } else if rest.starts_with('#') {
+            out.push_str(page_url);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn feed_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>, spec: &FeedSpec) -> Vec<Artifact> {
+    let config = &corpus.config;
+    let dir_rel = spec.dir.trim_start_matches('/');
+    let page_url = config.permalink(&spec.page);
+    let atom_url = config.permalink(&format!("{}atom.xml", spec.dir));
+    let rss_url = config.permalink(&format!("{}rss.xml", spec.dir));
+    let json_url = config.permalink(&format!("{}feed.json", spec.dir));
+    let pages: Vec<&Page> = spec.pages.iter().map(|&i| &corpus.pages[i]).collect();
+    let newest = pages
+        .iter()
+        .filter_map(|p| p.front.updated.or(p.front.date))
+        .max()
+        .map(|d| d.rfc3339())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+    let author_names = |p: &Page| -> Vec<(String, String)> {
+        let prefix = config.language(&p.lang).map(|l| l.prefix()).unwrap_or_default();
+        p.front
+            .authors
+            .iter()
+            .filter_map(|id| corpus.authors.get(id))
+            .map(|a| (a.name_in(&p.lang).to_string(), config.permalink(&format!("{prefix}authors/{}/", a.id))))
+            .collect()
+    };
+    let categories = |p: &Page| -> Vec<String> {
+        let mut c: Vec<String> = p.section.iter().filter_map(|s| corpus.section(s)).map(|s| s.title_in(&p.lang)).collect();
+        c.extend(p.front.taxonomies.values().flatten().cloned());
+        c
+    };
+
+    // Atom.
+    let mut atom = String::new();
+    atom.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    atom.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", xml_escape(&spec.lang)));
+    atom.push_str(&format!("  <title>{}</title>\n", xml_escape(&spec.title)));
+    atom.push_str(&format!("  <id>{}</id>\n", xml_escape(&page_url)));
+    atom.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml_escape(&atom_url)));
+    atom.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&page_url)));
+    atom.push_str(&format!("  <updated>{newest}</updated>\n  <generator>quire</generator>\n"));
+    for p in &pages {
+        let date = p.front.date.map(|d| d.rfc3339()).unwrap_or_default();
+        let updated = p.front.updated.map(|d| d.rfc3339()).unwrap_or_else(|| date.clone());
+        atom.push_str("  <entry>\n");
+        atom.push_str(&format!("    <title>{}</title>\n", xml_escape(&p.front.title)));
+        atom.push_str(&format!("    <id>{}</id>\n", xml_escape(&p.permalink)));
+        atom.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n", xml_escape(&p.lang), xml_escape(&p.permalink)));
+        for t in corpus.translations(p) {
+            atom.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n", xml_escape(&t.lang), xml_escape(&t.permalink)));
+        }
+        atom.push_str(&format!("    <published>{date}</published>\n    <updated>{updated}</updated>\n"));
+        for (name, uri) in author_names(p) {
+            atom.push_str(&format!("    <author><name>{}</name><uri>{}</uri></author>\n", xml_escape(&name), xml_escape(&uri)));
+        }
+        for c in categories(p) {
+            atom.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(&c)));
+        }
+        atom.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&p.summary)));
+        if config.feeds.full_content {
+            atom.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&entry_content(corpus, derived, p))));
+        }
+        atom.push_str("  </entry>\n");
+    }
+    atom.push_str("</feed>\n");
+
+    // RSS 2.0.
+    let mut rss = String::new();
+    rss.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    rss.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
+    rss.push_str(&format!("  <title>{}</title>\n  <link>{}</link>\n", xml_escape(&spec.title), xml_escape(&page_url)));
+    rss.push_str(&format!("  <description>{}</description>\n", xml_escape(&spec.title)));
+    rss.push_str(&format!("  <language>{}</language>\n", xml_escape(&spec.lang)));
+    rss.push_str(&format!("  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n", xml_escape(&rss_url)));
+    if let Some(d) = pages.iter().filter_map(|p| p.front.updated.or(p.front.date)).max() {
+        rss.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", d.rfc2822()));
+    }
+    for p in &pages {
+        rss.push_str("  <item>\n");
+        rss.push_str(&format!("    <title>{}</title>\n    <link>{}</link>\n", xml_escape(&p.front.title), xml_escape(&p.permalink)));
+        rss.push_str(&format!("    <guid isPermaLink=\"true\">{}</guid>\n", xml_escape(&p.permalink)));
+        if let Some(d) = p.front.date {
+            rss.push_str(&format!("    <pubDate>{}</pubDate>\n", d.rfc2822()));
+        }
+        for (name, _) in author_names(p) {
+            rss.push_str(&format!("    <dc:creator>{}</dc:creator>\n", xml_escape(&name)));
+        }
+        for c in categories(p) {
+            rss.push_str(&format!("    <category>{}</category>\n", xml_escape(&c)));
+        }
+        rss.push_str(&format!("    <description>{}</description>\n", xml_escape(&entry_content(corpus, derived, p))));
+        rss.push_str("  </item>\n");
+    }
+    rss.push_str("</channel>\n</rss>\n");
+
+    // JSON Feed 1.1.
+    let items: Vec<serde_json::Value> = pages
+        .iter()
+        .map(|p| {
+            let mut item = json!({
+                "id": p.permalink,
+                "url": p.permalink,
+                "title": p.front.title,
+                "summary": p.summary,
+                "language": p.lang,
+                "authors": author_names(p).into_iter().map(|(name, url)| json!({"name": name, "url": url})).collect::<Vec<_>>(),
+                "tags": categories(p),
+            });
+            if let Some(d) = p.front.date {
+                item["date_published"] = json!(d.rfc3339());
+            }
+            if let Some(d) = p.front.updated {
+                item["date_modified"] = json!(d.rfc3339());
+            }
+            if config.feeds.full_content {
+                item["content_html"] = json!(entry_content(corpus, derived, p));
+            } else {
+                item["content_text"] = json!(p.summary);
+            }
+            item
+        })
+        .collect();
+    let feed = json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": spec.title,
+        "home_page_url": page_url,
+        "feed_url": json_url,
+        "language": spec.lang,
+        "items": items,
+    });
+    let _ = renderer;
+    vec![
+        Artifact::bytes(format!("{dir_rel}atom.xml"), atom),
+        Artifact::bytes(format!("{dir_rel}rss.xml"), rss),
+        Artifact::bytes(format!("{dir_rel}feed.json"), serde_json::to_string_pretty(&feed).unwrap_or_default() + "\n"),
+    ]
+}
+
+/// Sitemap URLs per file, the protocol's limit.
+const SITEMAP_LIMIT: usize = 50_000;
+
+fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
+    let config = &corpus.config;
+    // (loc, lastmod, alternates)
+    let mut urls: Vec<(String, Option<String>, Vec<(String, String)>)> = Vec::new();
+    for page in &corpus.pages {
+        let group = &corpus.groups[page.group];
+        let mut alts: Vec<(String, String)> = config
+            .languages
+            .iter()
+            .filter_map(|l| group.versions.get(&l.code).map(|&i| (l.code.clone(), corpus.pages[i].permalink.clone())))
+            .collect();
+        if alts.len() > 1 || !page.lang.is_empty() {
+            let x_default = group
+                .versions
+                .get(&config.default_language().code)
+                .or_else(|| group.versions.values().min())
+                .map(|&i| corpus.pages[i].permalink.clone());
+            if let Some(x) = x_default {
+                alts.push(("x-default".into(), x));
+            }
+        }
+        let lastmod = page.front.updated.or(page.front.date).map(|d| d.iso_date());
+        urls.push((page.permalink.clone(), lastmod, alts));
+    }
+    let mut listing = |rest: &str, lastmod: Option<String>| {
+        let alts: Vec<(String, String)> = config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), config.permalink(&format!("{}{rest}", l.prefix()))))
+            .chain(std::iter::once(("x-default".to_string(), config.permalink(&format!("/{rest}")))))
+            .collect();
+        for l in &config.languages {
+            urls.push((config.permalink(&format!("{}{rest}", l.prefix())), lastmod.clone(), alts.clone()));
+        }
+    };
+    let newest = corpus.pages.iter().filter(|p| p.kind == PageKind::Article).filter_map(|p| p.front.updated.or(p.front.date)).max().map(|d| d.iso_date());
+    listing("", newest.clone());
+    for s in &corpus.sections {
+        let newest = s.pages.values().flatten().filter_map(|&i| corpus.pages[i].front.updated.or(corpus.pages[i].front.date)).max().map(|d| d.iso_date());
+        listing(&format!("{}/", s.id), newest);
+    }
+    for tax in &corpus.taxonomies {
+        for (lang, terms) in &tax.terms {
+            for term in terms {
+                let lastmod = term.pages.first().and_then(|&i| corpus.pages[i].front.date).map(|d| d.iso_date());
+                let _ = lang;
+                urls.push((config.permalink(&term.path), lastmod, Vec::new()));
+            }
+        }
+    }
+    for (id, by_lang) in &corpus.author_pages {
+        let alts: Vec<(String, String)> = config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), config.permalink(&format!("{}authors/{id}/", l.prefix()))))
+            .collect();
+        for (lang, pages) in by_lang {
+            let prefix = config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+            let lastmod = pages.first().and_then(|&i| corpus.pages[i].front.date).map(|d| d.iso_date());
+            urls.push((config.permalink(&format!("{prefix}authors/{id}/")), lastmod, alts.clone()));
+        }
+    }
+    urls.sort_by(|a, b| a.0.cmp(&b.0));
+    urls.dedup_by(|a, b| a.0 == b.0);
+
+    let render = |chunk: &[(String, Option<String>, Vec<(String, String)>)]| {
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+        for (loc, lastmod, alts) in chunk {
+            xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", xml_escape(loc)));
+            if let Some(m) = lastmod {
+                xml.push_str(&format!("    <lastmod>{m}</lastmod>\n"));
+            }
+            for (lang, href) in alts {
+                xml.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n", xml_escape(lang), xml_escape(href)));
+            }
+            xml.push_str("  </url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        xml
+    };
+    if urls.len() <= SITEMAP_LIMIT {
+        return vec![Artifact::bytes("sitemap.xml", render(&urls))];
+    }
+    let mut out = Vec::new();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (n, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!("  <sitemap><loc>{}</loc></sitemap>\n", xml_escape(&config.permalink(&format!("/{name}")))));
+        out.push(Artifact::bytes(name, render(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.push(Artifact::bytes("sitemap.xml", index));
+    out
+}
+
+fn robots(corpus: &Corpus) -> Artifact {
+    let text = match &corpus.config.robots {
+        Some(custom) => custom.clone(),
+        None => format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", corpus.config.permalink("/sitemap.xml")),
+    };
+    Artifact::bytes("robots.txt", text)
+}
+
+fn redirects(corpus: &Corpus, renderer: &Renderer<'_>) -> Vec<Artifact> {
+    let mut out = Vec::new();
+    let mut lines: BTreeMap<String, String> = BTreeMap::new();
+    for page in &corpus.pages {
+        for alias in &page.front.aliases {
+            let target = page.permalink.clone();
+            // `/?p=123` style aliases have no file of their own; only the
+            // `_redirects` file can carry them.
+            if !alias.contains('?') {
+                let path = crate::urls::output_file(&if alias.ends_with('/') || alias.ends_with(".html") { alias.clone() } else { format!("{alias}/") });
+                let ctx = json!({
+                    "lang": page.lang,
+                    "target": target,
+                    "text": renderer.strings.of(&page.lang).get("redirect_text"),
+                });
+                if let Ok(html) = renderer.theme.render("redirect.html", &ctx) {
+                    out.push(Artifact::bytes(path, html));
+                }
+            }
+            lines.insert(alias.clone(), renderer.url(&page.path));
+        }
+    }
+    if corpus.config.redirects_file && !lines.is_empty() {
+        let mut text = String::new();
+        for (from, to) in lines {
+            text.push_str(&format!("{from} {to} 301\n"));
+        }
+        out.push(Artifact::bytes("_redirects", text));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_xml_and_absolutizes() {
+        assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+        let html = "<a href=\"/x/\">x</a><a href=\"#fn-1\">1</a><img src=\"https://o.org/i.png\">";
+        assert_eq!(
+            absolutize(html, "https://e.org/sub", "https://e.org/sub/p/"),
+            "<a href=\"https://e.org/x/\">x</a><a href=\"https://e.org/sub/p/#fn-1\">1</a><img src=\"https://o.org/i.png\">"
+        );
+    }
+}

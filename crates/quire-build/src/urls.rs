@@ -1,0 +1,69 @@
+//! URL helpers: percent-encoding for share links, JSON for `<script>`.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Everything but RFC 3986 unreserved characters is encoded.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// Percent-encodes a query component.
+pub fn encode(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// JSON safe to embed in `<script>`: `<`, `>`, `&` and line separators are
+/// written as `\u` escapes so no content can close the element.
+pub fn script_json(value: &serde_json::Value) -> String {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The output file of a site path: `/tr/x/` → `tr/x/index.html`.
+pub fn output_file(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".to_string()
+    } else if trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// FNV-1a, 64 bits: a content fingerprint for cache-busting file names.
+/// Hand-written because it is five lines and needs no cryptographic strength.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", hash & 0xff_ffff_ffff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_and_escapes() {
+        assert_eq!(encode("a b&c/ç"), "a%20b%26c%2F%C3%A7");
+        let v = serde_json::json!({"t": "</script><script>alert(1)</script>"});
+        let s = script_json(&v);
+        assert!(!s.contains("</script>"));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/tr/a/"), "tr/a/index.html");
+        assert_eq!(output_file("/404.html"), "404.html");
+    }
+}

@@ -1,0 +1,175 @@
+//! One function per command; each returns the exit status.
+
+use std::path::{Path, PathBuf};
+
+use quire_build::{BuildOptions, build_in_memory};
+
+use crate::output::{print_diagnostics, print_timings};
+
+/// Exit status for content errors.
+const CONTENT_ERRORS: u8 = 1;
+/// Exit status for wrong usage.
+const USAGE: u8 = 2;
+
+/// `quire init [DIR]`.
+pub fn init(dir: Option<PathBuf>) -> u8 {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    match crate::init::write_site(&dir) {
+        Ok(files) => {
+            println!("Created a new site in {} ({files} files).", dir.display());
+            println!("Build it:  quire build --root {}", dir.display());
+            0
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            USAGE
+        }
+    }
+}
+
+/// The built-in archetype, used when the site has no `archetypes/article.md`.
+const ARCHETYPE: &str = "+++\ntitle = \"{title}\"\ndate = {date}\nauthors = []\nhighlights = [\n  \"First key point.\",\n  \"Second key point.\",\n  \"Third key point.\",\n]\ntags = []\n+++\n\nWrite the analysis here. Cite sources with footnotes.[^1]\n\n[^1]: “Title of the source”, Publisher, https://example.org/source, (Date of access: {date_dotted}).\n";
+
+/// `quire new <section>/<slug> [--lang xx]`.
+pub fn new_article(root: &Path, path: &str, lang: Option<&str>) -> u8 {
+    let config = match quire_site::config::load(root, None) {
+        Ok((c, _)) => c,
+        Err(ds) => {
+            for d in ds {
+                eprintln!("{d}");
+            }
+            return CONTENT_ERRORS;
+        }
+    };
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let [section, slug] = parts.as_slice() else {
+        eprintln!("error: give the new article as <section>/<slug>, e.g. analysis/water-security");
+        return USAGE;
+    };
+    if quire_core::slugify(section) != *section || quire_core::slugify(slug) != *slug {
+        eprintln!("error: section and slug must be lower-case ASCII words joined by '-', e.g. analysis/water-security");
+        return USAGE;
+    }
+    let default = config.default_language().code.clone();
+    let lang = lang.unwrap_or(&default);
+    if !config.has_language(lang) {
+        eprintln!("error: `{lang}` is not configured in quire.toml; add [languages.{lang}]");
+        return USAGE;
+    }
+    let file_name = if lang == default { "index.md".to_string() } else { format!("index.{lang}.md") };
+    let dir = root.join("content").join(section).join(slug);
+    let file = dir.join(&file_name);
+    if file.exists() {
+        eprintln!("error: {} already exists; quire new never overwrites", file.display());
+        return USAGE;
+    }
+    let archetype = std::fs::read_to_string(root.join("archetypes/article.md")).unwrap_or_else(|_| ARCHETYPE.to_string());
+    let today = jiff::ZonedDateTime::now().date();
+    let title: String = slug
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = archetype
+        .replace("{title}", &title)
+        .replace("{date}", &today.to_string())
+        .replace("{date_dotted}", &today.strftime("%d.%m.%Y").to_string());
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, text)) {
+        eprintln!("error: cannot write {}: {e}", file.display());
+        return CONTENT_ERRORS;
+    }
+    println!("Created {}", file.display());
+    0
+}
+
+/// `quire build`.
+pub fn build_site(root: PathBuf, output: Option<PathBuf>, drafts: bool, base_url: Option<String>, verbose: bool) -> u8 {
+    if !quire_build::is_site(&root) {
+        eprintln!(
+            "error: {} has no quire.toml; pass --root with the site folder, or run `quire init` to create a site",
+            root.display()
+        );
+        return USAGE;
+    }
+    let mut options = BuildOptions::new(&root);
+    if let Some(o) = output {
+        options.output = o;
+    }
+    options.drafts = drafts;
+    options.base_url = base_url;
+    let clock = std::time::Instant::now();
+    let report = quire_build::build(&options);
+    print_diagnostics(&report.diagnostics);
+    if verbose {
+        print_timings(&report.timings);
+    }
+    if let Some(e) = &report.output_error {
+        eprintln!("error: {e}");
+        return USAGE;
+    }
+    if !report.succeeded() {
+        eprintln!("Build failed; the previous output in {} is unchanged.", options.output.display());
+        return CONTENT_ERRORS;
+    }
+    eprintln!(
+        "Built {} pages ({} files) in {:.0} ms → {}",
+        report.pages,
+        report.files,
+        clock.elapsed().as_secs_f64() * 1000.0,
+        options.output.display()
+    );
+    0
+}
+
+/// `quire similar CONTENT_PATH`.
+pub fn similar(root: &Path, content_path: &str) -> u8 {
+    let options = BuildOptions::new(root);
+    let (site, report) = build_in_memory(&options);
+    let Some(site) = site else {
+        print_diagnostics(&report.diagnostics);
+        return CONTENT_ERRORS;
+    };
+    let wanted = content_path.trim_start_matches("./");
+    let wanted = if wanted.starts_with("content/") { wanted.to_string() } else { format!("content/{wanted}") };
+    let Some(page) = site.corpus.pages.iter().find(|p| p.source_path == wanted) else {
+        eprintln!("error: no article at {wanted}; give a path like content/analysis/some-article/index.md");
+        return USAGE;
+    };
+    let matches = &site.derived.similar[page.index];
+    println!("{} ({}, {})", page.front.title, page.lang, page.path);
+    if matches.is_empty() {
+        println!("  no similar articles in this language");
+    }
+    for (rank, m) in matches.iter().enumerate() {
+        let other = &site.corpus.pages[m.doc];
+        println!("{:>2}. {:.3}  {}  {}", rank + 1, m.score, other.front.title, other.path);
+        if !m.reasons.is_empty() {
+            println!("      because: {}", m.reasons.join(", "));
+        }
+    }
+    0
+}
+
+/// `quire import wordpress`.
+pub fn import_wordpress(export: PathBuf, into: PathBuf, uploads: Option<PathBuf>, force: bool, drafts: bool) -> u8 {
+    let mut options = quire_import::ImportOptions::new(export, into);
+    options.uploads = uploads;
+    options.force = force;
+    options.drafts = drafts;
+    match quire_import::import_wordpress(&options) {
+        Ok(report) => {
+            println!("{report}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            match e {
+                quire_import::ImportError::Options(_) | quire_import::ImportError::WouldOverwrite { .. } => USAGE,
+                _ => CONTENT_ERRORS,
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! `quire init`: writes a small working site, embedded in the binary.
+
+use std::path::Path;
+
+/// The files of the new site: (relative path, text).
+const FILES: &[(&str, &str)] = &[
+    ("archetypes/article.md", include_str!("../init/archetypes/article.md")),
+    ("authors/sample-author.toml", include_str!("../init/authors/sample-author.toml")),
+    ("content/_index.md", include_str!("../init/content/_index.md")),
+    ("content/_index.tr.md", include_str!("../init/content/_index.tr.md")),
+    ("content/about/index.md", include_str!("../init/content/about/index.md")),
+    ("content/about/index.tr.md", include_str!("../init/content/about/index.tr.md")),
+    ("content/analysis/_index.md", include_str!("../init/content/analysis/_index.md")),
+    ("content/analysis/_index.tr.md", include_str!("../init/content/analysis/_index.tr.md")),
+    ("content/analysis/grain-corridors/index.md", include_str!("../init/content/analysis/grain-corridors/index.md")),
+    ("content/analysis/water-and-power/index.md", include_str!("../init/content/analysis/water-and-power/index.md")),
+    ("content/analysis/water-and-power/index.tr.md", include_str!("../init/content/analysis/water-and-power/index.tr.md")),
+    ("quire.toml", include_str!("../init/quire.toml")),
+];
+
+/// Writes the example site into `dir`, which must not exist or be empty.
+/// Returns the number of files written.
+pub fn write_site(dir: &Path) -> Result<usize, String> {
+    if dir.exists() {
+        let non_empty = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .next()
+            .is_some();
+        if non_empty {
+            return Err(format!(
+                "{} is not empty; quire init only writes into a new or empty folder",
+                dir.display()
+            ));
+        }
+    }
+    for (path, text) in FILES {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    }
+    Ok(FILES.len())
+}
