@@ -161,10 +161,12 @@ fn fill_links(html: &str, page: &Page, base_path: &str) -> String {
 /// A one-paragraph note shows inline with its back link.
 fn unwrap_paragraph(html: &str) -> String {
     let trimmed = html.trim();
-    if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
-        && !inner.contains("<p>")
+    if let Some(inner) = trimmed.strip_prefix("<p>")
+        && inner.matches("<p>").count() == 0
+        && let Some((text, rest)) = inner.split_once("</p>")
     {
-        return inner.to_string();
+        let rest = rest.trim();
+        return if rest.is_empty() { text.to_string() } else { format!("{text} {rest}") };
     }
     trimmed.to_string()
 }

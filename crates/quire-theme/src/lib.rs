@@ -11,4 +11,4 @@ mod strings;
 mod templates;
 
 pub use strings::{Strings, UiStrings, format_date};
-pub use templates::{Theme, stylesheet};
+pub use templates::{Theme, escape_html, stylesheet};

@@ -56,6 +56,19 @@ impl Theme {
                 minijinja::AutoEscape::None
             }
         });
+        // minijinja's HTML escaping also writes `/` as `&#x2f;`; that is
+        // valid but bloats every URL, so escape only what HTML requires.
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() == minijinja::AutoEscape::Html
+                && !value.is_safe()
+                && let Some(text) = value.as_str()
+            {
+                return out
+                    .write_str(&escape_html(text))
+                    .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed"));
+            }
+            minijinja::escape_formatter(out, state, value)
+        });
         let mut sources: BTreeMap<String, String> = BUILTIN
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -95,6 +108,22 @@ impl Theme {
             .render(minijinja::Value::from_serialize(context))
             .map_err(|e| template_diagnostic(&self.override_paths, name, &e))
     }
+}
+
+/// Escapes `& < > " '` for HTML text and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn template_diagnostic(
