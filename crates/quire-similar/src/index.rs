@@ -5,23 +5,22 @@
 //! Must not know: other languages or translation groups beyond "not my own
 //! group" — the fallback across languages lives in the crate root.
 //!
-//! Memory stays bounded by design: text is analysed twice (once for document
-//! frequencies, once for vectors) instead of keeping every article's full
-//! term counts, so what stays resident is the vocabulary plus
-//! `vector_terms` entries per article.
+//! Memory stays bounded by design: each distinct word is analysed once, then
+//! the text is re-segmented for document frequencies and again for vectors
+//! instead of keeping every article's full term counts, so what stays
+//! resident is the word and term vocabulary plus `vector_terms` entries per
+//! article.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use quire_text::{Analyzer, is_numeric};
 use rayon::prelude::*;
 
 use crate::{Match, SimilarConfig, SimilarDoc, Tuning};
 
-/// Fewest articles per parallel job: keeps per-job word caches warm.
+/// Fewest articles per parallel chunk (each chunk owns a df array).
 const MIN_JOB: usize = 512;
-/// Distinct words a cache holds before it starts over (bounds memory).
-const CACHE_WORDS: usize = 1 << 20;
 
 /// Shared words named in a match's reasons.
 const REASON_WORDS: usize = 3;
@@ -54,48 +53,6 @@ pub(crate) struct Scratch {
     touched: Vec<u32>,
 }
 
-/// Analysis results per distinct surface word (None: not a kept term).
-struct WordCache<T> {
-    map: HashMap<String, Option<T>>,
-}
-
-impl<T> Default for WordCache<T> {
-    fn default() -> Self {
-        WordCache {
-            map: HashMap::new(),
-        }
-    }
-}
-
-impl<T> WordCache<T> {
-    /// Starts over when the cache is full; call between articles only, so
-    /// an article's words stay cached while it is being processed.
-    fn trim(&mut self) {
-        if self.map.len() >= CACHE_WORDS {
-            self.map.clear();
-        }
-    }
-
-    /// Computes and stores the value for `word` unless it is cached.
-    fn ensure(&mut self, word: &str, compute: impl FnOnce() -> Option<T>) {
-        if !self.map.contains_key(word) {
-            self.map.insert(word.to_owned(), compute());
-        }
-    }
-
-    /// The cached value for `word`, if it is a kept term.
-    fn get(&self, word: &str) -> Option<&T> {
-        self.map.get(word).and_then(Option::as_ref)
-    }
-}
-
-/// Statistics of one vocabulary term while document frequencies are counted.
-struct TermStat {
-    df: u32,
-    first: usize,
-    folded: String,
-}
-
 impl<'a> LangIndex<'a> {
     /// Analyses and indexes the articles `members` (global indices, all in `lang`).
     pub(crate) fn build(
@@ -107,99 +64,109 @@ impl<'a> LangIndex<'a> {
         let analyzer = Analyzer::new(lang);
         let n = members.len();
 
-        // Pass 1: document frequency and a display word per term. A word's
-        // analysis depends only on the word, so each job caches it per
-        // distinct surface form (stemming dominates the cost otherwise).
-        let stats: HashMap<String, TermStat> = members
-            .par_iter()
-            .enumerate()
-            .with_min_len(MIN_JOB)
-            .fold(
-                || (HashMap::new(), WordCache::default()),
-                |(mut stats, mut cache): (
-                    HashMap<String, TermStat>,
-                    WordCache<(String, String)>,
-                ),
-                 (local, &g)| {
-                    cache.trim();
-                    let mut seen: Vec<&'a str> = Vec::new();
+        // A word's analysis depends only on the word, and stemming dominates
+        // the cost, so each distinct word of the language is analysed once.
+        let chunk = (n / (rayon::current_num_threads() * 4)).max(MIN_JOB);
+        let surfaces: HashSet<&'a str> = members
+            .par_chunks(chunk)
+            .map(|part| {
+                let mut set = HashSet::new();
+                for &g in part {
                     for_each_field(&docs[g], tuning, |text, _| {
-                        for (_, w) in analyzer.words(text) {
-                            cache.ensure(w, || {
-                                let t = analyzer.token(w, 0)?;
-                                let term = t.term.filter(|term| keep_term(term))?;
-                                Some((term, t.folded))
-                            });
-                            seen.push(w);
-                        }
+                        set.extend(analyzer.words(text).map(|(_, w)| w));
                     });
-                    let mut terms: Vec<&(String, String)> =
-                        seen.iter().filter_map(|w| cache.get(w)).collect();
-                    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                    terms.dedup_by(|a, b| a.0 == b.0);
-                    for (term, folded) in terms {
-                        match stats.get_mut(term) {
-                            Some(s) => {
-                                s.df += 1;
-                                if local < s.first {
-                                    s.first = local;
-                                    s.folded.clone_from(folded);
-                                }
-                            }
-                            None => {
-                                let stat = TermStat {
-                                    df: 1,
-                                    first: local,
-                                    folded: folded.clone(),
-                                };
-                                stats.insert(term.clone(), stat);
-                            }
-                        }
-                    }
-                    (stats, cache)
-                },
-            )
-            .map(|(stats, _)| stats)
-            .reduce(HashMap::new, merge_stats);
-
-        // Ids follow term order, so they are deterministic. Terms seen in
-        // one article only can match nothing: they count in vector lengths
-        // but get no postings.
-        let mut vocab: Vec<(String, TermStat)> = stats.into_iter().collect();
-        vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let idf: Vec<f64> = vocab
-            .iter()
-            .map(|(_, s)| ((n as f64 + 1.0) / f64::from(s.df)).ln())
+                }
+                set
+            })
+            .reduce(HashSet::new, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        let analysed: Vec<(&'a str, String, String)> = surfaces
+            .into_par_iter()
+            .filter_map(|w| {
+                let t = analyzer.token(w, 0)?;
+                let term = t.term.filter(|term| keep_term(term))?;
+                Some((w, term, t.folded))
+            })
             .collect();
-        let df: Vec<u32> = vocab.iter().map(|(_, s)| s.df).collect();
-        let ids: HashMap<&str, u32> = vocab
+
+        // Term ids follow term order, so they are deterministic. The display
+        // word of a term is its shortest folded form (usually the base form).
+        let mut terms: Vec<(&str, &str)> = analysed
+            .iter()
+            .map(|(_, term, folded)| (term.as_str(), folded.as_str()))
+            .collect();
+        terms.sort_unstable_by(|a, b| {
+            a.0.cmp(b.0)
+                .then(a.1.len().cmp(&b.1.len()))
+                .then(a.1.cmp(b.1))
+        });
+        terms.dedup_by(|a, b| a.0 == b.0);
+        let display: Vec<String> = terms.iter().map(|(_, f)| (*f).to_owned()).collect();
+        let term_id: HashMap<&str, u32> = terms
             .iter()
             .enumerate()
-            .map(|(id, (term, _))| (term.as_str(), id as u32))
+            .map(|(id, (t, _))| (*t, id as u32))
+            .collect();
+        let word_id: HashMap<&'a str, u32> = analysed
+            .iter()
+            .map(|(w, term, _)| (*w, term_id[term.as_str()]))
+            .collect();
+        let vocab_len = terms.len();
+        drop(term_id);
+        drop(terms);
+        drop(analysed);
+
+        // Term ids of one article with field boosts applied, sorted.
+        let occurrences = |g: usize| -> Vec<u32> {
+            let mut ids = Vec::new();
+            for_each_field(&docs[g], tuning, |text, boost| {
+                for (_, w) in analyzer.words(text) {
+                    if let Some(&id) = word_id.get(w) {
+                        ids.extend(std::iter::repeat_n(id, boost as usize));
+                    }
+                }
+            });
+            ids.sort_unstable();
+            ids
+        };
+
+        // Pass 1: document frequencies, dense per chunk.
+        let df: Vec<u32> = members
+            .par_chunks(chunk)
+            .map(|part| {
+                let mut df = vec![0u32; vocab_len];
+                for &g in part {
+                    let mut ids = occurrences(g);
+                    ids.dedup();
+                    for id in ids {
+                        df[id as usize] += 1;
+                    }
+                }
+                df
+            })
+            .reduce(
+                || vec![0u32; vocab_len],
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            );
+        let idf: Vec<f64> = df
+            .iter()
+            .map(|&d| ((n as f64 + 1.0) / f64::from(d.max(1))).ln())
             .collect();
 
-        // Pass 2: vectors of the strongest terms.
+        // Pass 2: vectors of the strongest terms. Terms seen in one article
+        // only can match nothing: they count in the length but are not kept.
         let vectors: Vec<Box<[(u32, f32)]>> = members
             .par_iter()
-            .with_min_len(MIN_JOB)
-            .map_init(WordCache::<u32>::default, |cache, &g| {
-                cache.trim();
-                let mut occurrences: Vec<u32> = Vec::new();
-                for_each_field(&docs[g], tuning, |text, boost| {
-                    for (_, w) in analyzer.words(text) {
-                        cache.ensure(w, || {
-                            let term = analyzer.token(w, 0)?.term?;
-                            ids.get(term.as_str()).copied()
-                        });
-                        if let Some(&id) = cache.get(w) {
-                            occurrences.extend(std::iter::repeat_n(id, boost as usize));
-                        }
-                    }
-                });
-                occurrences.sort_unstable();
+            .map(|&g| {
+                let ids = occurrences(g);
                 let mut norm2 = 0.0f64;
                 let mut weighted: Vec<(u32, f64)> = Vec::new();
-                for run in occurrences.chunk_by(|a, b| a == b) {
+                for run in ids.chunk_by(|a, b| a == b) {
                     let id = run[0];
                     let w = (1.0 + (run.len() as f64).ln()) * idf[id as usize];
                     norm2 += w * w;
@@ -219,9 +186,10 @@ impl<'a> LangIndex<'a> {
                 v.into_boxed_slice()
             })
             .collect();
+        drop(word_id);
 
         // Inverted index, each list cut to the articles where the term weighs most.
-        let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab.len()];
+        let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab_len];
         for (local, v) in vectors.iter().enumerate() {
             for &(id, w) in v.iter() {
                 lists[id as usize].push((local as u32, w));
@@ -235,7 +203,6 @@ impl<'a> LangIndex<'a> {
                 list.into_boxed_slice()
             })
             .collect();
-        let display = vocab.into_iter().map(|(_, s)| s.folded).collect();
 
         let (tag_idf, tag_postings, tag_norm) = build_tags(docs, &members, tuning);
         LangIndex {
@@ -499,30 +466,6 @@ fn for_each_field<'d>(doc: &'d SimilarDoc, tuning: &Tuning, mut f: impl FnMut(&'
 /// every article of 2024); search keeps them, similarity does not.
 fn keep_term(term: &str) -> bool {
     !is_numeric(term) && term.chars().nth(1).is_some()
-}
-
-fn merge_stats(
-    mut a: HashMap<String, TermStat>,
-    mut b: HashMap<String, TermStat>,
-) -> HashMap<String, TermStat> {
-    if a.len() < b.len() {
-        std::mem::swap(&mut a, &mut b);
-    }
-    for (term, s) in b {
-        match a.get_mut(&term) {
-            Some(t) => {
-                t.df += s.df;
-                if s.first < t.first {
-                    t.first = s.first;
-                    t.folded = s.folded;
-                }
-            }
-            None => {
-                a.insert(term, s);
-            }
-        }
-    }
-    a
 }
 
 type TagTables<'a> = (

@@ -165,8 +165,11 @@ pub fn rank_all_with(
         .collect();
 
     for index in indexes.values() {
+        // Jobs of at least 64 articles: each job allocates a scratch array
+        // as long as the language.
         let ranked: Vec<Vec<Match>> = (0..index.len())
             .into_par_iter()
+            .with_min_len(64)
             .map_init(
                 || index.scratch(),
                 |scratch, local| index.rank(local, config.count, config, tuning, scratch),

@@ -28,8 +28,8 @@ fn main() {
     }
     println!("threads: {}", rayon::current_num_threads());
     println!(
-        "{:>8} {:>10} {:>10} {:>14} {:>14} {:>8}",
-        "articles", "words", "rank s", "HWM before MB", "HWM after MB", "matches"
+        "{:>8} {:>10} {:>10} {:>14} {:>14} {:>14} {:>8}",
+        "articles", "words", "rank s", "HWM before MB", "HWM after MB", "RSS after MB", "matches"
     );
     for n in sizes {
         let corpus = synth::generate(n, &["en", "tr", "ru"], &synth::Spec::default(), 42);
@@ -38,16 +38,18 @@ fn main() {
             .iter()
             .map(|d| d.body.split_whitespace().count())
             .sum();
-        let before = vm_hwm_mb();
+        let before = status_mb("VmHWM:");
         let start = Instant::now();
         let ranked = rank_all(&corpus.docs, &SimilarConfig::default());
         let secs = start.elapsed().as_secs_f64();
-        let after = vm_hwm_mb();
+        let after = status_mb("VmHWM:");
+        let rss = status_mb("VmRSS:");
         let matches: usize = ranked.iter().map(Vec::len).sum();
         println!(
-            "{n:>8} {words:>10} {secs:>10.2} {:>14} {:>14} {matches:>8}",
+            "{n:>8} {words:>10} {secs:>10.2} {:>14} {:>14} {:>14} {matches:>8}",
             show(before),
-            show(after)
+            show(after),
+            show(rss)
         );
     }
 }
@@ -56,10 +58,11 @@ fn show(mb: Option<f64>) -> String {
     mb.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0}"))
 }
 
-/// Peak resident set size in MB, from /proc/self/status (Linux only).
-fn vm_hwm_mb() -> Option<f64> {
+/// A memory figure in MB from /proc/self/status (Linux only): VmHWM is
+/// the peak resident set, VmRSS the current one.
+fn status_mb(key: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
