@@ -142,7 +142,7 @@ async function main() {
   console.log(`site: ${site} (${docs} articles)`);
   console.log(`| engine | index build (s) | index bytes (all languages) |`);
   console.log(`|---|---|---|`);
-  console.log(`| quire | ${quireSeconds.toFixed(2)} | ${quireBytes} |`);
+  console.log(`| quire | ${Number.isNaN(quireSeconds) ? "n/a (no --quire-stats)" : quireSeconds.toFixed(2)} | ${quireBytes} |`);
   console.log(`| pagefind 1.6 | ${pagefindSeconds.toFixed(2)} | ${pagefindBytes} |`);
   console.log();
   console.log(`| language | engine | bytes downloaded (query set) | hit@10 | missed |`);
