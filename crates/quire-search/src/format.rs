@@ -63,8 +63,10 @@ pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
         Vec::with_capacity(bytes.len() / 3 + 32),
         Compression::best(),
     );
-    // Writing into a Vec cannot fail.
-    enc.write_all(bytes).map(|_| ()).unwrap_or(());
+    // Writing into a Vec cannot fail, so the io::Results carry no error.
+    if enc.write_all(bytes).is_err() {
+        return Vec::new();
+    }
     enc.finish().unwrap_or_default()
 }
 
