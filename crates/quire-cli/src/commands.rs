@@ -47,7 +47,9 @@ pub fn new_article(root: &Path, path: &str, lang: Option<&str>) -> u8 {
         return USAGE;
     };
     if quire_core::slugify(section) != *section || quire_core::slugify(slug) != *slug {
-        eprintln!("error: section and slug must be lower-case ASCII words joined by '-', e.g. analysis/water-security");
+        eprintln!(
+            "error: section and slug must be lower-case ASCII words joined by '-', e.g. analysis/water-security"
+        );
         return USAGE;
     }
     let default = config.default_language().code.clone();
@@ -56,20 +58,30 @@ pub fn new_article(root: &Path, path: &str, lang: Option<&str>) -> u8 {
         eprintln!("error: `{lang}` is not configured in quire.toml; add [languages.{lang}]");
         return USAGE;
     }
-    let file_name = if lang == default { "index.md".to_string() } else { format!("index.{lang}.md") };
+    let file_name = if lang == default {
+        "index.md".to_string()
+    } else {
+        format!("index.{lang}.md")
+    };
     let dir = root.join("content").join(section).join(slug);
     let file = dir.join(&file_name);
     if file.exists() {
-        eprintln!("error: {} already exists; quire new never overwrites", file.display());
+        eprintln!(
+            "error: {} already exists; quire new never overwrites",
+            file.display()
+        );
         return USAGE;
     }
-    let archetype = std::fs::read_to_string(root.join("archetypes/article.md")).unwrap_or_else(|_| ARCHETYPE.to_string());
+    let archetype = std::fs::read_to_string(root.join("archetypes/article.md"))
+        .unwrap_or_else(|_| ARCHETYPE.to_string());
     let today = jiff::ZonedDateTime::now().date();
     let title: String = slug
         .split('-')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -86,7 +98,13 @@ pub fn new_article(root: &Path, path: &str, lang: Option<&str>) -> u8 {
 }
 
 /// `quire build`.
-pub fn build_site(root: PathBuf, output: Option<PathBuf>, drafts: bool, base_url: Option<String>, verbose: bool) -> u8 {
+pub fn build_site(
+    root: PathBuf,
+    output: Option<PathBuf>,
+    drafts: bool,
+    base_url: Option<String>,
+    verbose: bool,
+) -> u8 {
     if !quire_build::is_site(&root) {
         eprintln!(
             "error: {} has no quire.toml; pass --root with the site folder, or run `quire init` to create a site",
@@ -111,7 +129,10 @@ pub fn build_site(root: PathBuf, output: Option<PathBuf>, drafts: bool, base_url
         return USAGE;
     }
     if !report.succeeded() {
-        eprintln!("Build failed; the previous output in {} is unchanged.", options.output.display());
+        eprintln!(
+            "Build failed; the previous output in {} is unchanged.",
+            options.output.display()
+        );
         return CONTENT_ERRORS;
     }
     eprintln!(
@@ -133,9 +154,15 @@ pub fn similar(root: &Path, content_path: &str) -> u8 {
         return CONTENT_ERRORS;
     };
     let wanted = content_path.trim_start_matches("./");
-    let wanted = if wanted.starts_with("content/") { wanted.to_string() } else { format!("content/{wanted}") };
+    let wanted = if wanted.starts_with("content/") {
+        wanted.to_string()
+    } else {
+        format!("content/{wanted}")
+    };
     let Some(page) = site.corpus.pages.iter().find(|p| p.source_path == wanted) else {
-        eprintln!("error: no article at {wanted}; give a path like content/analysis/some-article/index.md");
+        eprintln!(
+            "error: no article at {wanted}; give a path like content/analysis/some-article/index.md"
+        );
         return USAGE;
     };
     let matches = &site.derived.similar[page.index];
@@ -145,7 +172,13 @@ pub fn similar(root: &Path, content_path: &str) -> u8 {
     }
     for (rank, m) in matches.iter().enumerate() {
         let other = &site.corpus.pages[m.doc];
-        println!("{:>2}. {:.3}  {}  {}", rank + 1, m.score, other.front.title, other.path);
+        println!(
+            "{:>2}. {:.3}  {}  {}",
+            rank + 1,
+            m.score,
+            other.front.title,
+            other.path
+        );
         if !m.reasons.is_empty() {
             println!("      because: {}", m.reasons.join(", "));
         }
@@ -154,7 +187,13 @@ pub fn similar(root: &Path, content_path: &str) -> u8 {
 }
 
 /// `quire import wordpress`.
-pub fn import_wordpress(export: PathBuf, into: PathBuf, uploads: Option<PathBuf>, force: bool, drafts: bool) -> u8 {
+pub fn import_wordpress(
+    export: PathBuf,
+    into: PathBuf,
+    uploads: Option<PathBuf>,
+    force: bool,
+    drafts: bool,
+) -> u8 {
     let mut options = quire_import::ImportOptions::new(export, into);
     options.uploads = uploads;
     options.force = force;
@@ -167,7 +206,8 @@ pub fn import_wordpress(export: PathBuf, into: PathBuf, uploads: Option<PathBuf>
         Err(e) => {
             eprintln!("error: {e}");
             match e {
-                quire_import::ImportError::Options(_) | quire_import::ImportError::WouldOverwrite { .. } => USAGE,
+                quire_import::ImportError::Options(_)
+                | quire_import::ImportError::WouldOverwrite { .. } => USAGE,
                 _ => CONTENT_ERRORS,
             }
         }

@@ -4,17 +4,50 @@ use std::path::Path;
 
 /// The files of the new site: (relative path, text).
 const FILES: &[(&str, &str)] = &[
-    ("archetypes/article.md", include_str!("../init/archetypes/article.md")),
-    ("authors/sample-author.toml", include_str!("../init/authors/sample-author.toml")),
-    ("content/_index.md", include_str!("../init/content/_index.md")),
-    ("content/_index.tr.md", include_str!("../init/content/_index.tr.md")),
-    ("content/about/index.md", include_str!("../init/content/about/index.md")),
-    ("content/about/index.tr.md", include_str!("../init/content/about/index.tr.md")),
-    ("content/analysis/_index.md", include_str!("../init/content/analysis/_index.md")),
-    ("content/analysis/_index.tr.md", include_str!("../init/content/analysis/_index.tr.md")),
-    ("content/analysis/grain-corridors/index.md", include_str!("../init/content/analysis/grain-corridors/index.md")),
-    ("content/analysis/water-and-power/index.md", include_str!("../init/content/analysis/water-and-power/index.md")),
-    ("content/analysis/water-and-power/index.tr.md", include_str!("../init/content/analysis/water-and-power/index.tr.md")),
+    (
+        "archetypes/article.md",
+        include_str!("../init/archetypes/article.md"),
+    ),
+    (
+        "authors/sample-author.toml",
+        include_str!("../init/authors/sample-author.toml"),
+    ),
+    (
+        "content/_index.md",
+        include_str!("../init/content/_index.md"),
+    ),
+    (
+        "content/_index.tr.md",
+        include_str!("../init/content/_index.tr.md"),
+    ),
+    (
+        "content/about/index.md",
+        include_str!("../init/content/about/index.md"),
+    ),
+    (
+        "content/about/index.tr.md",
+        include_str!("../init/content/about/index.tr.md"),
+    ),
+    (
+        "content/analysis/_index.md",
+        include_str!("../init/content/analysis/_index.md"),
+    ),
+    (
+        "content/analysis/_index.tr.md",
+        include_str!("../init/content/analysis/_index.tr.md"),
+    ),
+    (
+        "content/analysis/grain-corridors/index.md",
+        include_str!("../init/content/analysis/grain-corridors/index.md"),
+    ),
+    (
+        "content/analysis/water-and-power/index.md",
+        include_str!("../init/content/analysis/water-and-power/index.md"),
+    ),
+    (
+        "content/analysis/water-and-power/index.tr.md",
+        include_str!("../init/content/analysis/water-and-power/index.tr.md"),
+    ),
     ("quire.toml", include_str!("../init/quire.toml")),
 ];
 
@@ -36,9 +69,11 @@ pub fn write_site(dir: &Path) -> Result<usize, String> {
     for (path, text) in FILES {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        std::fs::write(&target, text)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     }
     Ok(FILES.len())
 }

@@ -90,7 +90,10 @@ pub struct Section {
 impl Section {
     /// The title in `lang`.
     pub fn title_in(&self, lang: &str) -> String {
-        self.titles.get(lang).cloned().unwrap_or_else(|| self.id.clone())
+        self.titles
+            .get(lang)
+            .cloned()
+            .unwrap_or_else(|| self.id.clone())
     }
 
     /// Site-absolute path of the listing in language `prefix` (`/` or `/tr/`).
@@ -189,7 +192,10 @@ impl Corpus {
     pub fn sort_newest_first(&self, pages: &mut [usize]) {
         pages.sort_by(|&a, &b| {
             let (pa, pb) = (&self.pages[a], &self.pages[b]);
-            pb.front.date.cmp(&pa.front.date).then_with(|| pa.path.cmp(&pb.path))
+            pb.front
+                .date
+                .cmp(&pa.front.date)
+                .then_with(|| pa.path.cmp(&pb.path))
         });
     }
 }
@@ -235,7 +241,10 @@ pub fn assemble(
             }
             SourceKind::SectionIndex { section } => {
                 section_ids.insert(section.clone());
-                section_fronts.insert((section.clone(), source.lang.clone()), (front, rendered.html));
+                section_fronts.insert(
+                    (section.clone(), source.lang.clone()),
+                    (front, rendered.html),
+                );
             }
             SourceKind::Article { .. } | SourceKind::Page { .. } => {
                 if front.draft && !options.drafts {
@@ -247,7 +256,9 @@ pub fn assemble(
                         stem,
                         bundle_dir,
                     } => (PageKind::Article, Some(section.clone()), stem, bundle_dir),
-                    SourceKind::Page { stem, bundle_dir } => (PageKind::Page, None, stem, bundle_dir),
+                    SourceKind::Page { stem, bundle_dir } => {
+                        (PageKind::Page, None, stem, bundle_dir)
+                    }
                     _ => unreachable!("matched above"),
                 };
                 if let Some(s) = &section {
@@ -257,7 +268,11 @@ pub fn assemble(
                     Some(s) => slugify(s),
                     None => slugify(stem),
                 };
-                let slug = if slug.is_empty() { "page".to_string() } else { slug };
+                let slug = if slug.is_empty() {
+                    "page".to_string()
+                } else {
+                    slug
+                };
                 let prefix = &lang_prefix[&source.lang];
                 let path = match &section {
                     Some(s) => format!("{prefix}{}/{slug}/", slugify(s)),
@@ -303,7 +318,10 @@ pub fn assemble(
     let mut groups: Vec<TranslationGroup> = Vec::new();
     let mut group_of_key: BTreeMap<String, usize> = BTreeMap::new();
     for (i, key) in group_keys.iter().enumerate() {
-        let key = path_to_key.get(&bundle_key(&pages[i])).unwrap_or(key).clone();
+        let key = path_to_key
+            .get(&bundle_key(&pages[i]))
+            .unwrap_or(key)
+            .clone();
         let g = *group_of_key.entry(key).or_insert_with(|| {
             groups.push(TranslationGroup::default());
             groups.len() - 1
@@ -347,7 +365,9 @@ pub fn assemble(
             if let Some((front, _)) = own.or(fallback)
                 && !front.title.is_empty()
             {
-                section.titles.insert(lang.code.clone(), front.title.clone());
+                section
+                    .titles
+                    .insert(lang.code.clone(), front.title.clone());
             }
             if let Some((front, html)) = own {
                 if let Some(d) = &front.description {
@@ -387,7 +407,11 @@ fn bundle_key(page: &Page) -> String {
             let stem = path.strip_suffix(".md").unwrap_or(path);
             match stem.rsplit_once('.') {
                 Some((base, suffix)) if !base.contains('/') || !suffix.contains('/') => {
-                    if page.lang == suffix { base.to_string() } else { stem.to_string() }
+                    if page.lang == suffix {
+                        base.to_string()
+                    } else {
+                        stem.to_string()
+                    }
                 }
                 _ => stem.to_string(),
             }
@@ -475,11 +499,16 @@ fn check_front_matter_refs(
         }
         for (key, value) in [("image", &page.front.image), ("pdf", &page.front.pdf)] {
             let Some(file) = value else { continue };
-            if file.starts_with('/') || file.starts_with("http://") || file.starts_with("https://") {
+            if file.starts_with('/') || file.starts_with("http://") || file.starts_with("https://")
+            {
                 continue;
             }
             let exists = page.bundle_dir.as_ref().is_some_and(|dir| {
-                !file.contains("..") && files.bundle_assets.iter().any(|(d, f)| d == dir && f == file)
+                !file.contains("..")
+                    && files
+                        .bundle_assets
+                        .iter()
+                        .any(|(d, f)| d == dir && f == file)
             });
             if !exists {
                 diagnostics.push(located(
@@ -490,7 +519,10 @@ fn check_front_matter_refs(
             }
         }
         for alias in &page.front.aliases {
-            if !alias.starts_with('/') || alias.split('/').any(|seg| seg == ".." || seg == ".") || alias.contains('\\') {
+            if !alias.starts_with('/')
+                || alias.split('/').any(|seg| seg == ".." || seg == ".")
+                || alias.contains('\\')
+            {
                 diagnostics.push(located(
                     page,
                     "aliases",
@@ -518,18 +550,24 @@ fn check_url_collisions(pages: &[Page], config: &Config, diagnostics: &mut Diagn
             diagnostics.push(located(
                 page,
                 "slug",
-                format!("the URL {} is reserved for a built-in listing; choose another slug", page.path),
+                format!(
+                    "the URL {} is reserved for a built-in listing; choose another slug",
+                    page.path
+                ),
             ));
         }
         if let Some(other) = seen.get(&page.path) {
-            diagnostics.push(located(
-                page,
-                "slug",
-                format!(
-                    "{} and {} both want the URL {}; give one of them another `slug`",
-                    other.source_path, page.source_path, page.path
-                ),
-            ));
+            // Report on both files: either may be the one to change.
+            for (here, there) in [(page, *other), (*other, page)] {
+                diagnostics.push(located(
+                    here,
+                    "slug",
+                    format!(
+                        "{} and {} both want the URL {}; give one of them another `slug`",
+                        here.source_path, there.source_path, page.path
+                    ),
+                ));
+            }
         } else {
             seen.insert(page.path.clone(), page);
         }
@@ -542,7 +580,10 @@ fn check_url_collisions(pages: &[Page], config: &Config, diagnostics: &mut Diagn
                 diagnostics.push(located(
                     page,
                     "aliases",
-                    format!("alias {alias} is the URL of {}; remove the alias", owner.source_path),
+                    format!(
+                        "alias {alias} is the URL of {}; remove the alias",
+                        owner.source_path
+                    ),
                 ));
             } else if let Some(other) = alias_seen.insert(normal, page)
                 && other.index != page.index
@@ -584,7 +625,10 @@ fn resolve_internal_links(
             };
             let Some(&target) = by_source.get(&target_source) else {
                 diagnostics.push(at(
-                    format!("link to @/{} : no such content file (or it is a draft)", link.path),
+                    format!(
+                        "link to @/{} : no such content file (or it is a draft)",
+                        link.path
+                    ),
                     false,
                 ));
                 urls.push("#".to_string());
@@ -665,7 +709,11 @@ fn fill_listings(corpus: &mut Corpus) {
                 .or_default()
                 .push(page.index);
         }
-        let prefix = corpus.config.language(&page.lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = corpus
+            .config
+            .language(&page.lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         for (taxonomy, names) in &page.front.taxonomies {
             for name in names {
                 let slug = slugify(name);

@@ -60,7 +60,12 @@ impl Author {
 
 /// Reads one author file. `files` are the other files under `authors/`,
 /// used to check that a relative photo exists.
-pub fn parse(id: &str, path: &str, text: &str, files: &[String]) -> Result<Author, Vec<Diagnostic>> {
+pub fn parse(
+    id: &str,
+    path: &str,
+    text: &str,
+    files: &[String],
+) -> Result<Author, Vec<Diagnostic>> {
     let raw: RawAuthor =
         toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, text, 0, &e)])?;
     let RawAuthor {
@@ -83,7 +88,9 @@ pub fn parse(id: &str, path: &str, text: &str, files: &[String]) -> Result<Autho
         if photo.contains("..") || !files.contains(&wanted) {
             let d = Diagnostic::error(
                 path,
-                format!("photo `{photo}` not found: put the image in authors/ beside this file, or give a site path like /images/x.jpg"),
+                format!(
+                    "photo `{photo}` not found: put the image in authors/ beside this file, or give a site path like /images/x.jpg"
+                ),
             );
             let d = match crate::toml_error::key_offset(text, "photo") {
                 Some(o) => d.at(&source, o),
@@ -102,7 +109,13 @@ pub fn parse(id: &str, path: &str, text: &str, files: &[String]) -> Result<Autho
         id: id.to_string(),
         name,
         names,
-        photo: photo.map(|p| if p.starts_with('/') || p.starts_with("http") { p } else { format!("authors/{p}") }),
+        photo: photo.map(|p| {
+            if p.starts_with('/') || p.starts_with("http") {
+                p
+            } else {
+                format!("authors/{p}")
+            }
+        }),
         role,
         affiliation,
         bio,

@@ -264,7 +264,10 @@ pub fn parse(
         ));
     }
     if paginate == 0 {
-        errors.push(at_key("paginate", "paginate must be at least 1".to_string()));
+        errors.push(at_key(
+            "paginate",
+            "paginate must be at least 1".to_string(),
+        ));
     }
     languages.entry(default_language.clone()).or_default();
     let mut resolved = Vec::new();
@@ -306,7 +309,10 @@ pub fn parse(
     let mut taxonomy_list = Vec::new();
     for (name, tax) in taxonomies {
         let slug = quire_core::slugify(&name);
-        if slug != name || reserved.contains(&name.as_str()) || resolved.iter().any(|l| l.code == name) {
+        if slug != name
+            || reserved.contains(&name.as_str())
+            || resolved.iter().any(|l| l.code == name)
+        {
             errors.push(at_key(
                 &name,
                 format!(
@@ -438,7 +444,11 @@ count = 3
         let d = &errs[0];
         assert_eq!(d.path, "quire.toml");
         assert_eq!(d.line, 3);
-        assert!(d.message.contains("unknown field `language`"), "{}", d.message);
+        assert!(
+            d.message.contains("unknown field `language`"),
+            "{}",
+            d.message
+        );
     }
 
     #[test]

@@ -19,7 +19,9 @@ impl PubDate {
     pub fn parse(text: &str) -> Result<PubDate, String> {
         let text = text.trim();
         let err = |e: jiff::Error| {
-            format!("`{text}` is not a valid date ({e}); write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+            format!(
+                "`{text}` is not a valid date ({e}); write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"
+            )
         };
         if text.len() <= 10 {
             let date: jiff::civil::Date = text.parse().map_err(err)?;

@@ -81,7 +81,10 @@ pub fn discover(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> 
     };
     discover_content(root, config, &mut files, diagnostics);
     for (rel, text) in read_dir_files(root, "authors", diagnostics, &mut files.author_files) {
-        if let Some(id) = rel.strip_prefix("authors/").and_then(|n| n.strip_suffix(".toml")) {
+        if let Some(id) = rel
+            .strip_prefix("authors/")
+            .and_then(|n| n.strip_suffix(".toml"))
+        {
             if id.contains('/') {
                 continue;
             }
@@ -91,7 +94,10 @@ pub fn discover(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> 
     files.author_files.retain(|f| !f.ends_with(".toml"));
     let mut ignored = Vec::new();
     for (rel, text) in read_dir_files(root, "i18n", diagnostics, &mut ignored) {
-        if let Some(code) = rel.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".toml")) {
+        if let Some(code) = rel
+            .strip_prefix("i18n/")
+            .and_then(|n| n.strip_suffix(".toml"))
+        {
             files.i18n.push((code.to_string(), rel.clone(), text));
         }
     }
@@ -236,7 +242,20 @@ fn split_language(file_name: &str, config: &Config) -> Result<(String, String), 
     Ok((stem.to_string(), config.default_language().code.clone()))
 }
 
-fn discover_content(root: &Path, config: &Config, files: &mut SiteFiles, diagnostics: &mut Diagnostics) {
+/// A problem with a file's name: reported at its first line.
+fn file_name_error(rel: String, message: String) -> Diagnostic {
+    let mut d = Diagnostic::error(rel, message);
+    d.line = 1;
+    d.col = 1;
+    d
+}
+
+fn discover_content(
+    root: &Path,
+    config: &Config,
+    files: &mut SiteFiles,
+    diagnostics: &mut Diagnostics,
+) {
     let content = root.join("content");
     if !content.is_dir() {
         diagnostics.push(Diagnostic::error(
@@ -286,7 +305,7 @@ fn discover_content(root: &Path, config: &Config, files: &mut SiteFiles, diagnos
             let (_, lang) = match split_language(&file_name, config) {
                 Ok(v) => v,
                 Err(msg) => {
-                    diagnostics.push(Diagnostic::error(rel, msg));
+                    diagnostics.push(file_name_error(rel, msg));
                     continue;
                 }
             };
@@ -336,7 +355,7 @@ fn discover_content(root: &Path, config: &Config, files: &mut SiteFiles, diagnos
         let (stem, lang) = match split_language(&file_name, config) {
             Ok(v) => v,
             Err(msg) => {
-                diagnostics.push(Diagnostic::error(rel, msg));
+                diagnostics.push(file_name_error(rel, msg));
                 continue;
             }
         };

@@ -205,7 +205,10 @@ pub fn parse(
                             toml::Value::String(s) if !s.trim().is_empty() => {
                                 terms.push(s.trim().to_string())
                             }
-                            _ => errors.push(at(&key, format!("`{key}` must be a list of non-empty strings"))),
+                            _ => errors.push(at(
+                                &key,
+                                format!("`{key}` must be a list of non-empty strings"),
+                            )),
                         }
                     }
                     taxonomy_terms.insert(key, terms);
@@ -228,7 +231,10 @@ pub fn parse(
             toml::Value::Datetime(d) => d.to_string(),
             toml::Value::String(s) => s,
             other => {
-                errors.push(at(key, format!("`{key}` must be a date, not {}", other.type_str())));
+                errors.push(at(
+                    key,
+                    format!("`{key}` must be a date, not {}", other.type_str()),
+                ));
                 return None;
             }
         };
@@ -247,8 +253,17 @@ pub fn parse(
     }
     let mut key_offsets = BTreeMap::new();
     for line_key in [
-        "title", "date", "updated", "authors", "highlights", "slug", "aliases", "image", "bibliography",
-        "translation_key", "pdf",
+        "title",
+        "date",
+        "updated",
+        "authors",
+        "highlights",
+        "slug",
+        "aliases",
+        "image",
+        "bibliography",
+        "translation_key",
+        "pdf",
     ] {
         if let Some(o) = key_offset(split.matter, line_key) {
             key_offsets.insert(line_key.to_string(), split.matter_offset + o);
@@ -290,9 +305,25 @@ pub fn parse(
 
 fn suggestion(key: &str, taxonomies: &[String]) -> String {
     let known = [
-        "title", "date", "updated", "authors", "highlights", "summary", "description", "slug",
-        "translation_key", "draft", "image", "aliases", "bibliography", "weight", "template",
-        "translated_from", "pdf", "paginate", "extra",
+        "title",
+        "date",
+        "updated",
+        "authors",
+        "highlights",
+        "summary",
+        "description",
+        "slug",
+        "translation_key",
+        "draft",
+        "image",
+        "aliases",
+        "bibliography",
+        "weight",
+        "template",
+        "translated_from",
+        "pdf",
+        "paginate",
+        "extra",
     ];
     let best = known
         .iter()
@@ -343,8 +374,12 @@ mod tests {
 
     #[test]
     fn reads_toml_and_yaml_alike() {
-        let t = read("+++\ntitle = \"T\"\ndate = 2024-04-02\ntags = [\"Çin\"]\n[extra]\nx = 1\n+++\nBody").unwrap();
-        let y = read("---\ntitle: T\ndate: 2024-04-02\ntags: [Çin]\nextra:\n  x: 1\n---\nBody").unwrap();
+        let t = read(
+            "+++\ntitle = \"T\"\ndate = 2024-04-02\ntags = [\"Çin\"]\n[extra]\nx = 1\n+++\nBody",
+        )
+        .unwrap();
+        let y = read("---\ntitle: T\ndate: 2024-04-02\ntags: [Çin]\nextra:\n  x: 1\n---\nBody")
+            .unwrap();
         assert_eq!(t.title, "T");
         assert_eq!(t.date.unwrap().iso_date(), "2024-04-02");
         assert_eq!(t.taxonomies["tags"], ["Çin"]);
@@ -358,7 +393,11 @@ mod tests {
     fn unknown_key_is_an_error_on_its_line_with_a_hint() {
         let errs = read("+++\ntitle = \"T\"\nhiglights = [\"a\"]\n+++\n").unwrap_err();
         assert_eq!(errs[0].line, 3);
-        assert!(errs[0].message.contains("did you mean `highlights`"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("did you mean `highlights`"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]
@@ -376,7 +415,9 @@ mod tests {
 
     #[test]
     fn crlf_fences_work() {
-        let s = split("a.md", "+++\r\ntitle = \"x\"\r\n+++\r\nBody").unwrap().unwrap();
+        let s = split("a.md", "+++\r\ntitle = \"x\"\r\n+++\r\nBody")
+            .unwrap()
+            .unwrap();
         assert_eq!(s.body, "Body");
     }
 }

@@ -21,7 +21,11 @@ pub struct Parsed {
 
 /// Parses every source; index-aligned with `files.sources`, `None` where the
 /// file has errors that stop it from being used.
-pub fn parse_all(config: &Config, files: &SiteFiles, diagnostics: &mut Diagnostics) -> Vec<Option<Parsed>> {
+pub fn parse_all(
+    config: &Config,
+    files: &SiteFiles,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Option<Parsed>> {
     let taxonomies: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
     let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
         .sources
@@ -69,17 +73,24 @@ pub fn parse_one(
         }
     };
     let source = SourceText::new(text);
-    if matches!(kind, SourceKind::Article { .. } | SourceKind::Page { .. }) && front.title.trim().is_empty() {
+    if matches!(kind, SourceKind::Article { .. } | SourceKind::Page { .. })
+        && front.title.trim().is_empty()
+    {
         ds.push(Diagnostic::error(path, "missing `title` in front matter").at(&source, 0));
     }
     if matches!(kind, SourceKind::Article { .. }) && front.date.is_none() {
         ds.push(
-            Diagnostic::error(path, "missing `date` in front matter; add date = YYYY-MM-DD").at(&source, 0),
+            Diagnostic::error(
+                path,
+                "missing `date` in front matter; add date = YYYY-MM-DD",
+            )
+            .at(&source, 0),
         );
     }
     let rendered = quire_markdown::render(body);
     for problem in &rendered.problems {
-        let mut d = Diagnostic::error(path, problem.message.clone()).at(&source, body_offset + problem.offset);
+        let mut d = Diagnostic::error(path, problem.message.clone())
+            .at(&source, body_offset + problem.offset);
         d.severity = problem.severity;
         ds.push(d);
     }
