@@ -26,9 +26,12 @@ pub struct Derived {
 
 /// Computes everything derived. Errors are added to `diagnostics`.
 pub fn derive(corpus: &Corpus, base_path: &str, diagnostics: &mut Diagnostics) -> Option<Derived> {
-    let cite_config: CitationConfig = extensions::read("citations", &corpus.config.citations, diagnostics);
-    let similar_config: SimilarConfig = extensions::read("similar", &corpus.config.similar, diagnostics);
-    let search: extensions::SearchConfig = extensions::read("search", &corpus.config.search, diagnostics);
+    let cite_config: CitationConfig =
+        extensions::read("citations", &corpus.config.citations, diagnostics);
+    let similar_config: SimilarConfig =
+        extensions::read("similar", &corpus.config.similar, diagnostics);
+    let search: extensions::SearchConfig =
+        extensions::read("search", &corpus.config.search, diagnostics);
     let overrides = term_overrides(corpus, diagnostics);
     let cite = match CitationEngine::new(&cite_config, &corpus.files.root, overrides) {
         Ok(engine) => engine,
@@ -45,7 +48,13 @@ pub fn derive(corpus: &Corpus, base_path: &str, diagnostics: &mut Diagnostics) -
         .map(|page| {
             let mut ds = Vec::new();
             let bib = page_bibliography(corpus, page, &site_bib, &mut ds);
-            let body = notes::resolve(page, &cite, bib.as_ref().unwrap_or(&site_bib), base_path, &mut ds);
+            let body = notes::resolve(
+                page,
+                &cite,
+                bib.as_ref().unwrap_or(&site_bib),
+                base_path,
+                &mut ds,
+            );
             (body, ds)
         })
         .collect();
@@ -64,7 +73,10 @@ pub fn derive(corpus: &Corpus, base_path: &str, diagnostics: &mut Diagnostics) -
 }
 
 /// `[citations]` tables of the site's `i18n/<lang>.toml` files.
-fn term_overrides(corpus: &Corpus, diagnostics: &mut Diagnostics) -> BTreeMap<String, TermOverrides> {
+fn term_overrides(
+    corpus: &Corpus,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, TermOverrides> {
     let mut out = BTreeMap::new();
     for (lang, path, text) in &corpus.files.i18n {
         let Ok(table) = toml::from_str::<toml::Table>(text) else {
@@ -75,7 +87,10 @@ fn term_overrides(corpus: &Corpus, diagnostics: &mut Diagnostics) -> BTreeMap<St
                 Ok(o) => {
                     out.insert(lang.clone(), o);
                 }
-                Err(e) => diagnostics.push(Diagnostic::error(path.clone(), format!("[citations]: {}", e.message()))),
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    path.clone(),
+                    format!("[citations]: {}", e.message()),
+                )),
             }
         }
     }
@@ -144,7 +159,9 @@ fn page_bibliography(
             continue;
         }
         let mut ds = Diagnostics::default();
-        let Some(text) = quire_site::discover::read_text(&corpus.files.root.join(&rel), &rel, &mut ds) else {
+        let Some(text) =
+            quire_site::discover::read_text(&corpus.files.root.join(&rel), &rel, &mut ds)
+        else {
             diagnostics.push(Diagnostic::error(
                 page.source_path.clone(),
                 format!("bibliography file `{rel}` cannot be read; check the `bibliography` front matter"),
@@ -162,7 +179,11 @@ fn page_bibliography(
 
 /// Similar posts for every page (empty for pages outside sections).
 pub fn similar_posts(corpus: &Corpus, config: &SimilarConfig) -> Vec<Vec<Match>> {
-    let articles: Vec<&Page> = corpus.pages.iter().filter(|p| p.kind == PageKind::Article).collect();
+    let articles: Vec<&Page> = corpus
+        .pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Article)
+        .collect();
     let default_lang = &corpus.config.default_language().code;
     let docs: Vec<SimilarDoc> = articles
         .iter()
@@ -181,7 +202,11 @@ pub fn similar_posts(corpus: &Corpus, config: &SimilarConfig) -> Vec<Vec<Match>>
                     .front
                     .taxonomies
                     .iter()
-                    .flat_map(|(tax, terms)| terms.iter().map(move |t| format!("{tax}/{}", quire_core::slugify(t))))
+                    .flat_map(|(tax, terms)| {
+                        terms
+                            .iter()
+                            .map(move |t| format!("{tax}/{}", quire_core::slugify(t)))
+                    })
                     .collect(),
                 authors: p.front.authors.clone(),
                 section: p.section.clone().unwrap_or_default(),

@@ -83,7 +83,14 @@ pub fn check_output(root: &Path, output: &Path) -> Result<(), EmitError> {
             output.display()
         )));
     }
-    for inner in ["content", "authors", "templates", "static", "i18n", "bibliography"] {
+    for inner in [
+        "content",
+        "authors",
+        "templates",
+        "static",
+        "i18n",
+        "bibliography",
+    ] {
         if output_abs.starts_with(root.join(inner)) {
             return Err(EmitError::Refused(format!(
                 "refusing to write output inside the site's {inner}/ folder; choose another --output"
@@ -193,8 +200,11 @@ fn remove_stale(parent: &Path, name: &str) {
 
 fn write_all(staging: &Path, artifacts: &[Artifact]) -> Result<(), EmitError> {
     std::fs::create_dir_all(staging).map_err(|e| EmitError::Io(staging.to_path_buf(), e))?;
-    std::fs::write(staging.join(MARKER), "This folder was written by quire build; quire replaces it whole on the next build.\n")
-        .map_err(|e| EmitError::Io(staging.join(MARKER), e))?;
+    std::fs::write(
+        staging.join(MARKER),
+        "This folder was written by quire build; quire replaces it whole on the next build.\n",
+    )
+    .map_err(|e| EmitError::Io(staging.join(MARKER), e))?;
     let mut dirs: Vec<PathBuf> = artifacts
         .iter()
         .filter_map(|a| Path::new(&a.path).parent().map(|p| staging.join(p)))
@@ -221,7 +231,16 @@ mod tests {
     #[test]
     fn safe_paths() {
         assert!(is_safe_path("tr/analysis/x/index.html"));
-        for bad in ["", "/etc/passwd", "../x", "a/../../x", "a\\b", "a//b", "a/./b", "x\0"] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a\\b",
+            "a//b",
+            "a/./b",
+            "x\0",
+        ] {
             assert!(!is_safe_path(bad), "{bad:?}");
         }
     }
@@ -234,12 +253,27 @@ mod tests {
         let foreign = dir.path().join("docs");
         std::fs::create_dir_all(&foreign).unwrap();
         std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
-        assert!(matches!(check_output(&root, &foreign), Err(EmitError::Refused(_))));
-        assert!(matches!(check_output(&root, &root), Err(EmitError::Refused(_))));
-        assert!(matches!(check_output(&root, dir.path()), Err(EmitError::Refused(_))));
-        assert!(matches!(check_output(&root, &root.join("content/out")), Err(EmitError::Refused(_))));
+        assert!(matches!(
+            check_output(&root, &foreign),
+            Err(EmitError::Refused(_))
+        ));
+        assert!(matches!(
+            check_output(&root, &root),
+            Err(EmitError::Refused(_))
+        ));
+        assert!(matches!(
+            check_output(&root, dir.path()),
+            Err(EmitError::Refused(_))
+        ));
+        assert!(matches!(
+            check_output(&root, &root.join("content/out")),
+            Err(EmitError::Refused(_))
+        ));
         assert!(check_output(&root, &root.join("public")).is_ok());
-        assert_eq!(std::fs::read_to_string(foreign.join("keep.txt")).unwrap(), "mine");
+        assert_eq!(
+            std::fs::read_to_string(foreign.join("keep.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
@@ -251,8 +285,15 @@ mod tests {
         write_site(&root, &out, &[Artifact::bytes("a/index.html", "one")]).unwrap();
         write_site(&root, &out, &[Artifact::bytes("b/index.html", "two")]).unwrap();
         assert!(!out.join("a/index.html").exists());
-        assert_eq!(std::fs::read_to_string(out.join("b/index.html")).unwrap(), "two");
-        let leftovers: Vec<_> = std::fs::read_dir(&root).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+            "two"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
     }
 }

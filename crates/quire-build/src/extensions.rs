@@ -31,7 +31,8 @@ pub fn read<T: DeserializeOwned + Default>(
     match T::deserialize(toml::Value::Table(ext.table.clone())) {
         Ok(v) => v,
         Err(e) => {
-            let mut d = Diagnostic::error("quire.toml", format!("[{name}]: {}", e.message().trim()));
+            let mut d =
+                Diagnostic::error("quire.toml", format!("[{name}]: {}", e.message().trim()));
             d.line = ext.line;
             d.col = 1;
             diagnostics.push(d);

@@ -73,7 +73,9 @@ pub fn machine_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>
         }
         if config.feeds.authors {
             for (id, by_lang) in &corpus.author_pages {
-                if let (Some(pages), Some(author)) = (by_lang.get(&lang.code), corpus.authors.get(id)) {
+                if let (Some(pages), Some(author)) =
+                    (by_lang.get(&lang.code), corpus.authors.get(id))
+                {
                     specs.push(FeedSpec {
                         lang: lang.code.clone(),
                         dir: format!("{prefix}authors/{id}/"),
@@ -119,14 +121,20 @@ fn entry_content(corpus: &Corpus, derived: &Derived, page: &Page) -> String {
 
 /// Makes site-relative `href`/`src` values absolute, as feed readers need.
 fn absolutize(html: &str, base_url: &str, page_url: &str) -> String {
-    let origin = match base_url.find("://").and_then(|i| base_url[i + 3..].find('/').map(|j| i + 3 + j)) {
+    let origin = match base_url
+        .find("://")
+        .and_then(|i| base_url[i + 3..].find('/').map(|j| i + 3 + j))
+    {
         Some(end) => &base_url[..end],
         None => base_url,
     };
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let next = ["href=\"", "src=\""].iter().filter_map(|a| rest.find(a).map(|i| (i, a.len()))).min();
+        let next = ["href=\"", "src=\""]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
+            .min();
         let Some((i, len)) = next else { break };
         out.push_str(&rest[..i + len]);
         rest = &rest[i + len..];
@@ -140,7 +148,12 @@ fn absolutize(html: &str, base_url: &str, page_url: &str) -> String {
     out
 }
 
-fn feed_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>, spec: &FeedSpec) -> Vec<Artifact> {
+fn feed_files(
+    corpus: &Corpus,
+    derived: &Derived,
+    renderer: &Renderer<'_>,
+    spec: &FeedSpec,
+) -> Vec<Artifact> {
     let config = &corpus.config;
     let dir_rel = spec.dir.trim_start_matches('/');
     let page_url = config.permalink(&spec.page);
@@ -155,16 +168,29 @@ fn feed_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>, spec:
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
     let author_names = |p: &Page| -> Vec<(String, String)> {
-        let prefix = config.language(&p.lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = config
+            .language(&p.lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         p.front
             .authors
             .iter()
             .filter_map(|id| corpus.authors.get(id))
-            .map(|a| (a.name_in(&p.lang).to_string(), config.permalink(&format!("{prefix}authors/{}/", a.id))))
+            .map(|a| {
+                (
+                    a.name_in(&p.lang).to_string(),
+                    config.permalink(&format!("{prefix}authors/{}/", a.id)),
+                )
+            })
             .collect()
     };
     let categories = |p: &Page| -> Vec<String> {
-        let mut c: Vec<String> = p.section.iter().filter_map(|s| corpus.section(s)).map(|s| s.title_in(&p.lang)).collect();
+        let mut c: Vec<String> = p
+            .section
+            .iter()
+            .filter_map(|s| corpus.section(s))
+            .map(|s| s.title_in(&p.lang))
+            .collect();
         c.extend(p.front.taxonomies.values().flatten().cloned());
         c
     };
@@ -172,32 +198,70 @@ fn feed_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>, spec:
     // Atom.
     let mut atom = String::new();
     atom.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    atom.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", xml_escape(&spec.lang)));
+    atom.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&spec.lang)
+    ));
     atom.push_str(&format!("  <title>{}</title>\n", xml_escape(&spec.title)));
     atom.push_str(&format!("  <id>{}</id>\n", xml_escape(&page_url)));
-    atom.push_str(&format!("  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n", xml_escape(&atom_url)));
-    atom.push_str(&format!("  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&page_url)));
-    atom.push_str(&format!("  <updated>{newest}</updated>\n  <generator>quire</generator>\n"));
+    atom.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&atom_url)
+    ));
+    atom.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&page_url)
+    ));
+    atom.push_str(&format!(
+        "  <updated>{newest}</updated>\n  <generator>quire</generator>\n"
+    ));
     for p in &pages {
         let date = p.front.date.map(|d| d.rfc3339()).unwrap_or_default();
-        let updated = p.front.updated.map(|d| d.rfc3339()).unwrap_or_else(|| date.clone());
+        let updated = p
+            .front
+            .updated
+            .map(|d| d.rfc3339())
+            .unwrap_or_else(|| date.clone());
         atom.push_str("  <entry>\n");
-        atom.push_str(&format!("    <title>{}</title>\n", xml_escape(&p.front.title)));
+        atom.push_str(&format!(
+            "    <title>{}</title>\n",
+            xml_escape(&p.front.title)
+        ));
         atom.push_str(&format!("    <id>{}</id>\n", xml_escape(&p.permalink)));
-        atom.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n", xml_escape(&p.lang), xml_escape(&p.permalink)));
+        atom.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n",
+            xml_escape(&p.lang),
+            xml_escape(&p.permalink)
+        ));
         for t in corpus.translations(p) {
-            atom.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n", xml_escape(&t.lang), xml_escape(&t.permalink)));
+            atom.push_str(&format!(
+                "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n",
+                xml_escape(&t.lang),
+                xml_escape(&t.permalink)
+            ));
         }
-        atom.push_str(&format!("    <published>{date}</published>\n    <updated>{updated}</updated>\n"));
+        atom.push_str(&format!(
+            "    <published>{date}</published>\n    <updated>{updated}</updated>\n"
+        ));
         for (name, uri) in author_names(p) {
-            atom.push_str(&format!("    <author><name>{}</name><uri>{}</uri></author>\n", xml_escape(&name), xml_escape(&uri)));
+            atom.push_str(&format!(
+                "    <author><name>{}</name><uri>{}</uri></author>\n",
+                xml_escape(&name),
+                xml_escape(&uri)
+            ));
         }
         for c in categories(p) {
             atom.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(&c)));
         }
-        atom.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&p.summary)));
+        atom.push_str(&format!(
+            "    <summary>{}</summary>\n",
+            xml_escape(&p.summary)
+        ));
         if config.feeds.full_content {
-            atom.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&entry_content(corpus, derived, p))));
+            atom.push_str(&format!(
+                "    <content type=\"html\">{}</content>\n",
+                xml_escape(&entry_content(corpus, derived, p))
+            ));
         }
         atom.push_str("  </entry>\n");
     }
@@ -207,27 +271,60 @@ fn feed_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>, spec:
     let mut rss = String::new();
     rss.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     rss.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
-    rss.push_str(&format!("  <title>{}</title>\n  <link>{}</link>\n", xml_escape(&spec.title), xml_escape(&page_url)));
-    rss.push_str(&format!("  <description>{}</description>\n", xml_escape(&spec.title)));
-    rss.push_str(&format!("  <language>{}</language>\n", xml_escape(&spec.lang)));
-    rss.push_str(&format!("  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n", xml_escape(&rss_url)));
-    if let Some(d) = pages.iter().filter_map(|p| p.front.updated.or(p.front.date)).max() {
-        rss.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", d.rfc2822()));
+    rss.push_str(&format!(
+        "  <title>{}</title>\n  <link>{}</link>\n",
+        xml_escape(&spec.title),
+        xml_escape(&page_url)
+    ));
+    rss.push_str(&format!(
+        "  <description>{}</description>\n",
+        xml_escape(&spec.title)
+    ));
+    rss.push_str(&format!(
+        "  <language>{}</language>\n",
+        xml_escape(&spec.lang)
+    ));
+    rss.push_str(&format!(
+        "  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+        xml_escape(&rss_url)
+    ));
+    if let Some(d) = pages
+        .iter()
+        .filter_map(|p| p.front.updated.or(p.front.date))
+        .max()
+    {
+        rss.push_str(&format!(
+            "  <lastBuildDate>{}</lastBuildDate>\n",
+            d.rfc2822()
+        ));
     }
     for p in &pages {
         rss.push_str("  <item>\n");
-        rss.push_str(&format!("    <title>{}</title>\n    <link>{}</link>\n", xml_escape(&p.front.title), xml_escape(&p.permalink)));
-        rss.push_str(&format!("    <guid isPermaLink=\"true\">{}</guid>\n", xml_escape(&p.permalink)));
+        rss.push_str(&format!(
+            "    <title>{}</title>\n    <link>{}</link>\n",
+            xml_escape(&p.front.title),
+            xml_escape(&p.permalink)
+        ));
+        rss.push_str(&format!(
+            "    <guid isPermaLink=\"true\">{}</guid>\n",
+            xml_escape(&p.permalink)
+        ));
         if let Some(d) = p.front.date {
             rss.push_str(&format!("    <pubDate>{}</pubDate>\n", d.rfc2822()));
         }
         for (name, _) in author_names(p) {
-            rss.push_str(&format!("    <dc:creator>{}</dc:creator>\n", xml_escape(&name)));
+            rss.push_str(&format!(
+                "    <dc:creator>{}</dc:creator>\n",
+                xml_escape(&name)
+            ));
         }
         for c in categories(p) {
             rss.push_str(&format!("    <category>{}</category>\n", xml_escape(&c)));
         }
-        rss.push_str(&format!("    <description>{}</description>\n", xml_escape(&entry_content(corpus, derived, p))));
+        rss.push_str(&format!(
+            "    <description>{}</description>\n",
+            xml_escape(&entry_content(corpus, derived, p))
+        ));
         rss.push_str("  </item>\n");
     }
     rss.push_str("</channel>\n</rss>\n");
@@ -271,23 +368,33 @@ fn feed_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>, spec:
     vec![
         Artifact::bytes(format!("{dir_rel}atom.xml"), atom),
         Artifact::bytes(format!("{dir_rel}rss.xml"), rss),
-        Artifact::bytes(format!("{dir_rel}feed.json"), serde_json::to_string_pretty(&feed).unwrap_or_default() + "\n"),
+        Artifact::bytes(
+            format!("{dir_rel}feed.json"),
+            serde_json::to_string_pretty(&feed).unwrap_or_default() + "\n",
+        ),
     ]
 }
+
+/// One `<url>` of the sitemap: location, last modification, hreflang alternates.
+type SitemapUrl = (String, Option<String>, Vec<(String, String)>);
 
 /// Sitemap URLs per file, the protocol's limit.
 const SITEMAP_LIMIT: usize = 50_000;
 
 fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
     let config = &corpus.config;
-    // (loc, lastmod, alternates)
-    let mut urls: Vec<(String, Option<String>, Vec<(String, String)>)> = Vec::new();
+    let mut urls: Vec<SitemapUrl> = Vec::new();
     for page in &corpus.pages {
         let group = &corpus.groups[page.group];
         let mut alts: Vec<(String, String)> = config
             .languages
             .iter()
-            .filter_map(|l| group.versions.get(&l.code).map(|&i| (l.code.clone(), corpus.pages[i].permalink.clone())))
+            .filter_map(|l| {
+                group
+                    .versions
+                    .get(&l.code)
+                    .map(|&i| (l.code.clone(), corpus.pages[i].permalink.clone()))
+            })
             .collect();
         if alts.len() > 1 || !page.lang.is_empty() {
             let x_default = group
@@ -306,23 +413,51 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
         let alts: Vec<(String, String)> = config
             .languages
             .iter()
-            .map(|l| (l.code.clone(), config.permalink(&format!("{}{rest}", l.prefix()))))
-            .chain(std::iter::once(("x-default".to_string(), config.permalink(&format!("/{rest}")))))
+            .map(|l| {
+                (
+                    l.code.clone(),
+                    config.permalink(&format!("{}{rest}", l.prefix())),
+                )
+            })
+            .chain(std::iter::once((
+                "x-default".to_string(),
+                config.permalink(&format!("/{rest}")),
+            )))
             .collect();
         for l in &config.languages {
-            urls.push((config.permalink(&format!("{}{rest}", l.prefix())), lastmod.clone(), alts.clone()));
+            urls.push((
+                config.permalink(&format!("{}{rest}", l.prefix())),
+                lastmod.clone(),
+                alts.clone(),
+            ));
         }
     };
-    let newest = corpus.pages.iter().filter(|p| p.kind == PageKind::Article).filter_map(|p| p.front.updated.or(p.front.date)).max().map(|d| d.iso_date());
+    let newest = corpus
+        .pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Article)
+        .filter_map(|p| p.front.updated.or(p.front.date))
+        .max()
+        .map(|d| d.iso_date());
     listing("", newest.clone());
     for s in &corpus.sections {
-        let newest = s.pages.values().flatten().filter_map(|&i| corpus.pages[i].front.updated.or(corpus.pages[i].front.date)).max().map(|d| d.iso_date());
+        let newest = s
+            .pages
+            .values()
+            .flatten()
+            .filter_map(|&i| corpus.pages[i].front.updated.or(corpus.pages[i].front.date))
+            .max()
+            .map(|d| d.iso_date());
         listing(&format!("{}/", s.id), newest);
     }
     for tax in &corpus.taxonomies {
         for (lang, terms) in &tax.terms {
             for term in terms {
-                let lastmod = term.pages.first().and_then(|&i| corpus.pages[i].front.date).map(|d| d.iso_date());
+                let lastmod = term
+                    .pages
+                    .first()
+                    .and_then(|&i| corpus.pages[i].front.date)
+                    .map(|d| d.iso_date());
                 let _ = lang;
                 urls.push((config.permalink(&term.path), lastmod, Vec::new()));
             }
@@ -332,26 +467,47 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
         let alts: Vec<(String, String)> = config
             .languages
             .iter()
-            .map(|l| (l.code.clone(), config.permalink(&format!("{}authors/{id}/", l.prefix()))))
+            .map(|l| {
+                (
+                    l.code.clone(),
+                    config.permalink(&format!("{}authors/{id}/", l.prefix())),
+                )
+            })
             .collect();
         for (lang, pages) in by_lang {
-            let prefix = config.language(lang).map(|l| l.prefix()).unwrap_or_default();
-            let lastmod = pages.first().and_then(|&i| corpus.pages[i].front.date).map(|d| d.iso_date());
-            urls.push((config.permalink(&format!("{prefix}authors/{id}/")), lastmod, alts.clone()));
+            let prefix = config
+                .language(lang)
+                .map(|l| l.prefix())
+                .unwrap_or_default();
+            let lastmod = pages
+                .first()
+                .and_then(|&i| corpus.pages[i].front.date)
+                .map(|d| d.iso_date());
+            urls.push((
+                config.permalink(&format!("{prefix}authors/{id}/")),
+                lastmod,
+                alts.clone(),
+            ));
         }
     }
     urls.sort_by(|a, b| a.0.cmp(&b.0));
     urls.dedup_by(|a, b| a.0 == b.0);
 
-    let render = |chunk: &[(String, Option<String>, Vec<(String, String)>)]| {
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    let render = |chunk: &[SitemapUrl]| {
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+        );
         for (loc, lastmod, alts) in chunk {
             xml.push_str(&format!("  <url>\n    <loc>{}</loc>\n", xml_escape(loc)));
             if let Some(m) = lastmod {
                 xml.push_str(&format!("    <lastmod>{m}</lastmod>\n"));
             }
             for (lang, href) in alts {
-                xml.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n", xml_escape(lang), xml_escape(href)));
+                xml.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                    xml_escape(lang),
+                    xml_escape(href)
+                ));
             }
             xml.push_str("  </url>\n");
         }
@@ -362,10 +518,15 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
         return vec![Artifact::bytes("sitemap.xml", render(&urls))];
     }
     let mut out = Vec::new();
-    let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (n, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
         let name = format!("sitemap-{}.xml", n + 1);
-        index.push_str(&format!("  <sitemap><loc>{}</loc></sitemap>\n", xml_escape(&config.permalink(&format!("/{name}")))));
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            xml_escape(&config.permalink(&format!("/{name}")))
+        ));
         out.push(Artifact::bytes(name, render(chunk)));
     }
     index.push_str("</sitemapindex>\n");
@@ -376,7 +537,10 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
 fn robots(corpus: &Corpus) -> Artifact {
     let text = match &corpus.config.robots {
         Some(custom) => custom.clone(),
-        None => format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", corpus.config.permalink("/sitemap.xml")),
+        None => format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            corpus.config.permalink("/sitemap.xml")
+        ),
     };
     Artifact::bytes("robots.txt", text)
 }
@@ -390,7 +554,13 @@ fn redirects(corpus: &Corpus, renderer: &Renderer<'_>) -> Vec<Artifact> {
             // `/?p=123` style aliases have no file of their own; only the
             // `_redirects` file can carry them.
             if !alias.contains('?') {
-                let path = crate::urls::output_file(&if alias.ends_with('/') || alias.ends_with(".html") { alias.clone() } else { format!("{alias}/") });
+                let path = crate::urls::output_file(&if alias.ends_with('/')
+                    || alias.ends_with(".html")
+                {
+                    alias.clone()
+                } else {
+                    format!("{alias}/")
+                });
                 let ctx = json!({
                     "lang": page.lang,
                     "target": target,

@@ -103,7 +103,12 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, BuildRepor
 
     let clock = Instant::now();
     let base_path = pages::base_path_of(&corpus.config.base_url);
-    let languages: Vec<String> = corpus.config.languages.iter().map(|l| l.code.clone()).collect();
+    let languages: Vec<String> = corpus
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.clone())
+        .collect();
     let (strings, string_diags) = Strings::load(&languages, &corpus.files.i18n, &|lang| {
         quire_search::builtin_strings(lang)
             .into_iter()
@@ -163,9 +168,10 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, BuildRepor
 /// previous output whole; on any error the previous output is untouched.
 pub fn build(options: &BuildOptions) -> BuildReport {
     if let Err(e) = emit::check_output(&options.root, &options.output) {
-        let mut report = BuildReport::default();
-        report.output_error = Some(e.to_string());
-        return report;
+        return BuildReport {
+            output_error: Some(e.to_string()),
+            ..BuildReport::default()
+        };
     }
     let (site, mut report) = build_in_memory(options);
     let Some(site) = site else {
@@ -229,7 +235,9 @@ fn copied_files(corpus: &Corpus) -> Vec<Artifact> {
         by_dir.entry(dir.as_str()).or_default().push(file.as_str());
     }
     for page in &corpus.pages {
-        let Some(dir) = &page.bundle_dir else { continue };
+        let Some(dir) = &page.bundle_dir else {
+            continue;
+        };
         for file in by_dir.get(dir.as_str()).into_iter().flatten() {
             out.push(Artifact {
                 path: format!("{}{file}", page.path.trim_start_matches('/')),
@@ -242,7 +250,10 @@ fn copied_files(corpus: &Corpus) -> Vec<Artifact> {
         for file in by_dir.get(dir.as_str()).into_iter().flatten() {
             for lang in &corpus.config.languages {
                 out.push(Artifact {
-                    path: format!("{}{file}", section.path(&lang.prefix()).trim_start_matches('/')),
+                    path: format!(
+                        "{}{file}",
+                        section.path(&lang.prefix()).trim_start_matches('/')
+                    ),
                     body: Body::Copy(root.join(&dir).join(file)),
                 });
             }

@@ -140,7 +140,9 @@ pub fn resolve(
 }
 
 fn marker(id: &str, n: usize) -> String {
-    format!("<sup class=\"footnote-ref\"><a id=\"{id}\" href=\"#fn-{n}\" role=\"doc-noteref\">{n}</a></sup>")
+    format!(
+        "<sup class=\"footnote-ref\"><a id=\"{id}\" href=\"#fn-{n}\" role=\"doc-noteref\">{n}</a></sup>"
+    )
 }
 
 fn link_url(page: &Page, i: usize, base_path: &str) -> String {
@@ -166,7 +168,11 @@ fn unwrap_paragraph(html: &str) -> String {
         && let Some((text, rest)) = inner.split_once("</p>")
     {
         let rest = rest.trim();
-        return if rest.is_empty() { text.to_string() } else { format!("{text} {rest}") };
+        return if rest.is_empty() {
+            text.to_string()
+        } else {
+            format!("{text} {rest}")
+        };
     }
     trimmed.to_string()
 }

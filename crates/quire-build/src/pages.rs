@@ -34,7 +34,13 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// Prepares site views for every language.
-    pub fn new(corpus: &'a Corpus, derived: &'a Derived, theme: &'a Theme, strings: &'a Strings, css_url: String) -> Self {
+    pub fn new(
+        corpus: &'a Corpus,
+        derived: &'a Derived,
+        theme: &'a Theme,
+        strings: &'a Strings,
+        css_url: String,
+    ) -> Self {
         let base_path = base_path_of(&corpus.config.base_url);
         let mut sites = BTreeMap::new();
         let mut texts = BTreeMap::new();
@@ -64,9 +70,21 @@ impl<'a> Renderer<'a> {
                 })
                 .collect();
             let feeds = vec![
-                FeedLink { title: "Atom".into(), url: u(&format!("{prefix}atom.xml")), mime: "application/atom+xml".into() },
-                FeedLink { title: "RSS".into(), url: u(&format!("{prefix}rss.xml")), mime: "application/rss+xml".into() },
-                FeedLink { title: "JSON Feed".into(), url: u(&format!("{prefix}feed.json")), mime: "application/feed+json".into() },
+                FeedLink {
+                    title: "Atom".into(),
+                    url: u(&format!("{prefix}atom.xml")),
+                    mime: "application/atom+xml".into(),
+                },
+                FeedLink {
+                    title: "RSS".into(),
+                    url: u(&format!("{prefix}rss.xml")),
+                    mime: "application/rss+xml".into(),
+                },
+                FeedLink {
+                    title: "JSON Feed".into(),
+                    url: u(&format!("{prefix}feed.json")),
+                    mime: "application/feed+json".into(),
+                },
             ];
             sites.insert(
                 lang.code.clone(),
@@ -77,7 +95,10 @@ impl<'a> Renderer<'a> {
                     dir: lang.dir.clone(),
                     locale: lang.locale.clone(),
                     home_url: u(&prefix),
-                    search_url: derived.search.enabled.then(|| u(&format!("{prefix}search/"))),
+                    search_url: derived
+                        .search
+                        .enabled
+                        .then(|| u(&format!("{prefix}search/"))),
                     css_url: u(&css_url),
                     authors_url: u(&format!("{prefix}authors/")),
                     languages,
@@ -88,7 +109,15 @@ impl<'a> Renderer<'a> {
             );
             texts.insert(lang.code.clone(), strings.of(&lang.code).text.clone());
         }
-        Renderer { corpus, derived, theme, strings, base_path, sites, texts }
+        Renderer {
+            corpus,
+            derived,
+            theme,
+            strings,
+            base_path,
+            sites,
+            texts,
+        }
     }
 
     /// A site path as written in pages.
@@ -105,14 +134,21 @@ impl<'a> Renderer<'a> {
         format_date(self.ui(lang), y, m, d)
     }
 
-    fn render(&self, template: &str, lang: &str, meta: Meta, article: Option<ArticleView>, list: Option<ListView>, search_html: Option<String>, path: &str, site: Option<&SiteView>) -> Result<Artifact, Diagnostic> {
+    fn render(
+        &self,
+        template: &str,
+        lang: &str,
+        path: &str,
+        site: Option<&SiteView>,
+        content: Content,
+    ) -> Result<Artifact, Diagnostic> {
         let context = PageContext {
             site: site.unwrap_or(&self.sites[lang]),
             t: &self.texts[lang],
-            meta,
-            article,
-            list,
-            search_html,
+            meta: content.meta,
+            article: content.article,
+            list: content.list,
+            search_html: content.search_html,
         };
         let html = self.theme.render(template, &context)?;
         Ok(Artifact::bytes(output_file(path), html))
@@ -144,7 +180,8 @@ impl<'a> Renderer<'a> {
                 jobs.push(Job::Author(id.clone(), lang.code.clone()));
             }
         }
-        let results: Vec<Result<Vec<Artifact>, Diagnostic>> = jobs.par_iter().map(|job| self.run(job)).collect();
+        let results: Vec<Result<Vec<Artifact>, Diagnostic>> =
+            jobs.par_iter().map(|job| self.run(job)).collect();
         let mut artifacts = Vec::new();
         let mut errors = Vec::new();
         for r in results {
@@ -175,13 +212,22 @@ impl<'a> Renderer<'a> {
     /// A card for a page, shown in `lang`.
     pub fn card(&self, page: &Page, lang: &str) -> Card {
         let section = page.section.as_ref().and_then(|s| self.corpus.section(s));
-        let prefix = self.corpus.config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = self
+            .corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         Card {
             title: page.front.title.clone(),
             url: self.url(&page.path),
             summary: page.summary.clone(),
             date_iso: page.front.date.map(|d| d.iso_date()).unwrap_or_default(),
-            date_display: page.front.date.map(|d| self.date(lang, &d)).unwrap_or_default(),
+            date_display: page
+                .front
+                .date
+                .map(|d| self.date(lang, &d))
+                .unwrap_or_default(),
             section_title: section.map(|s| s.title_in(lang)),
             section_url: section.map(|s| self.url(&s.path(&prefix))),
             authors: page
@@ -189,14 +235,22 @@ impl<'a> Renderer<'a> {
                 .authors
                 .iter()
                 .filter_map(|id| self.corpus.authors.get(id))
-                .map(|a| Link { name: a.name_in(lang).to_string(), url: self.url(&format!("{prefix}authors/{}/", a.id)) })
+                .map(|a| Link {
+                    name: a.name_in(lang).to_string(),
+                    url: self.url(&format!("{prefix}authors/{}/", a.id)),
+                })
                 .collect(),
         }
     }
 
     /// An author as shown in `lang`.
     pub fn author_view(&self, author: &Author, lang: &str) -> AuthorView {
-        let prefix = self.corpus.config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = self
+            .corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         let default = &self.corpus.config.default_language().code;
         let bio = author.bio.get(lang).or_else(|| author.bio.get(default));
         AuthorView {
@@ -204,16 +258,31 @@ impl<'a> Renderer<'a> {
             name: author.name_in(lang).to_string(),
             url: self.url(&format!("{prefix}authors/{}/", author.id)),
             photo: author.photo.as_ref().map(|p| self.photo_url(author, p)),
-            role: author.role.get(lang).or_else(|| author.role.get(default)).cloned(),
+            role: author
+                .role
+                .get(lang)
+                .or_else(|| author.role.get(default))
+                .cloned(),
             bio_html: bio.map(|b| quire_markdown::render(b).html),
-            links: author.links.iter().map(|(label, url)| LinkLabel { label: label.clone(), url: url.clone() }).collect(),
+            links: author
+                .links
+                .iter()
+                .map(|(label, url)| LinkLabel {
+                    label: label.clone(),
+                    url: url.clone(),
+                })
+                .collect(),
         }
     }
 
     /// Where an author photo is published.
     pub fn photo_url(&self, author: &Author, photo: &str) -> String {
         if let Some(file) = photo.strip_prefix("authors/") {
-            self.url(&format!("/authors/{}/{}", author.id, file.rsplit('/').next().unwrap_or(file)))
+            self.url(&format!(
+                "/authors/{}/{}",
+                author.id,
+                file.rsplit('/').next().unwrap_or(file)
+            ))
         } else if photo.starts_with('/') {
             self.url(photo)
         } else {
@@ -229,7 +298,13 @@ impl<'a> Renderer<'a> {
             .config
             .languages
             .iter()
-            .map(|l| Alternate { hreflang: l.code.clone(), url: self.corpus.config.permalink(&format!("{}{rest}", l.prefix())) })
+            .map(|l| Alternate {
+                hreflang: l.code.clone(),
+                url: self
+                    .corpus
+                    .config
+                    .permalink(&format!("{}{rest}", l.prefix())),
+            })
             .collect();
         alts.push(Alternate {
             hreflang: "x-default".into(),
@@ -238,15 +313,30 @@ impl<'a> Renderer<'a> {
         alts
     }
 
-    fn list_meta(&self, lang: &str, title: &str, description: &str, path: &str, rest: &str) -> Meta {
+    fn list_meta(
+        &self,
+        lang: &str,
+        title: &str,
+        description: &str,
+        path: &str,
+        rest: &str,
+    ) -> Meta {
         let site = &self.sites[lang];
         Meta {
-            title: if title.is_empty() { site.title.clone() } else { format!("{title} — {}", site.title) },
+            title: if title.is_empty() {
+                site.title.clone()
+            } else {
+                format!("{title} — {}", site.title)
+            },
             description: description.to_string(),
             canonical: self.corpus.config.permalink(path),
             alternates: self.list_alternates(rest),
             feeds: site.feeds.clone(),
-            og_title: if title.is_empty() { site.title.clone() } else { title.to_string() },
+            og_title: if title.is_empty() {
+                site.title.clone()
+            } else {
+                title.to_string()
+            },
             og_type: "website".into(),
             og_locale_alternates: self.other_locales(lang),
             ..Meta::default()
@@ -254,7 +344,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn other_locales(&self, lang: &str) -> Vec<String> {
-        self.corpus.config.languages.iter().filter(|l| l.code != lang).map(|l| l.locale.clone()).collect()
+        self.corpus
+            .config
+            .languages
+            .iter()
+            .filter(|l| l.code != lang)
+            .map(|l| l.locale.clone())
+            .collect()
     }
 
     // ---- articles and pages --------------------------------------------
@@ -264,7 +360,10 @@ impl<'a> Renderer<'a> {
         let ui = self.ui(lang);
         let body = &self.derived.bodies[page.index];
         let config = &self.corpus.config;
-        let prefix = config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         let section = page.section.as_ref().and_then(|s| self.corpus.section(s));
         let authors: Vec<AuthorView> = page
             .front
@@ -279,7 +378,10 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|t| TranslationLink {
                 lang: t.lang.clone(),
-                name: config.language(&t.lang).map(|l| l.name.clone()).unwrap_or_default(),
+                name: config
+                    .language(&t.lang)
+                    .map(|l| l.name.clone())
+                    .unwrap_or_default(),
                 url: self.url(&t.path),
             })
             .collect();
@@ -289,12 +391,23 @@ impl<'a> Renderer<'a> {
             .taxonomies
             .iter()
             .flat_map(|tax| {
-                page.front.taxonomies.get(&tax.name).into_iter().flatten().filter_map(move |name| {
-                    let slug = quire_core::slugify(name);
-                    (!slug.is_empty()).then(|| Link { name: name.clone(), url: format!("{prefix_ref}{}/{slug}/", tax.name) })
-                })
+                page.front
+                    .taxonomies
+                    .get(&tax.name)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(move |name| {
+                        let slug = quire_core::slugify(name);
+                        (!slug.is_empty()).then(|| Link {
+                            name: name.clone(),
+                            url: format!("{prefix_ref}{}/{slug}/", tax.name),
+                        })
+                    })
             })
-            .map(|l| Link { url: self.url(&l.url), ..l })
+            .map(|l| Link {
+                url: self.url(&l.url),
+                ..l
+            })
             .collect();
         let similar: Vec<Card> = self.derived.similar[page.index]
             .iter()
@@ -306,9 +419,16 @@ impl<'a> Renderer<'a> {
             title: page.front.title.clone(),
             url: self.url(&page.path),
             permalink: page.permalink.clone(),
-            section: section.map(|s| Link { name: s.title_in(lang), url: self.url(&s.path(&prefix)) }),
+            section: section.map(|s| Link {
+                name: s.title_in(lang),
+                url: self.url(&s.path(&prefix)),
+            }),
             date_iso: page.front.date.map(|d| d.iso_date()).unwrap_or_default(),
-            date_display: page.front.date.map(|d| self.date(lang, &d)).unwrap_or_default(),
+            date_display: page
+                .front
+                .date
+                .map(|d| self.date(lang, &d))
+                .unwrap_or_default(),
             updated_iso: page.front.updated.map(|d| d.iso_date()),
             updated_display: page.front.updated.map(|d| self.date(lang, &d)),
             reading_minutes: page.word_count.div_ceil(200).max(1),
@@ -336,7 +456,18 @@ impl<'a> Renderer<'a> {
                 nav.current = nav.id == s.id;
             }
         }
-        let mut out = vec![self.render(template, lang, meta, Some(article), None, None, &page.path, Some(&site))?];
+        let mut out = vec![self.render(
+            template,
+            lang,
+            &page.path,
+            Some(&site),
+            Content {
+                meta,
+                article: Some(article),
+                list: None,
+                search_html: None,
+            },
+        )?];
         if let Some((_, files)) = cite {
             out.extend(files);
         }
@@ -348,9 +479,15 @@ impl<'a> Renderer<'a> {
         let html = self.derived.cite.cite_article(&reference, &page.lang);
         let dir = page.path.trim_start_matches('/');
         let files = vec![
-            Artifact::bytes(format!("{dir}cite.bib"), quire_cite::export_bibtex(&reference)),
+            Artifact::bytes(
+                format!("{dir}cite.bib"),
+                quire_cite::export_bibtex(&reference),
+            ),
             Artifact::bytes(format!("{dir}cite.ris"), quire_cite::export_ris(&reference)),
-            Artifact::bytes(format!("{dir}cite.json"), quire_cite::export_csl_json(&reference)),
+            Artifact::bytes(
+                format!("{dir}cite.json"),
+                quire_cite::export_csl_json(&reference),
+            ),
         ];
         let view = CiteView {
             html,
@@ -364,7 +501,10 @@ impl<'a> Renderer<'a> {
     /// The article as a citable work.
     pub fn article_ref(&self, page: &Page) -> quire_cite::ArticleRef {
         let config = &self.corpus.config;
-        let lang_title = config.language(&page.lang).map(|l| l.title.clone()).unwrap_or_else(|| config.title.clone());
+        let lang_title = config
+            .language(&page.lang)
+            .map(|l| l.title.clone())
+            .unwrap_or_else(|| config.title.clone());
         quire_cite::ArticleRef {
             title: page.front.title.clone(),
             authors: page
@@ -379,7 +519,12 @@ impl<'a> Renderer<'a> {
             url: page.permalink.clone(),
             publisher: lang_title,
             lang: page.lang.clone(),
-            section: page.section.as_ref().and_then(|s| self.corpus.section(s)).map(|s| s.title_in(&page.lang)).unwrap_or_default(),
+            section: page
+                .section
+                .as_ref()
+                .and_then(|s| self.corpus.section(s))
+                .map(|s| s.title_in(&page.lang))
+                .unwrap_or_default(),
             key: format!("{}-{}", page.slug, page.lang),
         }
     }
@@ -392,7 +537,12 @@ impl<'a> Renderer<'a> {
         let mut alternates: Vec<Alternate> = config
             .languages
             .iter()
-            .filter_map(|l| group.versions.get(&l.code).map(|&i| Alternate { hreflang: l.code.clone(), url: self.corpus.pages[i].permalink.clone() }))
+            .filter_map(|l| {
+                group.versions.get(&l.code).map(|&i| Alternate {
+                    hreflang: l.code.clone(),
+                    url: self.corpus.pages[i].permalink.clone(),
+                })
+            })
             .collect();
         let default_version = group
             .versions
@@ -400,7 +550,10 @@ impl<'a> Renderer<'a> {
             .or_else(|| group.versions.values().min())
             .map(|&i| self.corpus.pages[i].permalink.clone());
         if let Some(url) = default_version {
-            alternates.push(Alternate { hreflang: "x-default".into(), url });
+            alternates.push(Alternate {
+                hreflang: "x-default".into(),
+                url,
+            });
         }
         let image = page.front.image.as_ref().map(|img| {
             if img.starts_with("http://") || img.starts_with("https://") {
@@ -411,50 +564,111 @@ impl<'a> Renderer<'a> {
                 format!("{}{img}", page.permalink)
             }
         });
-        let authors: Vec<&Author> = page.front.authors.iter().filter_map(|id| self.corpus.authors.get(id)).collect();
-        let prefix = config.language(lang).map(|l| l.prefix()).unwrap_or_default();
-        let section_title = page.section.as_ref().and_then(|s| self.corpus.section(s)).map(|s| s.title_in(lang));
+        let authors: Vec<&Author> = page
+            .front
+            .authors
+            .iter()
+            .filter_map(|id| self.corpus.authors.get(id))
+            .collect();
+        let prefix = config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
+        let section_title = page
+            .section
+            .as_ref()
+            .and_then(|s| self.corpus.section(s))
+            .map(|s| s.title_in(lang));
         let mut og_extra = Vec::new();
         let mut highwire = Vec::new();
         if page.kind == PageKind::Article {
             if let Some(d) = page.front.date {
-                og_extra.push(MetaTag { name: "article:published_time".into(), content: d.rfc3339() });
+                og_extra.push(MetaTag {
+                    name: "article:published_time".into(),
+                    content: d.rfc3339(),
+                });
             }
             if let Some(d) = page.front.updated {
-                og_extra.push(MetaTag { name: "article:modified_time".into(), content: d.rfc3339() });
+                og_extra.push(MetaTag {
+                    name: "article:modified_time".into(),
+                    content: d.rfc3339(),
+                });
             }
             for a in &authors {
-                og_extra.push(MetaTag { name: "article:author".into(), content: config.permalink(&format!("{prefix}authors/{}/", a.id)) });
+                og_extra.push(MetaTag {
+                    name: "article:author".into(),
+                    content: config.permalink(&format!("{prefix}authors/{}/", a.id)),
+                });
             }
             if let Some(s) = &section_title {
-                og_extra.push(MetaTag { name: "article:section".into(), content: s.clone() });
+                og_extra.push(MetaTag {
+                    name: "article:section".into(),
+                    content: s.clone(),
+                });
             }
             for terms in page.front.taxonomies.values() {
                 for t in terms {
-                    og_extra.push(MetaTag { name: "article:tag".into(), content: t.clone() });
+                    og_extra.push(MetaTag {
+                        name: "article:tag".into(),
+                        content: t.clone(),
+                    });
                 }
             }
-            highwire.push(MetaTag { name: "citation_title".into(), content: page.front.title.clone() });
+            highwire.push(MetaTag {
+                name: "citation_title".into(),
+                content: page.front.title.clone(),
+            });
             for a in &authors {
-                highwire.push(MetaTag { name: "citation_author".into(), content: a.name_in(lang).to_string() });
+                highwire.push(MetaTag {
+                    name: "citation_author".into(),
+                    content: a.name_in(lang).to_string(),
+                });
             }
             if let Some(d) = page.front.date {
                 let (y, m, dd) = d.ymd();
-                highwire.push(MetaTag { name: "citation_publication_date".into(), content: format!("{y:04}/{m:02}/{dd:02}") });
-                highwire.push(MetaTag { name: "citation_online_date".into(), content: format!("{y:04}/{m:02}/{dd:02}") });
+                highwire.push(MetaTag {
+                    name: "citation_publication_date".into(),
+                    content: format!("{y:04}/{m:02}/{dd:02}"),
+                });
+                highwire.push(MetaTag {
+                    name: "citation_online_date".into(),
+                    content: format!("{y:04}/{m:02}/{dd:02}"),
+                });
             }
-            highwire.push(MetaTag { name: "citation_language".into(), content: lang.clone() });
-            highwire.push(MetaTag { name: "citation_publisher".into(), content: site.title.clone() });
-            highwire.push(MetaTag { name: "citation_public_url".into(), content: page.permalink.clone() });
+            highwire.push(MetaTag {
+                name: "citation_language".into(),
+                content: lang.clone(),
+            });
+            highwire.push(MetaTag {
+                name: "citation_publisher".into(),
+                content: site.title.clone(),
+            });
+            highwire.push(MetaTag {
+                name: "citation_public_url".into(),
+                content: page.permalink.clone(),
+            });
             if let Some(pdf) = &page.front.pdf {
-                let url = if pdf.starts_with("http") { pdf.clone() } else if pdf.starts_with('/') { config.permalink(pdf) } else { format!("{}{pdf}", page.permalink) };
-                highwire.push(MetaTag { name: "citation_pdf_url".into(), content: url });
+                let url = if pdf.starts_with("http") {
+                    pdf.clone()
+                } else if pdf.starts_with('/') {
+                    config.permalink(pdf)
+                } else {
+                    format!("{}{pdf}", page.permalink)
+                };
+                highwire.push(MetaTag {
+                    name: "citation_pdf_url".into(),
+                    content: url,
+                });
             }
             for key in &body.cited_keys {
-                highwire.push(MetaTag { name: "citation_reference".into(), content: key.clone() });
+                highwire.push(MetaTag {
+                    name: "citation_reference".into(),
+                    content: key.clone(),
+                });
             }
         }
-        let jsonld = self.article_jsonld(page, &authors, image.as_deref(), section_title.as_deref());
+        let jsonld =
+            self.article_jsonld(page, &authors, image.as_deref(), section_title.as_deref());
         Meta {
             title: format!("{} — {}", page.front.title, site.title),
             description: page.summary.clone(),
@@ -462,8 +676,18 @@ impl<'a> Renderer<'a> {
             alternates,
             feeds: site.feeds.clone(),
             og_title: page.front.title.clone(),
-            og_type: if page.kind == PageKind::Article { "article".into() } else { "website".into() },
-            og_locale_alternates: self.corpus.translations(page).iter().filter_map(|t| config.language(&t.lang)).map(|l| l.locale.clone()).collect(),
+            og_type: if page.kind == PageKind::Article {
+                "article".into()
+            } else {
+                "website".into()
+            },
+            og_locale_alternates: self
+                .corpus
+                .translations(page)
+                .iter()
+                .filter_map(|t| config.language(&t.lang))
+                .map(|l| l.locale.clone())
+                .collect(),
             image,
             og_extra,
             highwire,
@@ -472,9 +696,18 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn article_jsonld(&self, page: &Page, authors: &[&Author], image: Option<&str>, section: Option<&str>) -> String {
+    fn article_jsonld(
+        &self,
+        page: &Page,
+        authors: &[&Author],
+        image: Option<&str>,
+        section: Option<&str>,
+    ) -> String {
         let config = &self.corpus.config;
-        let prefix = config.language(&page.lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = config
+            .language(&page.lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         let site = &self.sites[&page.lang];
         let people: Vec<serde_json::Value> = authors
             .iter()
@@ -496,7 +729,11 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|t| json!({"@type": "Article", "url": t.permalink, "inLanguage": t.lang}))
             .collect();
-        let kind = if page.kind == PageKind::Article { "Article" } else { "WebPage" };
+        let kind = if page.kind == PageKind::Article {
+            "Article"
+        } else {
+            "WebPage"
+        };
         let mut value = json!({
             "@context": "https://schema.org",
             "@type": kind,
@@ -535,17 +772,40 @@ impl<'a> Renderer<'a> {
 
     // ---- listings --------------------------------------------------------
 
-    fn paginated(&self, lang: &str, template: &str, base: ListView, items: &[usize], per_page: usize, rest: &str, title: &str, description: &str) -> Result<Vec<Artifact>, Diagnostic> {
-        let prefix = self.corpus.config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+    fn paginated(&self, lang: &str, listing: Listing<'_>) -> Result<Vec<Artifact>, Diagnostic> {
+        let Listing {
+            template,
+            base,
+            items,
+            per_page,
+            rest,
+            title,
+            description,
+            languages,
+        } = listing;
+        let prefix = self
+            .corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         let first = format!("{prefix}{rest}");
         let per_page = per_page.max(1);
         let total = items.len().div_ceil(per_page).max(1);
-        let page_path = |n: usize| if n == 1 { first.clone() } else { format!("{first}page/{n}/") };
+        let page_path = |n: usize| {
+            if n == 1 {
+                first.clone()
+            } else {
+                format!("{first}page/{n}/")
+            }
+        };
         let mut out = Vec::with_capacity(total);
         for n in 1..=total {
             let slice = items.iter().skip((n - 1) * per_page).take(per_page);
             let mut list = base.clone();
-            list.items = slice.map(|&i| self.card(&self.corpus.pages[i], lang)).collect();
+            list.items = slice
+                .map(|&i| self.card(&self.corpus.pages[i], lang))
+                .collect();
             list.pagination = Some(Pagination {
                 current: n,
                 total,
@@ -553,8 +813,26 @@ impl<'a> Renderer<'a> {
                 next_url: (n < total).then(|| self.url(&page_path(n + 1))),
             });
             let path = page_path(n);
-            let meta = self.list_meta(lang, title, description, &path, rest);
-            out.push(self.render(template, lang, meta, None, Some(list), None, &path, None)?);
+            let mut meta = self.list_meta(lang, title, description, &path, rest);
+            if let Some(langs) = &languages {
+                let default = &self.corpus.config.default_language().code;
+                meta.alternates.retain(|a| {
+                    langs.contains(&a.hreflang)
+                        || (a.hreflang == "x-default" && langs.contains(default))
+                });
+            }
+            out.push(self.render(
+                template,
+                lang,
+                &path,
+                None,
+                Content {
+                    meta,
+                    article: None,
+                    list: Some(list),
+                    search_html: None,
+                },
+            )?);
         }
         Ok(out)
     }
@@ -562,7 +840,12 @@ impl<'a> Renderer<'a> {
     fn home(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
         let ui = self.ui(lang);
         let site = &self.sites[lang];
-        let prefix = self.corpus.config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = self
+            .corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         let home = self.corpus.home.get(lang);
         let per_group = 6;
         let groups: Vec<CardGroup> = self
@@ -574,16 +857,29 @@ impl<'a> Renderer<'a> {
                 (!pages.is_empty()).then(|| CardGroup {
                     title: s.title_in(lang),
                     url: self.url(&s.path(&prefix)),
-                    items: pages.iter().take(per_group).map(|&i| self.card(&self.corpus.pages[i], lang)).collect(),
-                    more_label: (pages.len() > per_group).then(|| ui.get("all_in_section").replace("{section}", &s.title_in(lang))),
+                    items: pages
+                        .iter()
+                        .take(per_group)
+                        .map(|&i| self.card(&self.corpus.pages[i], lang))
+                        .collect(),
+                    more_label: (pages.len() > per_group).then(|| {
+                        ui.get("all_in_section")
+                            .replace("{section}", &s.title_in(lang))
+                    }),
                 })
             })
             .collect();
         let list = ListView {
             kind: "home".into(),
-            heading: home.and_then(|h| h.title.clone()).unwrap_or_else(|| site.title.clone()),
-            description: home.and_then(|h| h.description.clone()).or_else(|| Some(site.description.clone()).filter(|d| !d.is_empty())),
-            intro_html: home.map(|h| h.html.clone()).filter(|h| !h.trim().is_empty()),
+            heading: home
+                .and_then(|h| h.title.clone())
+                .unwrap_or_else(|| site.title.clone()),
+            description: home
+                .and_then(|h| h.description.clone())
+                .or_else(|| Some(site.description.clone()).filter(|d| !d.is_empty())),
+            intro_html: home
+                .map(|h| h.html.clone())
+                .filter(|h| !h.trim().is_empty()),
             show_empty: groups.is_empty(),
             groups,
             ..ListView::default()
@@ -596,7 +892,18 @@ impl<'a> Renderer<'a> {
             "url": self.corpus.config.permalink(&prefix),
             "inLanguage": lang,
         })));
-        Ok(vec![self.render("home.html", lang, meta, None, Some(list), None, &prefix, None)?])
+        Ok(vec![self.render(
+            "home.html",
+            lang,
+            &prefix,
+            None,
+            Content {
+                meta,
+                article: None,
+                list: Some(list),
+                search_html: None,
+            },
+        )?])
     }
 
     fn section(&self, index: usize, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
@@ -608,7 +915,11 @@ impl<'a> Renderer<'a> {
             kind: "section".into(),
             heading: title.clone(),
             description: description.clone(),
-            intro_html: section.intros.get(lang).cloned().filter(|h| !h.trim().is_empty()),
+            intro_html: section
+                .intros
+                .get(lang)
+                .cloned()
+                .filter(|h| !h.trim().is_empty()),
             show_empty: true,
             ..ListView::default()
         };
@@ -618,7 +929,19 @@ impl<'a> Renderer<'a> {
             nav.current = nav.id == section.id;
         }
         let _ = &site;
-        self.paginated(lang, "section.html", base, &items, per_page, &format!("{}/", section.id), &title, description.as_deref().unwrap_or(""))
+        self.paginated(
+            lang,
+            Listing {
+                template: "section.html",
+                base,
+                items: &items,
+                per_page,
+                rest: &format!("{}/", section.id),
+                title: &title,
+                description: description.as_deref().unwrap_or(""),
+                languages: None,
+            },
+        )
     }
 
     fn taxonomy_name(&self, lang: &str, name: &str) -> String {
@@ -628,7 +951,9 @@ impl<'a> Renderer<'a> {
             Some(v) => v.clone(),
             None => {
                 let mut c = name.chars();
-                c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
             }
         }
     }
@@ -641,17 +966,48 @@ impl<'a> Renderer<'a> {
             .get(lang)
             .into_iter()
             .flatten()
-            .map(|t| CountLink { name: t.name.clone(), url: self.url(&t.path), count: t.pages.len() })
+            .map(|t| CountLink {
+                name: t.name.clone(),
+                url: self.url(&t.path),
+                count: t.pages.len(),
+            })
             .collect::<Vec<_>>();
-        let list = ListView { kind: "taxonomy-list".into(), heading: heading.clone(), show_empty: links.is_empty(), links, ..ListView::default() };
-        let prefix = self.corpus.config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+        let list = ListView {
+            kind: "taxonomy-list".into(),
+            heading: heading.clone(),
+            show_empty: links.is_empty(),
+            links,
+            ..ListView::default()
+        };
+        let prefix = self
+            .corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         let rest = format!("{}/", tax.name);
         let path = format!("{prefix}{rest}");
         let meta = self.list_meta(lang, &heading, "", &path, &rest);
-        Ok(vec![self.render("taxonomy_list.html", lang, meta, None, Some(list), None, &path, None)?])
+        Ok(vec![self.render(
+            "taxonomy_list.html",
+            lang,
+            &path,
+            None,
+            Content {
+                meta,
+                article: None,
+                list: Some(list),
+                search_html: None,
+            },
+        )?])
     }
 
-    fn term(&self, index: usize, term_index: usize, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
+    fn term(
+        &self,
+        index: usize,
+        term_index: usize,
+        lang: &str,
+    ) -> Result<Vec<Artifact>, Diagnostic> {
         let tax = &self.corpus.taxonomies[index];
         let term = &tax.terms[lang][term_index];
         let base = ListView {
@@ -661,19 +1017,56 @@ impl<'a> Renderer<'a> {
             show_empty: true,
             ..ListView::default()
         };
-        let per_page = self.corpus.config.taxonomies.iter().find(|t| t.name == tax.name).and_then(|t| t.paginate).unwrap_or(self.corpus.config.paginate);
-        let prefix = self.corpus.config.language(lang).map(|l| l.prefix()).unwrap_or_default();
-        let rest = term.path.strip_prefix(&prefix).unwrap_or(&term.path).to_string();
-        let mut artifacts = self.paginated(lang, "taxonomy_term.html", base, &term.pages, per_page, &rest, &term.name, "")?;
+        let per_page = self
+            .corpus
+            .config
+            .taxonomies
+            .iter()
+            .find(|t| t.name == tax.name)
+            .and_then(|t| t.paginate)
+            .unwrap_or(self.corpus.config.paginate);
+        let prefix = self
+            .corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
+        let rest = term
+            .path
+            .strip_prefix(&prefix)
+            .unwrap_or(&term.path)
+            .to_string();
         // A term exists only in the languages that use it: alternates must
         // not point at listings that do not exist.
-        let _ = &mut artifacts;
-        Ok(artifacts)
+        let languages: Vec<String> = tax
+            .terms
+            .iter()
+            .filter(|(_, terms)| terms.iter().any(|t| t.slug == term.slug))
+            .map(|(l, _)| l.clone())
+            .collect();
+        self.paginated(
+            lang,
+            Listing {
+                template: "taxonomy_term.html",
+                base,
+                items: &term.pages,
+                per_page,
+                rest: &rest,
+                title: &term.name,
+                description: "",
+                languages: Some(languages),
+            },
+        )
     }
 
     fn authors(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
         let ui = self.ui(lang);
-        let prefix = self.corpus.config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = self
+            .corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         let links = self
             .corpus
             .authors
@@ -681,20 +1074,47 @@ impl<'a> Renderer<'a> {
             .map(|a| CountLink {
                 name: a.name_in(lang).to_string(),
                 url: self.url(&format!("{prefix}authors/{}/", a.id)),
-                count: self.corpus.author_pages.get(&a.id).and_then(|m| m.get(lang)).map_or(0, Vec::len),
+                count: self
+                    .corpus
+                    .author_pages
+                    .get(&a.id)
+                    .and_then(|m| m.get(lang))
+                    .map_or(0, Vec::len),
             })
             .collect::<Vec<_>>();
         let heading = ui.get("authors").to_string();
-        let list = ListView { kind: "authors".into(), heading: heading.clone(), links, ..ListView::default() };
+        let list = ListView {
+            kind: "authors".into(),
+            heading: heading.clone(),
+            links,
+            ..ListView::default()
+        };
         let path = format!("{prefix}authors/");
         let meta = self.list_meta(lang, &heading, "", &path, "authors/");
-        Ok(vec![self.render("authors.html", lang, meta, None, Some(list), None, &path, None)?])
+        Ok(vec![self.render(
+            "authors.html",
+            lang,
+            &path,
+            None,
+            Content {
+                meta,
+                article: None,
+                list: Some(list),
+                search_html: None,
+            },
+        )?])
     }
 
     fn author(&self, id: &str, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
         let author = &self.corpus.authors[id];
         let view = self.author_view(author, lang);
-        let items = self.corpus.author_pages.get(id).and_then(|m| m.get(lang)).cloned().unwrap_or_default();
+        let items = self
+            .corpus
+            .author_pages
+            .get(id)
+            .and_then(|m| m.get(lang))
+            .cloned()
+            .unwrap_or_default();
         let base = ListView {
             kind: "author".into(),
             eyebrow: Some(self.ui(lang).get("authors").to_string()),
@@ -704,7 +1124,19 @@ impl<'a> Renderer<'a> {
             ..ListView::default()
         };
         let description = author.bio.get(lang).cloned().unwrap_or_default();
-        let mut artifacts = self.paginated(lang, "author.html", base, &items, self.corpus.config.paginate, &format!("authors/{id}/"), &view.name, &description)?;
+        let mut artifacts = self.paginated(
+            lang,
+            Listing {
+                template: "author.html",
+                base,
+                items: &items,
+                per_page: self.corpus.config.paginate,
+                rest: &format!("authors/{id}/"),
+                title: &view.name,
+                description: &description,
+                languages: None,
+            },
+        )?;
         // The photo is published once, beside the default-language page.
         if lang == self.corpus.config.default_language().code
             && let Some(photo) = &author.photo
@@ -719,22 +1151,87 @@ impl<'a> Renderer<'a> {
     }
 
     fn not_found(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
-        let prefix = self.corpus.config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = self
+            .corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         let path = format!("{prefix}404.html");
-        let mut meta = self.list_meta(lang, self.ui(lang).get("not_found_title"), "", &path, "404.html");
+        let mut meta = self.list_meta(
+            lang,
+            self.ui(lang).get("not_found_title"),
+            "",
+            &path,
+            "404.html",
+        );
         meta.noindex = true;
         meta.alternates.clear();
-        Ok(vec![self.render("404.html", lang, meta, None, None, None, &path, None)?])
+        Ok(vec![self.render(
+            "404.html",
+            lang,
+            &path,
+            None,
+            Content {
+                meta,
+                article: None,
+                list: None,
+                search_html: None,
+            },
+        )?])
     }
 
     fn search(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
-        let prefix = self.corpus.config.language(lang).map(|l| l.prefix()).unwrap_or_default();
+        let prefix = self
+            .corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default();
         let path = format!("{prefix}search/");
         let strings = &self.texts[lang];
-        let html = quire_search::search_page_html(lang, &self.url(&format!("/search/{lang}/")), &self.url("/assets/"), strings);
+        let html = quire_search::search_page_html(
+            lang,
+            &self.url(&format!("/search/{lang}/")),
+            &self.url("/assets/"),
+            strings,
+        );
         let meta = self.list_meta(lang, self.ui(lang).get("search"), "", &path, "search/");
-        Ok(vec![self.render("search.html", lang, meta, None, None, Some(html), &path, None)?])
+        Ok(vec![self.render(
+            "search.html",
+            lang,
+            &path,
+            None,
+            Content {
+                meta,
+                article: None,
+                list: None,
+                search_html: Some(html),
+            },
+        )?])
     }
+}
+
+/// A paginated listing to render.
+struct Listing<'l> {
+    template: &'l str,
+    base: ListView,
+    items: &'l [usize],
+    per_page: usize,
+    /// Path after the language prefix (`analysis/`).
+    rest: &'l str,
+    title: &'l str,
+    description: &'l str,
+    /// Languages the listing exists in (all when `None`).
+    languages: Option<Vec<String>>,
+}
+
+/// What a template shows besides the site: head, article, listing, search.
+struct Content {
+    meta: Meta,
+    article: Option<ArticleView>,
+    list: Option<ListView>,
+    search_html: Option<String>,
 }
 
 enum Job {
@@ -752,7 +1249,10 @@ enum Job {
 /// The path part of the base URL without a trailing slash: `""` for a site
 /// at the host root, `/sub` for `https://host/sub/`.
 pub fn base_path_of(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
+    let after_scheme = base_url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(base_url);
     match after_scheme.find('/') {
         Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
         None => String::new(),
@@ -763,13 +1263,48 @@ pub fn base_path_of(base_url: &str) -> String {
 fn share_links(permalink: &str, title: &str, ui: &UiStrings) -> Vec<ShareLink> {
     let u = encode(permalink);
     let t = encode(title);
-    let link = |id: &str, label: &str, url: String, external: bool| ShareLink { id: id.into(), label: label.into(), url, external };
+    let link = |id: &str, label: &str, url: String, external: bool| ShareLink {
+        id: id.into(),
+        label: label.into(),
+        url,
+        external,
+    };
     vec![
-        link("x", "X", format!("https://x.com/intent/post?url={u}&text={t}"), true),
-        link("facebook", "Facebook", format!("https://www.facebook.com/sharer/sharer.php?u={u}"), true),
-        link("linkedin", "LinkedIn", format!("https://www.linkedin.com/sharing/share-offsite/?url={u}"), true),
-        link("telegram", "Telegram", format!("https://t.me/share/url?url={u}&text={t}"), true),
-        link("whatsapp", "WhatsApp", format!("https://wa.me/?text={t}%20{u}"), true),
-        link("email", ui.get("share_email"), format!("mailto:?subject={t}&body={u}"), false),
+        link(
+            "x",
+            "X",
+            format!("https://x.com/intent/post?url={u}&text={t}"),
+            true,
+        ),
+        link(
+            "facebook",
+            "Facebook",
+            format!("https://www.facebook.com/sharer/sharer.php?u={u}"),
+            true,
+        ),
+        link(
+            "linkedin",
+            "LinkedIn",
+            format!("https://www.linkedin.com/sharing/share-offsite/?url={u}"),
+            true,
+        ),
+        link(
+            "telegram",
+            "Telegram",
+            format!("https://t.me/share/url?url={u}&text={t}"),
+            true,
+        ),
+        link(
+            "whatsapp",
+            "WhatsApp",
+            format!("https://wa.me/?text={t}%20{u}"),
+            true,
+        ),
+        link(
+            "email",
+            ui.get("share_email"),
+            format!("mailto:?subject={t}&body={u}"),
+            false,
+        ),
     ]
 }

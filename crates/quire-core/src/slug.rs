@@ -39,7 +39,10 @@ mod tests {
             ("Türkiye'nin Dış Politikası", "turkiyenin-dis-politikasi"),
             ("İSTANBUL ılık", "istanbul-ilik"),
             ("Китай", "kitay"),
-            ("Энергетическая безопасность", "energeticheskaya-bezopasnost"),
+            (
+                "Энергетическая безопасность",
+                "energeticheskaya-bezopasnost",
+            ),
             ("  Hello,  World!  ", "hello-world"),
             ("2024: a year", "2024-a-year"),
             ("«»—", ""),

@@ -100,7 +100,10 @@ mod tests {
         let c = parse_cluster("@doe2020, p. 4").unwrap();
         assert_eq!(keys(&c), [("doe2020", "", "p. 4", false)]);
         let c = parse_cluster("see @a, ch. 2; -@b").unwrap();
-        assert_eq!(keys(&c), [("a", "see", "ch. 2", false), ("b", "", "", true)]);
+        assert_eq!(
+            keys(&c),
+            [("a", "see", "ch. 2", false), ("b", "", "", true)]
+        );
         let c = parse_cluster("@un:report.2023, pp. 10-12").unwrap();
         assert_eq!(keys(&c), [("un:report.2023", "", "pp. 10-12", false)]);
         let c = parse_cluster("@Ölçüm").unwrap();

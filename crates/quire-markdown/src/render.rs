@@ -3,9 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pulldown_cmark::{
-    BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html,
-};
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 use quire_core::{CiteCluster, Severity, slugify};
 
 use crate::citations::parse_cluster;
@@ -96,6 +94,9 @@ pub struct Rendered {
     pub problems: Vec<Problem>,
 }
 
+/// Events with the byte offset where each starts.
+type Spanned<'a> = Vec<(Event<'a>, usize)>;
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
@@ -121,7 +122,7 @@ pub fn render(markdown: &str) -> Rendered {
     // Split footnote definitions from the body.
     let mut body = Vec::with_capacity(events.len());
     let mut defs: BTreeMap<String, (Vec<(Event<'_>, usize)>, usize)> = BTreeMap::new();
-    let mut current_def: Option<(String, Vec<(Event<'_>, usize)>, usize)> = None;
+    let mut current_def: Option<(String, Spanned<'_>, usize)> = None;
     for (event, range) in events {
         match (&mut current_def, event) {
             (None, Event::Start(Tag::FootnoteDefinition(label))) => {
@@ -129,14 +130,15 @@ pub fn render(markdown: &str) -> Rendered {
             }
             (Some(_), Event::End(TagEnd::FootnoteDefinition)) => {
                 let (label, evs, start) = current_def.take().expect("inside a definition");
-                if defs.contains_key(&label) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = defs.entry(label.clone())
+                {
+                    slot.insert((evs, start));
+                } else {
                     out.problems.push(Problem {
                         offset: start,
                         severity: Severity::Error,
                         message: format!("footnote [^{label}] is defined twice"),
                     });
-                } else {
-                    defs.insert(label, (evs, start));
                 }
             }
             (Some((_, evs, _)), event) => evs.push((event, range.start)),
@@ -185,9 +187,7 @@ pub fn render(markdown: &str) -> Rendered {
                     html_events.push(Event::Text(format!("[^{label}]").into()));
                 }
             }
-            Event::Start(Tag::Link {
-                dest_url, id, ..
-            }) if dest_url.as_ref() == CITE_DEST => {
+            Event::Start(Tag::Link { dest_url, id, .. }) if dest_url.as_ref() == CITE_DEST => {
                 // Skip the link's inner events: the cluster is the whole link.
                 skip_to_link_end(&body, &mut i);
                 if let Some(cluster) = parse_cluster(&id) {
@@ -227,7 +227,11 @@ pub fn render(markdown: &str) -> Rendered {
                     Some(id) => id.to_string(),
                     None => {
                         let s = slugify(&text);
-                        if s.is_empty() { "section".to_string() } else { s }
+                        if s.is_empty() {
+                            "section".to_string()
+                        } else {
+                            s
+                        }
                     }
                 };
                 let id = ids.unique(wanted);
@@ -414,8 +418,9 @@ fn render_definition(events: &[(Event<'_>, usize)], out: &mut Rendered) -> (Stri
                 out.problems.push(Problem {
                     offset,
                     severity: Severity::Warning,
-                    message: "a citation inside a footnote is shown as written; cite in the text instead"
-                        .to_string(),
+                    message:
+                        "a citation inside a footnote is shown as written; cite in the text instead"
+                            .to_string(),
                 });
                 skip_to_link_end(events, &mut i);
                 let literal = format!("[{id}]");

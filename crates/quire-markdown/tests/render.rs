@@ -85,7 +85,10 @@ fn undefined_and_unused_footnotes_are_reported_with_offsets() {
 fn headings_get_unique_transliterated_ids() {
     let r = render("## Türkiye ve Çin\n\n## Türkiye ve Çin\n\n### Own {#mine}\n\n## Россия\n");
     let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
-    assert_eq!(ids, ["turkiye-ve-cin", "turkiye-ve-cin-1", "mine", "rossiya"]);
+    assert_eq!(
+        ids,
+        ["turkiye-ve-cin", "turkiye-ve-cin-1", "mine", "rossiya"]
+    );
     assert!(r.html.contains("<h2 id=\"turkiye-ve-cin\">"));
 }
 

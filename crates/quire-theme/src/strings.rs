@@ -46,7 +46,10 @@ impl Strings {
     ) -> (Strings, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut by_lang = BTreeMap::new();
-        let default = languages.first().cloned().unwrap_or_else(|| "en".to_string());
+        let default = languages
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "en".to_string());
         let builtin_of = |code: &str| -> Option<UiStrings> {
             BUILTIN
                 .iter()
@@ -167,7 +170,10 @@ mod tests {
     use super::*;
 
     fn load(site: &[(String, String, String)]) -> (Strings, Vec<Diagnostic>) {
-        let langs: Vec<String> = ["en", "tr", "ru", "de"].iter().map(|s| s.to_string()).collect();
+        let langs: Vec<String> = ["en", "tr", "ru", "de"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         Strings::load(&langs, site, &|_| Vec::new())
     }
 

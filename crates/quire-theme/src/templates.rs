@@ -15,8 +15,14 @@ const BUILTIN: &[(&str, &str)] = &[
     ("list.html", include_str!("../templates/list.html")),
     ("home.html", include_str!("../templates/home.html")),
     ("section.html", include_str!("../templates/section.html")),
-    ("taxonomy_list.html", include_str!("../templates/taxonomy_list.html")),
-    ("taxonomy_term.html", include_str!("../templates/taxonomy_term.html")),
+    (
+        "taxonomy_list.html",
+        include_str!("../templates/taxonomy_list.html"),
+    ),
+    (
+        "taxonomy_term.html",
+        include_str!("../templates/taxonomy_term.html"),
+    ),
     ("author.html", include_str!("../templates/author.html")),
     ("authors.html", include_str!("../templates/authors.html")),
     ("search.html", include_str!("../templates/search.html")),
@@ -63,9 +69,9 @@ impl Theme {
                 && !value.is_safe()
                 && let Some(text) = value.as_str()
             {
-                return out
-                    .write_str(&escape_html(text))
-                    .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed"));
+                return out.write_str(&escape_html(text)).map_err(|_| {
+                    minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed")
+                });
             }
             minijinja::escape_formatter(out, state, value)
         });
@@ -180,11 +186,16 @@ mod tests {
         let theme = Theme::new(&[(
             "page.html".into(),
             "templates/page.html".into(),
-            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}".into(),
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
+                .into(),
         )])
         .unwrap();
         let err = theme.render("page.html", &()).unwrap_err();
-        assert!(err.message.contains("fuel") || err.message.contains("too long"), "{}", err.message);
+        assert!(
+            err.message.contains("fuel") || err.message.contains("too long"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
