@@ -87,13 +87,24 @@ pub struct BuiltSite {
 /// Builds the site into memory. Returns the site (when there are no errors)
 /// and the report.
 pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, BuildReport) {
+    build_in_memory_cached(options, None)
+}
+
+/// [`build_in_memory`] reusing a parse cache between builds of the same site
+/// (`quire serve`): unchanged sources are not parsed again. Gives the same
+/// result as [`build_in_memory`].
+pub fn build_in_memory_cached(
+    options: &BuildOptions,
+    cache: Option<&quire_site::parse::ParseCache>,
+) -> (Option<BuiltSite>, BuildReport) {
     let mut report = BuildReport::default();
-    let loaded = quire_site::load_site(
+    let loaded = quire_site::load_site_cached(
         &options.root,
         &LoadOptions {
             drafts: options.drafts,
             base_url: options.base_url.clone(),
         },
+        cache,
     );
     report.timings.extend(loaded.timings);
     report.diagnostics.extend(loaded.diagnostics.0);

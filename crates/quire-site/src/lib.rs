@@ -48,6 +48,17 @@ pub struct LoadOptions {
 /// Reads and assembles the site under `root`: configure → discover → parse →
 /// assemble.
 pub fn load_site(root: &Path, options: &LoadOptions) -> Loaded {
+    load_site_cached(root, options, None)
+}
+
+/// [`load_site`] that reuses (and refreshes) a [`parse::ParseCache`], so
+/// files unchanged since the previous load are not parsed again. The result
+/// is the same as [`load_site`]'s.
+pub fn load_site_cached(
+    root: &Path,
+    options: &LoadOptions,
+    cache: Option<&parse::ParseCache>,
+) -> Loaded {
     let mut diagnostics = Diagnostics::default();
     let mut timings = Vec::new();
     let clock = std::time::Instant::now();
@@ -73,7 +84,7 @@ pub fn load_site(root: &Path, options: &LoadOptions) -> Loaded {
     timings.push(("discover", clock.elapsed()));
 
     let clock = std::time::Instant::now();
-    let parsed = parse::parse_all(&config, &files, &mut diagnostics);
+    let parsed = parse::parse_all_cached(&config, &files, &mut diagnostics, cache);
     timings.push(("parse", clock.elapsed()));
 
     let clock = std::time::Instant::now();

@@ -1,4 +1,12 @@
 //! Per-file parsing, in parallel and pure: front matter + Markdown body.
+//!
+//! A [`ParseCache`] lets a long-running caller (`quire serve`) skip files
+//! whose text did not change since the previous load; parsing is a pure
+//! function of (path, text, kind, taxonomy names), so a cached result is the
+//! same value a fresh parse would give.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use quire_core::{Diagnostic, Diagnostics, SourceText};
 use quire_markdown::Rendered;
@@ -26,12 +34,92 @@ pub fn parse_all(
     files: &SiteFiles,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Option<Parsed>> {
+    parse_all_cached(config, files, diagnostics, None)
+}
+
+/// Parse results remembered between loads of the same site, keyed by the
+/// file's path and checked against its text, kind and the taxonomy names.
+#[derive(Default)]
+pub struct ParseCache {
+    entries: Mutex<HashMap<String, CacheEntry>>,
+}
+
+/// One remembered parse: the inputs it was made from and its result.
+struct CacheEntry {
+    text: String,
+    kind: SourceKind,
+    taxonomies: Vec<String>,
+    result: (Option<Parsed>, Vec<Diagnostic>),
+}
+
+impl ParseCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        ParseCache::default()
+    }
+
+    /// Number of files remembered.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// True when nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, CacheEntry>> {
+        // A panic while holding the lock leaves at worst a stale map, and
+        // every entry is checked against its inputs before use.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// [`parse_all`] reusing `cache` (when given) for files whose text, kind and
+/// taxonomy names are unchanged; afterwards the cache holds exactly the
+/// current sources.
+pub fn parse_all_cached(
+    config: &Config,
+    files: &SiteFiles,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&ParseCache>,
+) -> Vec<Option<Parsed>> {
     let taxonomies: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
+    let mut previous = cache.map(|c| std::mem::take(&mut *c.lock()));
+    let hits: Vec<Option<(Option<Parsed>, Vec<Diagnostic>)>> = files
+        .sources
+        .iter()
+        .map(|source| {
+            let entry = previous.as_mut()?.remove(&source.path)?;
+            (entry.text == source.text
+                && entry.kind == source.kind
+                && entry.taxonomies == taxonomies)
+                .then_some(entry.result)
+        })
+        .collect();
+    drop(previous);
     let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
         .sources
         .par_iter()
-        .map(|source| parse_one(&source.path, &source.text, &source.kind, &taxonomies))
+        .zip(hits)
+        .map(|(source, hit)| {
+            hit.unwrap_or_else(|| parse_one(&source.path, &source.text, &source.kind, &taxonomies))
+        })
         .collect();
+    if let Some(cache) = cache {
+        let mut entries = cache.lock();
+        for (source, result) in files.sources.iter().zip(&results) {
+            entries.insert(
+                source.path.clone(),
+                CacheEntry {
+                    text: source.text.clone(),
+                    kind: source.kind.clone(),
+                    taxonomies: taxonomies.clone(),
+                    result: result.clone(),
+                },
+            );
+        }
+    }
     let mut out = Vec::with_capacity(results.len());
     for (parsed, ds) in results {
         diagnostics.extend(ds);
