@@ -1,0 +1,140 @@
+//! Bibliography records: entries never cited (info) and web records
+//! without an access date (warning), located in their file.
+//!
+//! Owns: reading record keys, URLs and visit dates from the site's
+//! bibliography files. Malformed files are reported by the build.
+//! Must not know: citation styles or pages.
+
+use std::collections::BTreeSet;
+
+use quire_build::derive::Derived;
+use quire_core::Diagnostic;
+use quire_site::Corpus;
+
+/// A record as far as check cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Citation key.
+    pub key: String,
+    /// Its URL, if any.
+    pub url: Option<String>,
+    /// True when the record says when the URL was visited.
+    pub accessed: bool,
+}
+
+/// Adds bibliography findings to `found`.
+pub fn check(corpus: &Corpus, derived: &Derived, found: &mut Vec<Diagnostic>) {
+    let cited: BTreeSet<&str> = derived
+        .bodies
+        .iter()
+        .flat_map(|b| b.cited_keys.iter().map(String::as_str))
+        .collect();
+    for (path, text) in &corpus.files.bibliography {
+        let Some(records) = records(path, text) else {
+            continue;
+        };
+        for record in records {
+            let offset = key_offset(text, &record.key);
+            if !cited.contains(record.key.as_str()) {
+                found.push(crate::at(
+                    crate::notes::info(
+                        path,
+                        format!("`{}` is never cited", record.key),
+                    ),
+                    text,
+                    offset,
+                ));
+            }
+            if let (Some(url), false) = (&record.url, record.accessed) {
+                found.push(crate::at(
+                    Diagnostic::warning(
+                        path.clone(),
+                        format!(
+                            "`{}` cites {url} without an access date; add `urldate` (BibLaTeX), `accessed` (CSL-JSON) or `url: {{value, date}}` (Hayagriva)",
+                            record.key
+                        ),
+                    ),
+                    text,
+                    offset,
+                ));
+            }
+        }
+    }
+}
+
+/// The records of one bibliography file; `None` when it cannot be read
+/// (the build reports why).
+pub fn records(path: &str, text: &str) -> Option<Vec<Record>> {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
+    let library = match ext.as_str() {
+        "bib" => hayagriva::io::from_biblatex_str(text).ok()?,
+        "yaml" | "yml" => hayagriva::io::from_yaml_str(text).ok()?,
+        "json" => return csl_json_records(text),
+        _ => return None,
+    };
+    Some(
+        library
+            .iter()
+            .map(|e| {
+                let url = e.url();
+                Record {
+                    key: e.key().to_string(),
+                    url: url.map(|u| u.value.to_string()),
+                    accessed: url.is_some_and(|u| u.visit_date.is_some()),
+                }
+            })
+            .collect(),
+    )
+}
+
+fn csl_json_records(text: &str) -> Option<Vec<Record>> {
+    let items: Vec<serde_json::Value> = serde_json::from_str(text).ok()?;
+    Some(
+        items
+            .iter()
+            .filter_map(|item| {
+                Some(Record {
+                    key: item.get("id")?.as_str()?.to_string(),
+                    url: item
+                        .get("URL")
+                        .and_then(|u| u.as_str())
+                        .map(str::to_string),
+                    accessed: item.get("accessed").is_some(),
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Byte offset of a record's key in its file: `{key,` (BibLaTeX), `"key"`
+/// (CSL-JSON) or `key:` at a line start (YAML); 0 when not found.
+fn key_offset(text: &str, key: &str) -> usize {
+    [
+        format!("{{{key},"),
+        format!("\"{key}\""),
+        format!("\n{key}:"),
+    ]
+    .iter()
+    .find_map(|pat| text.find(pat.as_str()).map(|i| i + pat.len() - key.len() - 1))
+    .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_and_access_dates_in_every_format() {
+        let bib = "@online{a,\n  title = {A},\n  url = {https://a.example},\n  urldate = {2024-01-02},\n}\n@online{b,\n  title = {B},\n  url = {https://b.example},\n}\n";
+        let got = records("x.bib", bib).unwrap();
+        assert_eq!(got.len(), 2);
+        assert!(got.iter().any(|r| r.key == "a" && r.accessed));
+        assert!(got.iter().any(|r| r.key == "b" && !r.accessed && r.url.is_some()));
+        let json = r#"[{"id": "c", "type": "webpage", "title": "C", "URL": "https://c.example"}]"#;
+        let got = records("x.json", json).unwrap();
+        assert_eq!(got[0].key, "c");
+        assert!(!got[0].accessed);
+        assert_eq!(&bib[key_offset(bib, "b")..][..2], "b,");
+        assert_eq!(&json[key_offset(json, "c")..][..1], "c");
+    }
+}
