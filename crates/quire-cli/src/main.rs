@@ -2,6 +2,7 @@
 //! diagnostics once and chooses the exit status (0 success, 1 content
 //! errors, 2 wrong usage).
 
+mod check;
 mod commands;
 mod init;
 mod output;
@@ -62,6 +63,24 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: std::path::PathBuf,
     },
+    /// Check links, notes, citations and translations before publishing.
+    Check {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: std::path::PathBuf,
+        /// Also check external links over the network (cached in .quire-cache/links.json).
+        #[arg(long)]
+        external: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: check::Format,
+        /// Exit with status 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Record in this translation which version of its original it was made from, then stop.
+        #[arg(long, value_name = "PATH")]
+        mark_translated: Option<std::path::PathBuf>,
+    },
     /// Import content from another system.
     Import {
         #[command(subcommand)]
@@ -103,6 +122,13 @@ fn main() -> ExitCode {
             verbose,
         } => commands::build_site(root, output, drafts, base_url, verbose),
         Command::Similar { content_path, root } => commands::similar(&root, &content_path),
+        Command::Check {
+            root,
+            external,
+            format,
+            deny_warnings,
+            mark_translated,
+        } => check::run(&root, external, format, deny_warnings, mark_translated),
         Command::Import {
             source:
                 ImportSource::Wordpress {
