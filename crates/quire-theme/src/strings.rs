@@ -1,5 +1,6 @@
-//! UI strings per language: built in for en, tr and ru, overridable and
-//! extendable by the site's `i18n/<lang>.toml`.
+//! UI strings per language: built in for en, tr, ru, ar and fa, overridable
+//! and extendable by the site's `i18n/<lang>.toml`; localized dates and
+//! digits.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("en", include_str!("../i18n/en.toml")),
     ("tr", include_str!("../i18n/tr.toml")),
     ("ru", include_str!("../i18n/ru.toml")),
+    ("ar", include_str!("../i18n/ar.toml")),
+    ("fa", include_str!("../i18n/fa.toml")),
 ];
 
 /// One language's UI strings: key → text, plus month names.
@@ -150,19 +153,42 @@ fn parse_table(text: &str) -> Result<UiStrings, toml::de::Error> {
     Ok(out)
 }
 
-/// Formats a date with the language's `date_format` and month names:
-/// "April 2, 2024", "2 Nisan 2024", "2 апреля 2024 г.".
+/// Writes the ASCII digits of `text` in the digit system named by a
+/// language's `digits` string: `latn` (0–9, the default), `arab`
+/// (Arabic-Indic ٠–٩) or `arabext` (Persian ۰–۹). Other characters are kept.
+pub fn localize_digits(text: &str, system: &str) -> String {
+    let zero = match system {
+        "arab" => '\u{0660}',
+        "arabext" => '\u{06F0}',
+        _ => return text.to_string(),
+    };
+    text.chars()
+        .map(|c| match c.to_digit(10) {
+            // The ten digits of each system are contiguous code points.
+            Some(d) if c.is_ascii_digit() => char::from_u32(zero as u32 + d).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Formats a date with the language's `date_format`, month names and
+/// digits: "April 2, 2024", "2 Nisan 2024", "2 апреля 2024 г.", "۲ آوریل ۲۰۲۴".
 pub fn format_date(strings: &UiStrings, year: i32, month: u8, day: u8) -> String {
     let month_name = strings
         .months
         .get(usize::from(month.saturating_sub(1)))
         .cloned()
         .unwrap_or_else(|| format!("{month:02}"));
+    let digits = strings
+        .text
+        .get("digits")
+        .map(String::as_str)
+        .unwrap_or("latn");
     strings
         .get("date_format")
-        .replace("{day}", &day.to_string())
+        .replace("{day}", &localize_digits(&day.to_string(), digits))
         .replace("{month}", &month_name)
-        .replace("{year}", &year.to_string())
+        .replace("{year}", &localize_digits(&year.to_string(), digits))
 }
 
 #[cfg(test)]
@@ -170,7 +196,7 @@ mod tests {
     use super::*;
 
     fn load(site: &[(String, String, String)]) -> (Strings, Vec<Diagnostic>) {
-        let langs: Vec<String> = ["en", "tr", "ru", "de"]
+        let langs: Vec<String> = ["en", "tr", "ru", "ar", "fa", "de"]
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -183,6 +209,29 @@ mod tests {
         assert_eq!(format_date(s.of("en"), 2024, 4, 2), "April 2, 2024");
         assert_eq!(format_date(s.of("tr"), 2024, 4, 2), "2 Nisan 2024");
         assert_eq!(format_date(s.of("ru"), 2024, 4, 2), "2 апреля 2024 г.");
+        assert_eq!(format_date(s.of("ar"), 2024, 4, 2), "2 أبريل 2024");
+        assert_eq!(format_date(s.of("fa"), 2024, 12, 31), "۳۱ دسامبر ۲۰۲۴");
+    }
+
+    #[test]
+    fn digits_follow_the_named_system() {
+        assert_eq!(localize_digits("Page 10 of 12", "latn"), "Page 10 of 12");
+        assert_eq!(localize_digits("2024-06", "arab"), "٢٠٢٤-٠٦");
+        assert_eq!(localize_digits("صفحهٔ 3 از 9", "arabext"), "صفحهٔ ۳ از ۹");
+        // Digits that are already localized, and unknown systems, pass through.
+        assert_eq!(localize_digits("۱٢x", "arab"), "۱٢x");
+        assert_eq!(localize_digits("42", "thai"), "42");
+    }
+
+    #[test]
+    fn a_site_can_switch_arabic_to_arabic_indic_digits() {
+        let site = vec![(
+            "ar".to_string(),
+            "i18n/ar.toml".to_string(),
+            "digits = \"arab\"\n".to_string(),
+        )];
+        let (s, _) = load(&site);
+        assert_eq!(format_date(s.of("ar"), 2024, 6, 25), "٢٥ يونيو ٢٠٢٤");
     }
 
     #[test]
@@ -201,7 +250,7 @@ mod tests {
     #[test]
     fn every_builtin_language_has_every_english_key() {
         let (s, _) = load(&[]);
-        for lang in ["tr", "ru"] {
+        for lang in ["tr", "ru", "ar", "fa"] {
             for key in s.of("en").text.keys() {
                 assert!(s.of(lang).text.contains_key(key), "{lang} lacks {key}");
             }

@@ -75,6 +75,17 @@ impl Theme {
             }
             minijinja::escape_formatter(out, state, value)
         });
+        // `{{ n | digits(t.digits) }}`: numbers in UI text follow the
+        // language's digit system (Persian ۰–۹ …), like dates do.
+        env.add_filter(
+            "digits",
+            |value: minijinja::Value, system: Option<String>| {
+                crate::strings::localize_digits(
+                    &value.to_string(),
+                    system.as_deref().unwrap_or("latn"),
+                )
+            },
+        );
         let mut sources: BTreeMap<String, String> = BUILTIN
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -196,6 +207,20 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn digits_filter_localizes_numbers() {
+        let theme = Theme::new(&[(
+            "page.html".into(),
+            "templates/page.html".into(),
+            "{{ n | digits('arabext') }}|{{ n | digits }}|{{ n | digits(none) }}".into(),
+        )])
+        .unwrap();
+        let out = theme
+            .render("page.html", &serde_json::json!({ "n": 12 }))
+            .unwrap();
+        assert_eq!(out, "۱۲|12|12");
     }
 
     #[test]
