@@ -139,7 +139,7 @@ pub(crate) fn info(path: &str, message: String) -> Diagnostic {
 
 /// The first web address of a note that gives no access date, if any.
 /// An access date is a cue word ("access", "accessed", "retrieved",
-/// "erişim", "обращения", "доступа") followed by a date.
+/// "erişim", "обращения", "доступа", "الاطلاع", "الوصول") followed by a date.
 pub fn web_without_access_date(text: &str) -> Option<String> {
     let urls = bare_urls(text);
     let (_, first) = urls.first()?;
@@ -149,7 +149,16 @@ pub fn web_without_access_date(text: &str) -> Option<String> {
 /// True when the text gives an access date after a cue word.
 pub fn has_access_date(text: &str) -> bool {
     let lower = text.to_lowercase();
-    const CUES: [&str; 6] = ["access", "retrieved", "erişim", "obtained", "обращения", "доступа"];
+    const CUES: [&str; 8] = [
+        "access",
+        "retrieved",
+        "erişim",
+        "obtained",
+        "обращения",
+        "доступа",
+        "الاطلاع",
+        "الوصول",
+    ];
     CUES.iter().any(|cue| {
         lower.match_indices(cue).any(|(i, _)| {
             let tail: String = lower[i + cue.len()..].chars().take(40).collect();
@@ -179,6 +188,7 @@ mod tests {
             "“A”, https://a.example/x, Erişim tarihi: 2024-04-03.",
             "«А», https://a.example/x (дата обращения: 13.12.2023).",
             "A, https://a.example/x, accessed 3/4/2024.",
+            "«أ»، https://a.example/x، (تاريخ الاطلاع: 17.06.2024).",
         ] {
             assert_eq!(web_without_access_date(text), None, "{text}");
         }

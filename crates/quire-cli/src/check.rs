@@ -58,7 +58,8 @@ pub fn run(
             });
             println!(
                 "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+                serde_json::to_string_pretty(&json)
+                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
             );
         }
     }
@@ -126,7 +127,7 @@ pub fn text(report: &CheckReport, colour: bool) -> String {
                 d.message
             ));
             if let Some(line) = &d.source_line {
-                out.push_str(&format!("          | {}\n", line.trim_end()));
+                out.push_str(&format!("          | {}\n", clip(line.trim_end(), d.col)));
             }
         }
         out.push('\n');
@@ -177,4 +178,37 @@ pub fn text(report: &CheckReport, colour: bool) -> String {
         report.info_count()
     ));
     out
+}
+
+/// At most 80 characters of a source line around a column: paragraphs are
+/// single long lines in Markdown, and the whole of one helps nobody.
+fn clip(line: &str, col: usize) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= 80 {
+        return line.to_string();
+    }
+    let start = col.saturating_sub(30).min(chars.len().saturating_sub(80));
+    let end = (start + 80).min(chars.len());
+    let mut out: String = chars[start..end].iter().collect();
+    if start > 0 {
+        out.insert(0, '…');
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_clipped_around_the_column() {
+        let line = "ş".repeat(50) + "[^1]" + &"ы".repeat(100);
+        let clipped = clip(&line, 51);
+        assert!(clipped.starts_with('…') && clipped.ends_with('…'));
+        assert!(clipped.contains("[^1]"));
+        assert_eq!(clip("short", 1), "short");
+    }
 }
