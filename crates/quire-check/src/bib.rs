@@ -37,10 +37,7 @@ pub fn check(corpus: &Corpus, derived: &Derived, found: &mut Vec<Diagnostic>) {
             let offset = key_offset(text, &record.key);
             if !cited.contains(record.key.as_str()) {
                 found.push(crate::at(
-                    crate::notes::info(
-                        path,
-                        format!("`{}` is never cited", record.key),
-                    ),
+                    crate::notes::info(path, format!("`{}` is never cited", record.key)),
                     text,
                     offset,
                 ));
@@ -95,10 +92,7 @@ fn csl_json_records(text: &str) -> Option<Vec<Record>> {
             .filter_map(|item| {
                 Some(Record {
                     key: item.get("id")?.as_str()?.to_string(),
-                    url: item
-                        .get("URL")
-                        .and_then(|u| u.as_str())
-                        .map(str::to_string),
+                    url: item.get("URL").and_then(|u| u.as_str()).map(str::to_string),
                     accessed: item.get("accessed").is_some(),
                 })
             })
@@ -115,7 +109,10 @@ fn key_offset(text: &str, key: &str) -> usize {
         format!("\n{key}:"),
     ]
     .iter()
-    .find_map(|pat| text.find(pat.as_str()).map(|i| i + pat.len() - key.len() - 1))
+    .find_map(|pat| {
+        text.find(pat.as_str())
+            .map(|i| i + pat.len() - key.len() - 1)
+    })
     .unwrap_or(0)
 }
 
@@ -129,7 +126,10 @@ mod tests {
         let got = records("x.bib", bib).unwrap();
         assert_eq!(got.len(), 2);
         assert!(got.iter().any(|r| r.key == "a" && r.accessed));
-        assert!(got.iter().any(|r| r.key == "b" && !r.accessed && r.url.is_some()));
+        assert!(
+            got.iter()
+                .any(|r| r.key == "b" && !r.accessed && r.url.is_some())
+        );
         let json = r#"[{"id": "c", "type": "webpage", "title": "C", "URL": "https://c.example"}]"#;
         let got = records("x.json", json).unwrap();
         assert_eq!(got[0].key, "c");

@@ -153,7 +153,8 @@ pub fn check(
     let cache_path = root.join(CACHE_FILE);
     let mut cache: Cache = match std::fs::read_to_string(&cache_path) {
         Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
-            summary.cache_error = Some(format!("{CACHE_FILE} is unreadable ({e}); starting afresh"));
+            summary.cache_error =
+                Some(format!("{CACHE_FILE} is unreadable ({e}); starting afresh"));
             Cache::default()
         }),
         Err(_) => Cache::default(),
@@ -403,7 +404,12 @@ fn request(
 }
 
 /// Checks one address, following up to five redirects by hand.
-fn check_one(agent: &ureq::Agent, gate: &HostGate, url: &str, options: &ExternalOptions) -> Outcome {
+fn check_one(
+    agent: &ureq::Agent,
+    gate: &HostGate,
+    url: &str,
+    options: &ExternalOptions,
+) -> Outcome {
     let (status, location) = match request(agent, gate, url, options) {
         Ok(r) => r,
         Err(error) => return Outcome::Failed { error },
@@ -461,10 +467,22 @@ mod tests {
             ..ExternalOptions::default()
         };
         let mut cache = Cache::default();
-        let entry = |checked_at, outcome| CacheEntry { checked_at, outcome };
-        cache.links.insert("a".into(), entry(1_000_000 - 3 * 24 * 3600, Outcome::Ok { status: 200 }));
-        cache.links.insert("b".into(), entry(1_000_000 - 3 * 24 * 3600, Outcome::Broken { status: 404 }));
-        cache.links.insert("c".into(), entry(1_000_000 - 8 * 24 * 3600, Outcome::Ok { status: 200 }));
+        let entry = |checked_at, outcome| CacheEntry {
+            checked_at,
+            outcome,
+        };
+        cache.links.insert(
+            "a".into(),
+            entry(1_000_000 - 3 * 24 * 3600, Outcome::Ok { status: 200 }),
+        );
+        cache.links.insert(
+            "b".into(),
+            entry(1_000_000 - 3 * 24 * 3600, Outcome::Broken { status: 404 }),
+        );
+        cache.links.insert(
+            "c".into(),
+            entry(1_000_000 - 8 * 24 * 3600, Outcome::Ok { status: 200 }),
+        );
         assert!(cache.fresh("a", &options).is_some());
         assert!(cache.fresh("b", &options).is_none());
         assert!(cache.fresh("c", &options).is_none());

@@ -51,13 +51,10 @@ impl Fingerprint {
         } else {
             rest.split(',').map(str::to_string).collect()
         };
-        paragraphs
-            .iter()
-            .all(|p| hex(p, 8))
-            .then(|| Fingerprint {
-                body: body.to_string(),
-                paragraphs,
-            })
+        paragraphs.iter().all(|p| hex(p, 8)).then(|| Fingerprint {
+            body: body.to_string(),
+            paragraphs,
+        })
     }
 }
 
@@ -110,7 +107,10 @@ pub fn fingerprint(body: &str) -> Fingerprint {
     let joined: Vec<&str> = paras.iter().map(|(_, t)| t.as_str()).collect();
     Fingerprint {
         body: format!("{:016x}", fnv1a(joined.join("\n\n").as_bytes())),
-        paragraphs: hashed_paragraphs(body).into_iter().map(|p| p.hash).collect(),
+        paragraphs: hashed_paragraphs(body)
+            .into_iter()
+            .map(|p| p.hash)
+            .collect(),
     }
 }
 
@@ -178,7 +178,10 @@ mod tests {
         assert_eq!(lines, vec![3, 7, 9]);
         assert_eq!(changes.removed, 2);
         assert_eq!(changes.changed[0].first_line, "Two, edited.");
-        let same = diff(&old.paragraphs, &hashed_paragraphs("One.\n\nTwo.\n\nThree.\n\nFour."));
+        let same = diff(
+            &old.paragraphs,
+            &hashed_paragraphs("One.\n\nTwo.\n\nThree.\n\nFour."),
+        );
         assert_eq!(same, Changes::default());
     }
 }

@@ -60,9 +60,7 @@ pub struct CheckReport {
 impl CheckReport {
     /// Number of infos.
     pub fn info_count(&self) -> usize {
-        self.diagnostics.0.len()
-            - self.diagnostics.error_count()
-            - self.diagnostics.warning_count()
+        self.diagnostics.0.len() - self.diagnostics.error_count() - self.diagnostics.warning_count()
     }
 }
 

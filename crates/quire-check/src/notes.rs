@@ -47,7 +47,9 @@ pub fn check(corpus: &Corpus, derived: &Derived, found: &mut Vec<Diagnostic>) {
                     found.push(locate(
                         Diagnostic::error(
                             page.source_path.clone(),
-                            format!("footnote [^{label}] is empty; write the note or remove the marker"),
+                            format!(
+                                "footnote [^{label}] is empty; write the note or remove the marker"
+                            ),
                         ),
                         *offset,
                     ));
@@ -64,7 +66,9 @@ pub fn check(corpus: &Corpus, derived: &Derived, found: &mut Vec<Diagnostic>) {
             }
         }
         for note in &body.notes {
-            let Some(source) = &note.ibid_of else { continue };
+            let Some(source) = &note.ibid_of else {
+                continue;
+            };
             let Some(&item) = item_of_note.get(note.n - 1) else {
                 continue;
             };
@@ -72,7 +76,11 @@ pub fn check(corpus: &Corpus, derived: &Derived, found: &mut Vec<Diagnostic>) {
             found.push(locate(
                 info(
                     &page.source_path,
-                    format!("note {} is ibid. of `{source}` (note {})", note.n, note.n - 1),
+                    format!(
+                        "note {} is ibid. of `{source}` (note {})",
+                        note.n,
+                        note.n - 1
+                    ),
                 ),
                 offset,
             ));
@@ -103,7 +111,10 @@ fn ambiguity(page: &Page, item_of_note: &[usize], n: usize, note_style: bool) ->
             label,
             ..
         } => {
-            let shown = item_of_note.iter().position(|i| i == first).map(|k| k + 1)?;
+            let shown = item_of_note
+                .iter()
+                .position(|i| i == first)
+                .map(|k| k + 1)?;
             Some(format!(
                 "the marker just before it repeats note {shown} ([^{label}]), not note {}",
                 n - 1

@@ -79,14 +79,13 @@ pub fn links_in(markdown: &str, base: usize) -> Vec<BodyLink> {
     let mut in_link = 0usize;
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         match event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
                 in_link += 1;
                 let url = dest_url.to_string();
                 if let Some(kind) = kind_of(&url) {
                     // The destination sits after `](`; point there when it can be found.
-                    let within = markdown[range.clone()]
-                        .rfind(url.as_str())
-                        .unwrap_or(0);
+                    let within = markdown[range.clone()].rfind(url.as_str()).unwrap_or(0);
                     out.push(BodyLink {
                         url,
                         offset: base + range.start + within,
@@ -142,7 +141,9 @@ pub fn bare_urls(text: &str) -> Vec<(usize, String)> {
         let start = from + start;
         let tail = &text[start..];
         let end = tail
-            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '“' | '”' | '«' | '»'))
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '<' | '>' | '"' | '“' | '”' | '«' | '»')
+            })
             .unwrap_or(tail.len());
         let url = tail[..end].trim_end_matches(['.', ',', ';', ':', ')', ']', '!', '?', '\'']);
         if url.len() > "https://".len() {

@@ -154,8 +154,12 @@ fn compare(original: &Page, page: &Page, derived: Option<&Derived>, found: &mut 
             ),
         ));
     }
-    let date = |d: &Option<quire_site::PubDate>| d.map(|d| d.rfc3339()).unwrap_or_else(|| "none".into());
-    for (key, mine, theirs) in [("date", &pf.date, &of.date), ("updated", &pf.updated, &of.updated)] {
+    let date =
+        |d: &Option<quire_site::PubDate>| d.map(|d| d.rfc3339()).unwrap_or_else(|| "none".into());
+    for (key, mine, theirs) in [
+        ("date", &pf.date, &of.date),
+        ("updated", &pf.updated, &of.updated),
+    ] {
         if mine != theirs {
             found.push(warn(
                 key,
@@ -182,12 +186,7 @@ fn compare(original: &Page, page: &Page, derived: Option<&Derived>, found: &mut 
         if mine != theirs {
             let only_here: Vec<&String> = mine.difference(theirs).collect();
             let only_there: Vec<&String> = theirs.difference(mine).collect();
-            let list = |v: &[&String]| {
-                v.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let list = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
             let mut parts = Vec::new();
             if !only_here.is_empty() {
                 parts.push(format!("only here: {}", list(&only_here)));
@@ -237,7 +236,10 @@ fn stale(original: &Page, page: &Page, found: &mut Vec<Diagnostic>) {
         .collect();
     let mut what = Vec::new();
     if !lines.is_empty() {
-        what.push(format!("paragraphs at lines {} changed or added", lines.join(", ")));
+        what.push(format!(
+            "paragraphs at lines {} changed or added",
+            lines.join(", ")
+        ));
     }
     if changes.removed > 0 {
         what.push(format!("{} paragraph(s) removed", changes.removed));
@@ -296,11 +298,22 @@ pub fn mark_translated(root: &Path, path: &Path) -> Result<Marked, String> {
             .ok()
             .and_then(|cwd| crate::site_relative(root, &cwd.join(path)))
     }
-    .ok_or_else(|| format!("{} is not a file of the site at {}", path.display(), root.display()))?;
+    .ok_or_else(|| {
+        format!(
+            "{} is not a file of the site at {}",
+            path.display(),
+            root.display()
+        )
+    })?;
     let rel = rel.trim_start_matches("./").to_string();
     let loaded = quire_site::load_site(root, &LoadOptions::default());
     let corpus = loaded.corpus.ok_or_else(|| {
-        let first = loaded.diagnostics.0.first().map(|d| d.to_string()).unwrap_or_default();
+        let first = loaded
+            .diagnostics
+            .0
+            .first()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         format!("the site cannot be loaded: {first}")
     })?;
     let page = corpus
@@ -332,7 +345,9 @@ pub fn mark_translated(root: &Path, path: &Path) -> Result<Marked, String> {
 pub fn set_translated_from(path: &str, text: &str, value: &str) -> Result<String, String> {
     let split = quire_site::frontmatter::split(path, text)
         .map_err(|d| d.to_string())?
-        .ok_or_else(|| format!("{path}: has no front matter to record the original's version in"))?;
+        .ok_or_else(|| {
+            format!("{path}: has no front matter to record the original's version in")
+        })?;
     let (line, is_key): (String, fn(&str) -> bool) = if split.yaml {
         (format!("translated_from: \"{value}\"\n"), |l| {
             l.starts_with("translated_from:")

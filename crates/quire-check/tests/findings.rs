@@ -85,14 +85,34 @@ fn one<'a>(report: &'a CheckReport, severity: Severity, text: &str) -> &'a Diagn
 #[test]
 fn the_fixture_is_clean_and_says_what_it_knows() {
     let report = Site::new().check();
-    assert_eq!(report.diagnostics.error_count(), 0, "{:#?}", report.diagnostics);
-    assert_eq!(report.diagnostics.warning_count(), 0, "{:#?}", report.diagnostics);
+    assert_eq!(
+        report.diagnostics.error_count(),
+        0,
+        "{:#?}",
+        report.diagnostics
+    );
+    assert_eq!(
+        report.diagnostics.warning_count(),
+        0,
+        "{:#?}",
+        report.diagnostics
+    );
     // Infos: each ibid. note and the source it resolves to, uncited records.
-    let ibid = find(&report, Severity::Info, "note 2 is ibid. of `https://gazette.example.org/fees` (note 1)");
-    let places: Vec<(&str, usize, usize)> = ibid.iter().map(|d| (d.path.as_str(), d.line, d.col)).collect();
+    let ibid = find(
+        &report,
+        Severity::Info,
+        "note 2 is ibid. of `https://gazette.example.org/fees` (note 1)",
+    );
+    let places: Vec<(&str, usize, usize)> = ibid
+        .iter()
+        .map(|d| (d.path.as_str(), d.line, d.col))
+        .collect();
     assert_eq!(places, vec![(EN, 8, 66), (TR, 8, 64)]);
     let uncited = one(&report, Severity::Info, "`quaydata2022` is never cited");
-    assert_eq!((uncited.path.as_str(), uncited.line), ("bibliography/works.bib", 8));
+    assert_eq!(
+        (uncited.path.as_str(), uncited.line),
+        ("bibliography/works.bib", 8)
+    );
     assert!(find(&report, Severity::Info, "`lund2020` is never cited").is_empty());
 }
 
@@ -107,13 +127,29 @@ fn broken_site_paths_and_anchors_are_errors_with_their_line() {
     let report = site.check();
     let gone = one(&report, Severity::Error, "link to /briefs/gone/");
     assert_eq!((gone.path.as_str(), gone.line), (EN, 12));
-    let at: String = gone.source_line.as_deref().unwrap().chars().skip(gone.col - 1).take(13).collect();
+    let at: String = gone
+        .source_line
+        .as_deref()
+        .unwrap()
+        .chars()
+        .skip(gone.col - 1)
+        .take(13)
+        .collect();
     assert_eq!(at, "/briefs/gone/");
     // The Turkish page's heading has a Turkish id.
-    let part = one(&report, Severity::Error, "link to /tr/briefs/harbor-fees/#who-pays");
+    let part = one(
+        &report,
+        Severity::Error,
+        "link to /tr/briefs/harbor-fees/#who-pays",
+    );
     assert!(part.message.contains("#kim-oduyor"), "{}", part.message);
     one(&report, Severity::Error, "link to #missing");
-    assert_eq!(report.diagnostics.error_count(), 3, "{:#?}", report.diagnostics);
+    assert_eq!(
+        report.diagnostics.error_count(),
+        3,
+        "{:#?}",
+        report.diagnostics
+    );
 }
 
 #[test]
@@ -124,7 +160,11 @@ fn build_findings_are_kept_unknown_keys_with_suggestions_and_undefined_notes() {
     let report = site.check();
     let key = one(&report, Severity::Error, "lund2002");
     assert!(key.message.contains("lund2020"), "{}", key.message);
-    assert!(!find(&report, Severity::Error, "[^9]").is_empty(), "{:#?}", report.diagnostics);
+    assert!(
+        !find(&report, Severity::Error, "[^9]").is_empty(),
+        "{:#?}",
+        report.diagnostics
+    );
     // Even though the build fails, the other checks still run.
     one(&report, Severity::Info, "`quaydata2022` is never cited");
 }
@@ -152,7 +192,11 @@ fn ibid_after_a_repeated_marker_is_ambiguous() {
     assert!(d.message.contains("repeats note 1"), "{}", d.message);
     assert_eq!(d.line, 8);
     // It still says where the ibid. points.
-    one(&report, Severity::Info, "note 3 is ibid. of `https://gazette.example.org/other`");
+    one(
+        &report,
+        Severity::Info,
+        "note 3 is ibid. of `https://gazette.example.org/other`",
+    );
 }
 
 #[test]
@@ -161,31 +205,68 @@ fn web_sources_without_access_dates_in_notes_and_records() {
     site.edit(EN, ", (Date of access: 04.03.2024)", "");
     site.edit("bibliography/works.bib", "  urldate = {2023-02-01},\n", "");
     let report = site.check();
-    let note = one(&report, Severity::Warning, "footnote [^1] cites https://gazette.example.org/fees without an access date");
+    let note = one(
+        &report,
+        Severity::Warning,
+        "footnote [^1] cites https://gazette.example.org/fees without an access date",
+    );
     assert_eq!(note.path, EN);
-    let record = one(&report, Severity::Warning, "`quaydata2022` cites https://data.example.org/fees without an access date");
-    assert_eq!((record.path.as_str(), record.line), ("bibliography/works.bib", 8));
+    let record = one(
+        &report,
+        Severity::Warning,
+        "`quaydata2022` cites https://data.example.org/fees without an access date",
+    );
+    assert_eq!(
+        (record.path.as_str(), record.line),
+        ("bibliography/works.bib", 8)
+    );
 }
 
 #[test]
 fn translations_are_compared_with_their_original() {
     let site = Site::new();
     site.edit(TR, "date = 2024-03-01", "date = 2024-03-05")
-        .edit(TR, "\"Küçük limanlar trafik kaybetti.\"]", "\"Küçük limanlar trafik kaybetti.\", \"Üçüncü.\"]")
+        .edit(
+            TR,
+            "\"Küçük limanlar trafik kaybetti.\"]",
+            "\"Küçük limanlar trafik kaybetti.\", \"Üçüncü.\"]",
+        )
         .edit(TR, "authors = [\"mira-sol\"]", "authors = []")
-        .edit(TR, "https://gazette.example.org/fees, (Erişim", "https://gazette.example.org/ucret, (Erişim")
+        .edit(
+            TR,
+            "https://gazette.example.org/fees, (Erişim",
+            "https://gazette.example.org/ucret, (Erişim",
+        )
         .edit(TR, "[@lund2020]", "")
-        .edit(TR, "[^2]: a.g.e.", "[^2]: a.g.e.\n[^3]: Ek not.\n[^4]: Bir not daha.\n\nSon.[^3] Bir daha.[^4]");
+        .edit(
+            TR,
+            "[^2]: a.g.e.",
+            "[^2]: a.g.e.\n[^3]: Ek not.\n[^4]: Bir not daha.\n\nSon.[^3] Bir daha.[^4]",
+        );
     let report = site.check();
     let date = one(&report, Severity::Warning, "date 2024-03-05");
     assert_eq!((date.path.as_str(), date.line), (TR, 3));
     assert_eq!(one(&report, Severity::Warning, "3 highlights, but").line, 5);
     one(&report, Severity::Warning, "authors [] differ");
-    one(&report, Severity::Warning, "4 notes, but content/briefs/harbor-fees/index.md has 3");
+    one(
+        &report,
+        Severity::Warning,
+        "4 notes, but content/briefs/harbor-fees/index.md has 3",
+    );
     let urls = one(&report, Severity::Warning, "cited URLs differ");
-    assert!(urls.message.contains("only here: https://gazette.example.org/ucret"), "{}", urls.message);
+    assert!(
+        urls.message
+            .contains("only here: https://gazette.example.org/ucret"),
+        "{}",
+        urls.message
+    );
     let keys = one(&report, Severity::Warning, "cited keys differ");
-    assert!(keys.message.contains("only in content/briefs/harbor-fees/index.md: lund2020"), "{}", keys.message);
+    assert!(
+        keys.message
+            .contains("only in content/briefs/harbor-fees/index.md: lund2020"),
+        "{}",
+        keys.message
+    );
 }
 
 #[test]
@@ -196,12 +277,21 @@ fn the_matrix_shows_which_articles_exist_in_which_languages() {
         "+++\ntitle = \"Quay Walls\"\ndate = 2024-04-01\n+++\n\nWalls age.\n",
     );
     let report = site.check();
-    let briefs = report.translations.iter().find(|s| s.section == "briefs").unwrap();
+    let briefs = report
+        .translations
+        .iter()
+        .find(|s| s.section == "briefs")
+        .unwrap();
     assert_eq!(briefs.languages, vec!["en", "tr"]);
     let rows: Vec<(&str, Vec<bool>)> = briefs
         .rows
         .iter()
-        .map(|r| (r.article.as_str(), r.versions.iter().map(Option::is_some).collect()))
+        .map(|r| {
+            (
+                r.article.as_str(),
+                r.versions.iter().map(Option::is_some).collect(),
+            )
+        })
         .collect();
     assert_eq!(
         rows,
@@ -218,20 +308,39 @@ fn stale_translations_list_the_changed_paragraphs() {
     let marked = mark_translated(&site.root, Path::new(TR)).unwrap();
     assert_eq!(marked.original, EN);
     std::fs::write(&marked.file, &marked.text).unwrap();
-    assert!(site.read(TR).contains(&format!("translated_from = \"{}\"", marked.fingerprint)));
+    assert!(
+        site.read(TR)
+            .contains(&format!("translated_from = \"{}\"", marked.fingerprint))
+    );
     let report = site.check();
-    assert!(find(&report, Severity::Warning, "stale").is_empty(), "{:#?}", report.diagnostics);
+    assert!(
+        find(&report, Severity::Warning, "stale").is_empty(),
+        "{:#?}",
+        report.diagnostics
+    );
 
     // Marking an original is refused.
     let refused = mark_translated(&site.root, Path::new(EN)).unwrap_err();
     assert!(refused.contains("not a translation"), "{refused}");
 
-    site.edit(EN, "Carriers pass fees on to shippers.", "Carriers pass most fees on to shippers.");
+    site.edit(
+        EN,
+        "Carriers pass fees on to shippers.",
+        "Carriers pass most fees on to shippers.",
+    );
     let report = site.check();
     let stale = one(&report, Severity::Warning, "stale translation");
     assert_eq!(stale.path, TR);
-    assert!(stale.message.contains("paragraphs at lines 12 changed"), "{}", stale.message);
-    let changed = one(&report, Severity::Info, "changed since content/briefs/harbor-fees/index.tr.md was translated");
+    assert!(
+        stale.message.contains("paragraphs at lines 12 changed"),
+        "{}",
+        stale.message
+    );
+    let changed = one(
+        &report,
+        Severity::Info,
+        "changed since content/briefs/harbor-fees/index.tr.md was translated",
+    );
     assert_eq!((changed.path.as_str(), changed.line), (EN, 12));
 
     // Marking again makes it fresh.
@@ -240,5 +349,9 @@ fn stale_translations_list_the_changed_paragraphs() {
     assert!(find(&site.check(), Severity::Warning, "stale").is_empty());
 
     site.edit(TR, &marked.fingerprint, "garbage");
-    one(&site.check(), Severity::Error, "not a fingerprint written by quire");
+    one(
+        &site.check(),
+        Severity::Error,
+        "not a fingerprint written by quire",
+    );
 }
