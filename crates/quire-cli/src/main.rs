@@ -6,6 +6,7 @@ mod check;
 mod commands;
 mod init;
 mod output;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -62,6 +63,25 @@ enum Command {
         /// The site root.
         #[arg(long, default_value = ".")]
         root: std::path::PathBuf,
+    },
+    /// Preview the site: build into memory, serve it locally, rebuild and
+    /// reload open pages on every change.
+    Serve {
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: std::path::PathBuf,
+        /// Address to listen on (keep 127.0.0.1 unless others must reach it).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Check links, notes, citations and translations before publishing.
     Check {
@@ -122,6 +142,13 @@ fn main() -> ExitCode {
             verbose,
         } => commands::build_site(root, output, drafts, base_url, verbose),
         Command::Similar { content_path, root } => commands::similar(&root, &content_path),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+            open,
+        } => serve::run(root, bind, port, drafts, open),
         Command::Check {
             root,
             external,

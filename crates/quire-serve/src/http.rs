@@ -57,24 +57,14 @@ const RELOAD_SCRIPT: &str = r#"<script>(function(){var s=new EventSource("/__qui
 async fn events(State(app): State<Arc<App>>) -> impl IntoResponse {
     let rx = app.reload.subscribe();
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(reload) => {
-                    let data = match reload {
-                        Reload::Page => "page",
-                        Reload::Stylesheets => "css",
-                    };
-                    let event = Event::default().event("reload").data(data);
-                    return Some((Ok::<_, Infallible>(event), rx));
-                }
-                // A slow page missed notices: one reload covers them all.
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    let event = Event::default().event("reload").data("page");
-                    return Some((Ok(event), rx));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
+        let data = match rx.recv().await {
+            Ok(Reload::Stylesheets) => "css",
+            // A page that missed notices (lagged) reloads once for them all.
+            Ok(Reload::Page) | Err(broadcast::error::RecvError::Lagged(_)) => "page",
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        let event = Event::default().event("reload").data(data);
+        Some((Ok::<_, Infallible>(event), rx))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

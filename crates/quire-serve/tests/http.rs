@@ -161,10 +161,10 @@ fn next_reload(reader: &mut BufReader<TcpStream>) -> String {
         let l = line.trim_end();
         if let Some(name) = l.strip_prefix("event:") {
             event = name.trim().to_string();
-        } else if let Some(data) = l.strip_prefix("data:") {
-            if event == "reload" {
-                return data.trim().to_string();
-            }
+        } else if let Some(data) = l.strip_prefix("data:")
+            && event == "reload"
+        {
+            return data.trim().to_string();
         }
     }
 }
