@@ -463,28 +463,33 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
             }
         }
     }
-    for (id, by_lang) in &corpus.author_pages {
-        let alts: Vec<(String, String)> = config
+    // Author pages exist in every language, even where the author has not
+    // published yet.
+    for id in corpus.authors.keys() {
+        let by_lang = corpus.author_pages.get(id);
+        let rest = format!("authors/{id}/");
+        let mut alts: Vec<(String, String)> = config
             .languages
             .iter()
             .map(|l| {
                 (
                     l.code.clone(),
-                    config.permalink(&format!("{}authors/{id}/", l.prefix())),
+                    config.permalink(&format!("{}{rest}", l.prefix())),
                 )
             })
             .collect();
-        for (lang, pages) in by_lang {
-            let prefix = config
-                .language(lang)
-                .map(|l| l.prefix())
-                .unwrap_or_default();
-            let lastmod = pages
-                .first()
+        alts.push((
+            "x-default".to_string(),
+            config.permalink(&format!("/{rest}")),
+        ));
+        for lang in &config.languages {
+            let lastmod = by_lang
+                .and_then(|m| m.get(&lang.code))
+                .and_then(|pages| pages.first())
                 .and_then(|&i| corpus.pages[i].front.date)
                 .map(|d| d.iso_date());
             urls.push((
-                config.permalink(&format!("{prefix}authors/{id}/")),
+                config.permalink(&format!("{}{rest}", lang.prefix())),
                 lastmod,
                 alts.clone(),
             ));

@@ -36,6 +36,9 @@ pub struct PageBody {
     pub references_html: Option<String>,
     /// Bibliography keys cited, in order of first citation.
     pub cited_keys: Vec<String>,
+    /// Each cited source as plain text in the page language (Highwire
+    /// `citation_reference`, JSON-LD `citation`).
+    pub references: Vec<String>,
 }
 
 /// Resolves notes, citations and links of `page`. `base_path` prefixes
@@ -131,11 +134,17 @@ pub fn resolve(
         Placeholder::Note(i) => markers.get(i).cloned().unwrap_or_default(),
         Placeholder::Link(i) => link_url(page, i, base_path),
     });
+    let references = if processed.cited_keys.is_empty() {
+        Vec::new()
+    } else {
+        engine.reference_strings(bib, &processed.cited_keys, &page.lang)
+    };
     PageBody {
         html,
         notes,
         references_html: processed.references_html,
         cited_keys: processed.cited_keys,
+        references,
     }
 }
 

@@ -660,15 +660,20 @@ impl<'a> Renderer<'a> {
                     content: url,
                 });
             }
-            for key in &body.cited_keys {
+            for reference in &body.references {
                 highwire.push(MetaTag {
                     name: "citation_reference".into(),
-                    content: key.clone(),
+                    content: reference.clone(),
                 });
             }
         }
-        let jsonld =
-            self.article_jsonld(page, &authors, image.as_deref(), section_title.as_deref());
+        let jsonld = self.article_jsonld(
+            page,
+            &authors,
+            image.as_deref(),
+            section_title.as_deref(),
+            &body.references,
+        );
         Meta {
             title: format!("{} — {}", page.front.title, site.title),
             description: page.summary.clone(),
@@ -702,6 +707,7 @@ impl<'a> Renderer<'a> {
         authors: &[&Author],
         image: Option<&str>,
         section: Option<&str>,
+        references: &[String],
     ) -> String {
         let config = &self.corpus.config;
         let prefix = config
@@ -723,16 +729,35 @@ impl<'a> Renderer<'a> {
                 person
             })
             .collect();
-        let translations: Vec<serde_json::Value> = self
-            .corpus
-            .translations(page)
-            .iter()
-            .map(|t| json!({"@type": "Article", "url": t.permalink, "inLanguage": t.lang}))
-            .collect();
-        let kind = if page.kind == PageKind::Article {
-            "Article"
+        // The section's `schema_type` (e.g. `Report`) wins; analyses are
+        // scholarly articles by default.
+        let kind = match page.kind {
+            PageKind::Article => page
+                .section
+                .as_ref()
+                .and_then(|s| self.corpus.section(s))
+                .and_then(|s| s.schema_type.clone())
+                .unwrap_or_else(|| "ScholarlyArticle".to_string()),
+            PageKind::Page => "WebPage".to_string(),
+        };
+        let work = |p: &Page| json!({"@type": kind, "url": p.permalink, "inLanguage": p.lang, "headline": p.front.title});
+        // The original is the default-language version (else the oldest);
+        // the others are its translations.
+        let group = &self.corpus.groups[page.group];
+        let original = group
+            .versions
+            .get(&config.default_language().code)
+            .or_else(|| group.versions.values().min())
+            .map(|&i| &self.corpus.pages[i]);
+        let is_original = original.is_none_or(|o| o.index == page.index);
+        let translations: Vec<serde_json::Value> = if is_original {
+            self.corpus
+                .translations(page)
+                .into_iter()
+                .map(work)
+                .collect()
         } else {
-            "WebPage"
+            Vec::new()
         };
         let mut value = json!({
             "@context": "https://schema.org",
@@ -762,6 +787,17 @@ impl<'a> Renderer<'a> {
         }
         if !translations.is_empty() {
             value["workTranslation"] = json!(translations);
+        }
+        if let Some(o) = original.filter(|_| !is_original) {
+            value["translationOfWork"] = work(o);
+        }
+        if !references.is_empty() {
+            value["citation"] = json!(
+                references
+                    .iter()
+                    .map(|r| json!({"@type": "CreativeWork", "name": r}))
+                    .collect::<Vec<_>>()
+            );
         }
         let keywords: Vec<&String> = page.front.taxonomies.values().flatten().collect();
         if !keywords.is_empty() {

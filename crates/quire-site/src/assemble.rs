@@ -83,8 +83,10 @@ pub struct Section {
     pub intros: BTreeMap<String, String>,
     /// Articles per language, newest first.
     pub pages: BTreeMap<String, Vec<usize>>,
-    /// Files loose in the section folder (copied beside its listing).
+    /// Articles per listing page, if set in `_index.md`.
     pub paginate: Option<usize>,
+    /// schema.org type of its articles (`schema_type` in `_index.md`).
+    pub schema_type: Option<String>,
 }
 
 impl Section {
@@ -358,6 +360,7 @@ pub fn assemble(
             intros: BTreeMap::new(),
             pages: BTreeMap::new(),
             paginate: None,
+            schema_type: None,
         };
         for lang in &config.languages {
             let own = section_fronts.get(&(id.clone(), lang.code.clone()));
@@ -375,6 +378,7 @@ pub fn assemble(
                 }
                 section.intros.insert(lang.code.clone(), html.clone());
                 section.paginate = section.paginate.or(front.paginate);
+                section.schema_type = section.schema_type.clone().or(front.schema_type.clone());
             }
             if !section.titles.contains_key(&lang.code) {
                 section.titles.insert(lang.code.clone(), title_case(id));

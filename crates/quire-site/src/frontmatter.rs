@@ -82,6 +82,7 @@ struct RawFrontMatter {
     translated_from: Option<String>,
     pdf: Option<String>,
     paginate: Option<usize>,
+    schema_type: Option<String>,
     #[serde(default)]
     extra: toml::Table,
     #[serde(flatten)]
@@ -136,6 +137,9 @@ pub struct FrontMatter {
     pub pdf: Option<String>,
     /// Listing page size (sections).
     pub paginate: Option<usize>,
+    /// schema.org type of the JSON-LD (set on a section's `_index.md` for its
+    /// articles, e.g. `Report`; default `ScholarlyArticle`).
+    pub schema_type: Option<String>,
     /// Free-form data for templates.
     pub extra: serde_json::Value,
     /// Byte offset of each top-level key in the file, for later errors.
@@ -190,6 +194,7 @@ pub fn parse(
         translated_from,
         pdf,
         paginate,
+        schema_type,
         extra,
         rest,
     } = raw;
@@ -298,6 +303,7 @@ pub fn parse(
         translated_from,
         pdf,
         paginate,
+        schema_type,
         extra: serde_json::to_value(&extra).unwrap_or(serde_json::Value::Null),
         key_offsets,
     })
