@@ -164,7 +164,20 @@ pub fn write_site(root: &Path, output: &Path, artifacts: &[Artifact]) -> Result<
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
-    // Swap: move the old folder aside, move the new one in, delete the old.
+    // Linux swaps both folders in one step (renameat2 RENAME_EXCHANGE), so
+    // a build killed at any moment leaves a whole output in place (#11).
+    #[cfg(target_os = "linux")]
+    if output.exists() {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        if renameat_with(CWD, &staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
+            // `staging` now holds the previous output.
+            let _ = std::fs::remove_dir_all(&staging);
+            return Ok(());
+        }
+    }
+    // Elsewhere, or where the file system refuses the exchange: move the old
+    // folder aside, move the new one in, delete the old. A kill in between
+    // leaves only the old folder, which the next build puts back first.
     if output.exists() {
         std::fs::rename(output, &old).map_err(|e| {
             let _ = std::fs::remove_dir_all(&staging);
@@ -181,14 +194,27 @@ pub fn write_site(root: &Path, output: &Path, artifacts: &[Artifact]) -> Result<
     Ok(())
 }
 
-/// Removes staging folders left by builds that were killed.
+/// Removes staging folders left by builds that were killed. A build killed
+/// after moving the output aside but before moving the new one in left no
+/// output, only its old folder: that folder is put back, not deleted.
 fn remove_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     let new_prefix = format!(".{name}.quire-new-");
     let old_prefix = format!(".{name}.quire-old-");
-    for entry in entries.flatten() {
+    let mut entries: Vec<_> = entries.flatten().collect();
+    let output = parent.join(name);
+    if !output.exists()
+        && let Some(i) = entries.iter().position(|e| {
+            e.file_name().to_string_lossy().starts_with(&old_prefix)
+                && e.path().join(MARKER).is_file()
+        })
+        && std::fs::rename(entries[i].path(), &output).is_ok()
+    {
+        entries.remove(i);
+    }
+    for entry in entries {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         if (file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix))
             && entry.path().join(MARKER).is_file()
@@ -295,5 +321,26 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    /// Regression (#11): a build killed between moving the output aside and
+    /// moving the new one in must not cost the previous output.
+    #[test]
+    fn killed_swap_restores_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".public.quire-old-99");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join(MARKER), "").unwrap();
+        std::fs::write(old.join("index.html"), "previous").unwrap();
+        let stale = dir.path().join(".public.quire-new-99");
+        std::fs::create_dir_all(&stale).unwrap();
+        std::fs::write(stale.join(MARKER), "").unwrap();
+        remove_stale(dir.path(), "public");
+        let public = dir.path().join("public");
+        assert_eq!(
+            std::fs::read_to_string(public.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists() && !stale.exists());
     }
 }
