@@ -1,0 +1,925 @@
+//! Hostile and broken input (issue #11): each case starts from the `basic`
+//! fixture, builds it once (the "previous output"), adds the case's files and
+//! builds again. Every case asserts that quire did not panic or hang, exited
+//! 0 or 1, named the file and line when it failed, left the previous output
+//! byte for byte as it was on failure, and wrote nothing outside `public/`.
+//!
+//! Larger checks live here too: the SIGKILL test, escaping of hostile text in
+//! every output format, and the size limits (ignored by default).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Run, Site};
+
+/// What a case must end with.
+enum Expect {
+    /// The build succeeds.
+    Pass,
+    /// The build succeeds, publishes this output file, and no output file
+    /// contains `absent` (text the build must not publish).
+    PassWith {
+        file: &'static str,
+        absent: &'static str,
+    },
+    /// The build fails naming `file`, at `line` when given, with `needle` in
+    /// the message.
+    Fail {
+        file: &'static str,
+        line: Option<usize>,
+        needle: &'static str,
+    },
+}
+
+use Expect::{Fail, Pass};
+
+/// A build that takes longer than this is a hang.
+const HANG: Duration = Duration::from_secs(120);
+
+/// One file system entry as a snapshot sees it: symlinks are recorded, not
+/// followed, so a loop cannot trap the walk.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    Dir,
+    File(Vec<u8>),
+    Link(PathBuf),
+}
+
+/// Every entry under `dir`, keyed by relative path, skipping `skip` (a path
+/// relative to `dir`).
+fn snapshot(dir: &Path, skip: Option<&Path>) -> BTreeMap<PathBuf, Entry> {
+    fn walk(base: &Path, dir: &Path, skip: Option<&Path>, out: &mut BTreeMap<PathBuf, Entry>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(base).unwrap().to_path_buf();
+            if Some(rel.as_path()) == skip {
+                continue;
+            }
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.file_type().is_symlink() {
+                out.insert(rel, Entry::Link(std::fs::read_link(&path).unwrap()));
+            } else if meta.is_dir() {
+                out.insert(rel, Entry::Dir);
+                walk(base, &path, skip, out);
+            } else {
+                // An unreadable file (a case of its own) is recorded empty.
+                out.insert(rel, Entry::File(std::fs::read(&path).unwrap_or_default()));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, skip, &mut out);
+    out
+}
+
+/// Runs `quire args` in `root`, killing it after [`HANG`].
+fn quire_with_timeout(root: &Path, args: &[&str]) -> Run {
+    let out = tempfile::tempdir().unwrap();
+    let stdout = std::fs::File::create(out.path().join("out")).unwrap();
+    let stderr = std::fs::File::create(out.path().join("err")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::from(stdout))
+        .stderr(Stdio::from(stderr))
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > HANG {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`quire {}` hung for {HANG:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let read = |name: &str| {
+        let mut s = Vec::new();
+        std::fs::File::open(out.path().join(name))
+            .unwrap()
+            .read_to_end(&mut s)
+            .unwrap();
+        String::from_utf8_lossy(&s).into_owned()
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: read("out"),
+        stderr: read("err"),
+    }
+}
+
+/// Writes raw bytes into the site.
+fn write_bytes(site: &Site, rel: &str, bytes: &[u8]) {
+    let path = site.root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A complete article with `extra` front matter lines and `body`.
+fn article(title: &str, extra: &str, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\ndate = 2024-01-01\n{extra}+++\n{body}\n")
+}
+
+/// Runs one case: build, break, build again, check.
+fn check(case: &str, setup: impl FnOnce(&Site) -> Expect) {
+    let site = Site::fixture("basic");
+    site.build();
+    let before = snapshot(&site.public(), None);
+    let expect = setup(&site);
+    // Everything beside the site (a sibling folder the case may point
+    // symlinks at) and inside it, except the output folder.
+    let world = site.root.parent().unwrap().to_path_buf();
+    let outside_before = snapshot(&world, Some(Path::new("site/public")));
+    let run = quire_with_timeout(&site.root, &["build"]);
+    let outside_after = snapshot(&world, Some(Path::new("site/public")));
+
+    assert!(
+        !run.stderr.contains("panicked") && !run.stdout.contains("panicked"),
+        "{case}: quire panicked:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.code == 0 || run.code == 1,
+        "{case}: exit status {}:\n{}",
+        run.code,
+        run.stderr
+    );
+    assert!(
+        outside_before == outside_after,
+        "{case}: the build wrote outside the output folder: {:?}",
+        diff(&outside_before, &outside_after)
+    );
+    match expect {
+        Pass => {
+            assert_eq!(run.code, 0, "{case}: expected success:\n{}", run.stderr);
+            assert!(
+                site.public().join("index.html").is_file(),
+                "{case}: no home page"
+            );
+        }
+        PassWith { file, absent } => {
+            assert_eq!(run.code, 0, "{case}: expected success:\n{}", run.stderr);
+            assert!(site.public().join(file).is_file(), "{case}: no {file}");
+            for (path, entry) in snapshot(&site.public(), None) {
+                if let Entry::File(bytes) = entry {
+                    assert!(
+                        !String::from_utf8_lossy(&bytes).contains(absent),
+                        "{case}: {} publishes {absent:?}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        Fail { file, line, needle } => {
+            assert_eq!(run.code, 1, "{case}: expected failure:\n{}", run.stderr);
+            let location = match line {
+                Some(line) => format!("{file}:{line}:"),
+                None => format!("{file}"),
+            };
+            assert!(
+                run.stderr.contains(&location),
+                "{case}: expected `{location}` in:\n{}",
+                run.stderr
+            );
+            assert!(
+                run.stderr.contains(needle),
+                "{case}: expected `{needle}` in:\n{}",
+                run.stderr
+            );
+            let after = snapshot(&site.public(), None);
+            assert!(
+                before == after,
+                "{case}: the previous output changed: {:?}",
+                diff(&before, &after)
+            );
+        }
+    }
+}
+
+/// Paths that differ between two snapshots, for failure messages.
+fn diff(a: &BTreeMap<PathBuf, Entry>, b: &BTreeMap<PathBuf, Entry>) -> Vec<PathBuf> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// One `#[test]` per case so they run in parallel and fail one by one.
+macro_rules! cases {
+    ($($name:ident => $setup:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                check(stringify!($name), $setup);
+            }
+        )*
+    };
+}
+
+/// True if this process can read a file whose mode is 000 (running as root).
+fn reads_despite_chmod(path: &Path) -> bool {
+    std::fs::read(path).is_ok()
+}
+
+cases! {
+    // --- Encodings and odd bytes -------------------------------------------
+    invalid_utf8_article => |s| {
+        write_bytes(s, "content/briefs/bad-bytes.md",
+            b"+++\ntitle = \"Bytes\"\ndate = 2024-01-01\n+++\nA broken \xff\xfe byte.\n");
+        Fail { file: "content/briefs/bad-bytes.md", line: Some(5), needle: "UTF-8" }
+    };
+    invalid_utf8_config => |s| {
+        let mut config = std::fs::read(s.root.join("quire.toml")).unwrap();
+        config.extend_from_slice(b"# \xc3\x28 broken\n");
+        write_bytes(s, "quire.toml", &config);
+        Fail { file: "quire.toml", line: None, needle: "UTF-8" }
+    };
+    invalid_utf8_author => |s| {
+        write_bytes(s, "authors/bad.toml", b"name = \"B\xe9atrice\"\n");
+        Fail { file: "authors/bad.toml", line: Some(1), needle: "UTF-8" }
+    };
+    byte_order_mark => |s| {
+        s.write("content/briefs/bom.md", &format!("\u{FEFF}{}", article("With BOM", "", "Body.")));
+        Pass
+    };
+    crlf_line_endings => |s| {
+        s.write("content/briefs/crlf.md",
+            &article("Windows", "tags = [\"crlf\"]\n", "Line one.[^1]\n\n[^1]: A note.").replace('\n', "\r\n"));
+        Pass
+    };
+    nul_bytes_in_body => |s| {
+        s.write("content/briefs/nul.md", &article("Nul", "", "Before\0after."));
+        Pass
+    };
+    nul_bytes_in_front_matter => |s| {
+        s.write("content/briefs/nul-fm.md", "+++\ntitle = \"A\0B\"\ndate = 2024-01-01\n+++\nBody.\n");
+        Fail { file: "content/briefs/nul-fm.md", line: Some(2), needle: "" }
+    };
+    bidi_and_private_use_text => |s| {
+        s.write("content/briefs/bidi.md",
+            &article("Left \u{202E}thgir\u{202C} \u{E000}N0\u{E001}", "", "Text \u{E000}L0\u{E001} and \u{2066}isolate\u{2069}."));
+        Pass
+    };
+
+    // --- Size and depth ----------------------------------------------------
+    fifty_megabyte_file => |s| {
+        // Generated here, never committed: 50 MB of paragraphs.
+        let paragraph = "Port cranes idle while customs forms wait for a stamp. ".repeat(18) + "\n\n";
+        let body = paragraph.repeat(50 * 1024 * 1024 / paragraph.len());
+        s.write("content/briefs/huge.md", &article("Huge", "", &body));
+        Pass
+    };
+    ten_thousand_notes => |s| {
+        let mut body = String::new();
+        for i in 1..=10_000 {
+            body.push_str(&format!("Claim {i}.[^{i}] "));
+        }
+        body.push_str("\n\n");
+        for i in 1..=10_000 {
+            body.push_str(&format!("[^{i}]: Source {i}.\n"));
+        }
+        s.write("content/briefs/notes.md", &article("Notes", "", &body));
+        Pass
+    };
+    deeply_nested_lists => |s| {
+        let body: String = (0..5_000).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
+        s.write("content/briefs/lists.md", &article("Lists", "", &body));
+        Pass
+    };
+    deeply_nested_quotes => |s| {
+        s.write("content/briefs/quotes.md", &article("Quotes", "", &format!("{} deep", ">".repeat(50_000))));
+        Pass
+    };
+    deeply_nested_emphasis_and_links => |s| {
+        let body = format!("{}x{}", "*[".repeat(20_000), "](/)*".repeat(20_000));
+        s.write("content/briefs/emph.md", &article("Emphasis", "", &body));
+        Pass
+    };
+    very_long_title => |s| {
+        s.write("content/briefs/long.md", &article(&"Word ".repeat(20_000), "", "Body."));
+        Pass
+    };
+
+    // --- Front matter ------------------------------------------------------
+    unclosed_front_matter => |s| {
+        s.write("content/briefs/open.md", "+++\ntitle = \"Open\"\ndate = 2024-01-01\nBody.\n");
+        Fail { file: "content/briefs/open.md", line: Some(1), needle: "never closed" }
+    };
+    unclosed_yaml_front_matter => |s| {
+        s.write("content/briefs/open.md", "---\ntitle: Open\n");
+        Fail { file: "content/briefs/open.md", line: Some(1), needle: "never closed" }
+    };
+    invalid_yaml_front_matter => |s| {
+        s.write("content/briefs/yaml.md", "---\ntitle: [unclosed\ndate: 2024-01-01\n---\nBody.\n");
+        Fail { file: "content/briefs/yaml.md", line: None, needle: "YAML" }
+    };
+    duplicate_front_matter_keys => |s| {
+        s.write("content/briefs/dup.md", "+++\ntitle = \"One\"\ntitle = \"Two\"\ndate = 2024-01-01\n+++\nBody.\n");
+        Fail { file: "content/briefs/dup.md", line: Some(3), needle: "duplicate key" }
+    };
+    duplicate_config_keys => |s| {
+        let config = std::fs::read_to_string(s.root.join("quire.toml")).unwrap();
+        s.write("quire.toml", &config.replace("paginate = 2", "paginate = 2\npaginate = 3"));
+        Fail { file: "quire.toml", line: Some(6), needle: "duplicate key" }
+    };
+    wrong_type_title => |s| {
+        s.write("content/briefs/t.md", "+++\ntitle = 5\ndate = 2024-01-01\n+++\nBody.\n");
+        Fail { file: "content/briefs/t.md", line: Some(2), needle: "title" }
+    };
+    wrong_type_draft => |s| {
+        s.write("content/briefs/t.md", &article("T", "draft = \"yes\"\n", "Body."));
+        Fail { file: "content/briefs/t.md", line: Some(4), needle: "draft" }
+    };
+    wrong_type_config => |s| {
+        let config = std::fs::read_to_string(s.root.join("quire.toml")).unwrap();
+        s.write("quire.toml", &config.replace("paginate = 2", "paginate = \"two\""));
+        Fail { file: "quire.toml", line: Some(5), needle: "paginate" }
+    };
+    impossible_date => |s| {
+        s.write("content/briefs/feb.md", "+++\ntitle = \"Feb\"\ndate = 2024-02-30\n+++\nBody.\n");
+        Fail { file: "content/briefs/feb.md", line: Some(3), needle: "" }
+    };
+    impossible_date_string => |s| {
+        s.write("content/briefs/feb.md", "+++\ntitle = \"Feb\"\ndate = \"2023-02-29\"\n+++\nBody.\n");
+        Fail { file: "content/briefs/feb.md", line: Some(3), needle: "" }
+    };
+    missing_title => |s| {
+        s.write("content/briefs/untitled.md", "+++\ndate = 2024-01-01\n+++\nBody.\n");
+        Fail { file: "content/briefs/untitled.md", line: Some(1), needle: "title" }
+    };
+    unknown_front_matter_key => |s| {
+        s.write("content/briefs/k.md", &article("K", "higlights = [\"a\"]\n", "Body."));
+        Fail { file: "content/briefs/k.md", line: Some(4), needle: "higlights" }
+    };
+    empty_file => |s| {
+        s.write("content/briefs/empty.md", "");
+        Fail { file: "content/briefs/empty.md", line: Some(1), needle: "" }
+    };
+    front_matter_only => |s| {
+        s.write("content/briefs/bare.md", "+++\ntitle = \"Bare\"\ndate = 2024-01-01\n+++");
+        Pass
+    };
+
+    // --- Names, URLs and paths ---------------------------------------------
+    unknown_language_suffix => |s| {
+        s.write("content/briefs/river-talks/index.de.md", &article("Flussgespräche", "", "Text."));
+        Fail { file: "content/briefs/river-talks/index.de.md", line: None, needle: "de" }
+    };
+    same_url_from_two_files => |s| {
+        s.write("content/briefs/other.md", &article("Other", "slug = \"river-talks\"\n", "Body."));
+        Fail { file: "content/briefs/other.md", line: Some(4), needle: "/briefs/river-talks/" }
+    };
+    translation_key_conflict => |s| {
+        s.write("content/briefs/a.md", &article("A", "translation_key = \"k\"\n", "Body."));
+        s.write("content/notes/b.md", &article("B", "translation_key = \"k\"\n", "Body."));
+        Fail { file: "content/notes/b.md", line: Some(4), needle: "translation_key" }
+    };
+    translation_key_joins_a_bundle_twice => |s| {
+        s.write("content/briefs/x.tr.md", &article("X", "translation_key = \"tk\"\n", "Body."));
+        s.write("content/notes/y.tr.md", &article("Y", "translation_key = \"tk\"\n", "Body."));
+        Fail { file: "content/notes/y.tr.md", line: Some(4), needle: "translation_key" }
+    };
+    // A given slug is slugified like any text, so path characters vanish:
+    // the page lands inside its section and nothing escapes the output.
+    slug_traversal => |s| {
+        s.write("content/briefs/evil.md", &article("Evil", "slug = \"../../etc\"\n", "Body."));
+        PassWith { file: "briefs/etc/index.html", absent: "../../etc" }
+    };
+    slug_absolute => |s| {
+        s.write("content/briefs/evil.md", &article("Evil", "slug = \"/etc/passwd\"\n", "Body."));
+        PassWith { file: "briefs/etc-passwd/index.html", absent: "/etc/passwd/" }
+    };
+    slug_empty => |s| {
+        s.write("content/briefs/evil.md", &article("Evil", "slug = \"\"\n", "Body."));
+        PassWith { file: "briefs/page/index.html", absent: "/briefs//" }
+    };
+    alias_to_parent => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/..\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "alias" }
+    };
+    alias_traversal => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/old/../../../outside/\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "alias" }
+    };
+    alias_over_existing_page => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/briefs/river-talks/\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: None, needle: "/briefs/river-talks/" }
+    };
+    hostile_tag_names => |s| {
+        // Terms are slugified, so these land under `tags/` like any other.
+        s.write("content/briefs/tags.md", &article("Tags", "tags = [\"../../x\", \"/etc\", \"a/b\"]\n", "Body."));
+        Pass
+    };
+    tag_without_letters => |s| {
+        // A term with no letters or digits has no slug: it is left out rather
+        // than becoming `/tags//`.
+        s.write("content/briefs/tags.md", &article("Tags", "tags = [\"«»\"]\n", "Body."));
+        PassWith { file: "briefs/tags/index.html", absent: "/tags//" }
+    };
+    unicode_and_space_file_names => |s| {
+        s.write("content/briefs/Çin ve Rusya — 2024.md", &article("Çin", "", "Body."));
+        Pass
+    };
+    missing_internal_link => |s| {
+        s.write("content/briefs/l.md", &article("L", "", "\nSee [there](@/briefs/nowhere.md)."));
+        Fail { file: "content/briefs/l.md", line: Some(6), needle: "nowhere" }
+    };
+
+    // --- The file system ---------------------------------------------------
+    symlink_loop => |s| {
+        // Discovery does not follow links, so a loop cannot trap it.
+        std::os::unix::fs::symlink("..", s.root.join("content/briefs/loop")).unwrap();
+        Pass
+    };
+    symlink_out_of_site => |s| {
+        let outside = s.root.parent().unwrap().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.md"), article("Secret", "", "Private.")).unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.md"), s.root.join("content/briefs/secret.md")).unwrap();
+        PassWith { file: "index.html", absent: "Private." }
+    };
+    symlinked_static_folder_out_of_site => |s| {
+        let outside = s.root.parent().unwrap().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("id_rsa"), "not a key").unwrap();
+        std::os::unix::fs::symlink(&outside, s.root.join("static/leak")).unwrap();
+        PassWith { file: "humans.txt", absent: "not a key" }
+    };
+    unreadable_file => |s| {
+        use std::os::unix::fs::PermissionsExt;
+        let path = s.root.join("content/briefs/locked.md");
+        std::fs::write(&path, article("Locked", "", "Body.")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+        if reads_despite_chmod(&path) {
+            // Root reads through mode 000 (as in CI): the file is valid, so
+            // the build must succeed with it.
+            Pass
+        } else {
+            Fail { file: "content/briefs/locked.md", line: None, needle: "" }
+        }
+    };
+
+    // --- Authors, strings, templates, citations ----------------------------
+    author_photo_missing => |s| {
+        let text = std::fs::read_to_string(s.root.join("authors/ayla-demir.toml")).unwrap();
+        s.write("authors/ayla-demir.toml", &text.replace("ayla-demir.svg", "nobody.png"));
+        Fail { file: "authors/ayla-demir.toml", line: Some(2), needle: "nobody.png" }
+    };
+    author_photo_traversal => |s| {
+        let text = std::fs::read_to_string(s.root.join("authors/ayla-demir.toml")).unwrap();
+        s.write("authors/ayla-demir.toml", &text.replace("ayla-demir.svg", "../quire.toml"));
+        Fail { file: "authors/ayla-demir.toml", line: Some(2), needle: "photo" }
+    };
+    author_toml_syntax_error => |s| {
+        s.write("authors/broken.toml", "name = \"Broken\nrole = 1\n");
+        Fail { file: "authors/broken.toml", line: Some(1), needle: "" }
+    };
+    unknown_author => |s| {
+        s.write("content/briefs/a.md", &article("A", "authors = [\"nobody\"]\n", "Body."));
+        Fail { file: "content/briefs/a.md", line: Some(4), needle: "nobody" }
+    };
+    i18n_syntax_error => |s| {
+        s.write("i18n/tr.toml", "read_more = \n");
+        Fail { file: "i18n/tr.toml", line: Some(1), needle: "" }
+    };
+    template_syntax_error => |s| {
+        s.write("templates/article.html", "<html>\n{% if page.title %}\n<h1>{{ page.title }</h1>\n");
+        Fail { file: "templates/article.html", line: None, needle: "" }
+    };
+    template_loops_forever => |s| {
+        s.write("templates/article.html",
+            "{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}x{% endfor %}{% endfor %}{% endfor %}\n");
+        Fail { file: "templates/article.html", line: None, needle: "" }
+    };
+    template_recurses => |s| {
+        s.write("templates/article.html",
+            "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}\n{{ down(0) }}\n");
+        Fail { file: "templates/article.html", line: None, needle: "" }
+    };
+    template_includes_itself => |s| {
+        s.write("templates/article.html", "{% include \"article.html\" %}\n");
+        Fail { file: "templates/article.html", line: None, needle: "" }
+    };
+    template_outside_templates_folder => |s| {
+        s.write("templates/article.html", "{% include \"../quire.toml\" %}\n");
+        Fail { file: "templates/article.html", line: None, needle: "" }
+    };
+    unknown_citation_key => |s| {
+        s.write("content/briefs/c.md", &article("C", "", "\nAs shown [@nobody2020]."));
+        Fail { file: "content/briefs/c.md", line: Some(6), needle: "nobody2020" }
+    };
+    config_empty => |s| {
+        s.write("quire.toml", "");
+        Fail { file: "quire.toml", line: None, needle: "" }
+    };
+    config_bad_base_url => |s| {
+        let config = std::fs::read_to_string(s.root.join("quire.toml")).unwrap();
+        s.write("quire.toml", &config.replace("https://lab.example.org", "not a url"));
+        Fail { file: "quire.toml", line: Some(2), needle: "base_url" }
+    };
+    output_into_content_refused => |s| {
+        // Not a build of the site itself: the guard against deleting content.
+        let run = quire_with_timeout(&s.root, &["build", "--output", "content"]);
+        assert!(run.code == 1 || run.code == 2, "{}", run.stderr);
+        assert!(run.stderr.contains("content"), "{}", run.stderr);
+        assert!(s.root.join("content/briefs/_index.md").is_file());
+        Pass
+    };
+}
+
+// --- SIGKILL -----------------------------------------------------------------
+
+/// A tiny deterministic random source (xorshift), seeded from the clock and
+/// printed so a failure can be replayed with `QUIRE_KILL_SEED`.
+struct Rng(u64);
+
+impl Rng {
+    fn seeded() -> Rng {
+        let seed = std::env::var("QUIRE_KILL_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
+        eprintln!("kill test seed: QUIRE_KILL_SEED={seed}");
+        Rng(seed)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Adds `count` generated articles to the fixture, each with a note, tags
+/// and a paragraph, so a build has a few thousand files to write.
+fn add_generated_articles(site: &Site, count: usize, version: &str) {
+    for i in 0..count {
+        write_generated_article(site, i, version);
+    }
+}
+
+/// One generated article, its text marked with `version`.
+fn write_generated_article(site: &Site, i: usize, version: &str) {
+    site.write(
+        &format!("content/briefs/gen-{i:05}.md"),
+        &article(
+            &format!("Generated brief {i} {version}"),
+            &format!("tags = [\"t{}\", \"shared\"]\nauthors = [\"ayla-demir\"]\n", i % 40),
+            &format!(
+                "Harbour study {i} on berth {}, version {version}.[^1]\n\n## Part\n\nMore text about quay {}.\n\n[^1]: Ledger {i}.",
+                i % 17,
+                i % 23
+            ),
+        ),
+    );
+}
+
+#[test]
+fn sigkill_during_build_keeps_previous_output() {
+    let site = Site::fixture("basic");
+    add_generated_articles(&site, 2_000, "one");
+    let start = Instant::now();
+    site.build();
+    let full = start.elapsed();
+    let mut rng = Rng::seeded();
+    let mut previous = snapshot(&site.public(), None);
+    for round in 0..6 {
+        // Change every page so a half-written new output would be visible.
+        add_generated_articles(&site, 2_000, &format!("round{round}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
+            .arg("build")
+            .current_dir(&site.root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = rng.below(full.as_millis() as u64 + 1);
+        std::thread::sleep(Duration::from_millis(delay));
+        // `Child::kill` sends SIGKILL on Unix.
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let now = snapshot(&site.public(), None);
+        if status.success() {
+            // The build finished before the kill: the new output is whole.
+            assert!(
+                now.keys()
+                    .any(|k| k.to_string_lossy().contains("gen-00000"))
+                    && now != previous,
+                "round {round}: finished build left no new output"
+            );
+            previous = now;
+        } else {
+            assert!(
+                now == previous,
+                "round {round}: killed after {delay} ms, the previous output changed: {:?}",
+                diff(&previous, &now)
+                    .into_iter()
+                    .take(10)
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+    // The next build succeeds and cleans up what the killed ones left.
+    site.build();
+    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("quire-new") || n.contains("quire-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
+    assert!(
+        site.output("briefs/gen-00001/index.html")
+            .contains("round5"),
+        "the final build did not publish the last content"
+    );
+}
+
+// --- Escaping ----------------------------------------------------------------
+
+/// Hostile text: closes a script, opens another, quotes, ampersand, and a
+/// right-to-left override.
+const HOSTILE: &str = "Q </script><script>alert(1)</script> \"dq\" 'sq' & R\u{202E}L";
+
+/// Percent-decodes a URL component (`+` is left alone).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Asserts no `<script>` element of a page runs the hostile payload: the
+/// only scripts mentioning it are JSON-LD, whose JSON must parse.
+fn assert_no_injected_script(page: &common::Page, what: &str) {
+    for script in page.all("script") {
+        let text: String = script.text().collect();
+        if text.contains("alert(1)") {
+            assert_eq!(
+                script.value().attr("type"),
+                Some("application/ld+json"),
+                "{what}: payload inside an executable script"
+            );
+            serde_json::from_str::<serde_json::Value>(&text)
+                .unwrap_or_else(|e| panic!("{what}: JSON-LD does not parse: {e}"));
+        }
+    }
+}
+
+#[test]
+fn hostile_text_is_escaped_in_every_output() {
+    let site = Site::fixture("basic");
+    let json = serde_json::to_string(HOSTILE).unwrap();
+    site.write(
+        "authors/mallory.toml",
+        &format!("name = {json}\n\n[bio]\nen = {json}\n"),
+    );
+    site.write(
+        "content/briefs/hostile/index.md",
+        &format!(
+            "+++\ntitle = {json}\ndate = 2024-07-01\nauthors = [\"mallory\"]\nhighlights = [{json}]\ntags = [{json}]\nsummary = {json}\n+++\nBody with a note.[^1]\n\n[^1]: {}\n",
+            HOSTILE.replace('<', "\\<")
+        ),
+    );
+    site.build();
+
+    // HTML text and attributes: parsing gives back exactly the text.
+    let raw = site.output("briefs/hostile/index.html");
+    assert!(
+        !raw.contains("<script>alert(1)"),
+        "raw payload in the article HTML"
+    );
+    let page = site.page("briefs/hostile/index.html");
+    assert_eq!(page.text("article h1"), common::collapse(HOSTILE));
+    assert_eq!(
+        page.text("article ul.highlights li"),
+        common::collapse(HOSTILE)
+    );
+    assert!(
+        page.text("section.footnotes")
+            .contains(&common::collapse(HOSTILE))
+    );
+    assert!(
+        page.all("a[rel=author]")
+            .iter()
+            .any(|a| a.text().collect::<String>().trim() == HOSTILE)
+    );
+    assert_eq!(page.meta("og:title"), [HOSTILE]);
+    assert_eq!(page.meta("citation_title"), [HOSTILE]);
+    assert!(page.meta("citation_author").iter().any(|a| a == HOSTILE));
+    assert_no_injected_script(&page, "article");
+
+    // JSON-LD: parses, and the headline is the text.
+    let ld: serde_json::Value = serde_json::from_str(
+        &page
+            .one("script[type=\"application/ld+json\"]")
+            .text()
+            .collect::<String>(),
+    )
+    .unwrap();
+    assert_eq!(ld["headline"], HOSTILE);
+
+    // Share links: the URL parts are percent-encoded, nothing raw.
+    for a in page.all("article nav.share a") {
+        let href = a.value().attr("href").unwrap();
+        assert!(
+            !href.contains(['<', '>', '"', ' ', '\u{202E}']),
+            "unencoded share URL {href:?}"
+        );
+        if href.contains("alert") {
+            assert!(
+                percent_decode(href).contains("</script><script>alert(1)</script>"),
+                "{href}"
+            );
+        }
+    }
+
+    // The tag and author pages.
+    let tag_page = std::fs::read_dir(site.public().join("tags"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("index.html"))
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("alert(1)")))
+        .expect("a tag page for the hostile tag");
+    let tag_html = std::fs::read_to_string(&tag_page).unwrap();
+    assert!(
+        !tag_html.contains("<script>alert(1)"),
+        "raw payload on the tag page"
+    );
+    let author = site.page("authors/mallory/index.html");
+    assert_no_injected_script(&author, "author page");
+    assert!(author.text("h1").contains(&common::collapse(HOSTILE)));
+
+    // Feeds: each parses and gives the title back.
+    for feed_file in ["atom.xml", "rss.xml", "feed.json"] {
+        let bytes = std::fs::read(site.public().join(feed_file)).unwrap();
+        let feed = feed_rs::parser::parse(&bytes[..])
+            .unwrap_or_else(|e| panic!("{feed_file} does not parse: {e}"));
+        let titles: Vec<String> = feed
+            .entries
+            .iter()
+            .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
+            .collect();
+        assert!(
+            titles.iter().any(|t| t == HOSTILE),
+            "{feed_file}: {titles:?}"
+        );
+    }
+    for xml_file in ["atom.xml", "rss.xml", "sitemap.xml"] {
+        let text = site.output(xml_file);
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{xml_file}: {e}"));
+        assert!(!text.contains("<script>"), "{xml_file} carries raw markup");
+    }
+    let feed: serde_json::Value = serde_json::from_str(&site.output("feed.json")).unwrap();
+    assert!(
+        feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["title"] == HOSTILE)
+    );
+
+    // The search index: every gz file inflates to JSON; the title is in one.
+    let mut found = false;
+    for entry in walk_files(&site.public().join("search/en")) {
+        if entry.extension().is_some_and(|e| e == "gz") {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(&entry).unwrap())
+                .read_to_string(&mut text)
+                .unwrap();
+            let value: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", entry.display()));
+            found |= value.to_string().contains(&json[1..json.len() - 1]);
+        }
+    }
+    assert!(found, "the hostile title is in no search file");
+}
+
+/// Every file under `dir`, recursively.
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+// --- Limits ------------------------------------------------------------------
+
+/// Builds the site in release-like conditions and reports the time.
+fn timed_build(site: &Site) -> Duration {
+    let start = Instant::now();
+    let run = quire_with_timeout(&site.root, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    start.elapsed()
+}
+
+#[test]
+#[ignore = "slow: a 5 MB article; run with --release --ignored to measure"]
+fn five_megabyte_article_builds_in_linear_time() {
+    let paragraph =
+        "The ferry schedule slipped again, and the harbour office blamed the tides.[^n] ";
+    let make = |bytes: usize| {
+        let mut body = String::new();
+        let mut n = 0;
+        while body.len() < bytes {
+            n += 1;
+            body.push_str(&paragraph.replace("[^n]", &format!("[^{n}]")));
+            if n % 8 == 0 {
+                body.push_str("\n\n");
+            }
+        }
+        body.push_str("\n\n");
+        for i in 1..=n {
+            body.push_str(&format!("[^{i}]: Port log {i}.\n"));
+        }
+        body
+    };
+    let mut times = Vec::new();
+    for mb in [1usize, 5] {
+        let site = Site::fixture("basic");
+        site.write(
+            "content/briefs/big.md",
+            &article("Big", "", &make(mb * 1024 * 1024)),
+        );
+        let t = timed_build(&site);
+        eprintln!("{mb} MB article: {t:?}");
+        times.push(t);
+    }
+    // Linear would be 5x; allow noise, but catch quadratic (25x).
+    assert!(
+        times[1] < times[0] * 12,
+        "5 MB took {:?} against {:?} for 1 MB",
+        times[1],
+        times[0]
+    );
+}
+
+#[test]
+#[ignore = "slow: 100,000 pages; run with --release --ignored to measure"]
+fn hundred_thousand_pages() {
+    let mut times = Vec::new();
+    for count in [10_000usize, 100_000] {
+        let site = Site::fixture("basic");
+        for i in 0..count {
+            site.write(
+                &format!("content/briefs/p{i:06}.md"),
+                &format!(
+                    "+++\ntitle = \"Page {i}\"\ndate = 2024-01-01\ntags = [\"t{}\"]\n+++\nText {i} about port {}.\n",
+                    i % 500,
+                    i % 97
+                ),
+            );
+        }
+        let t = timed_build(&site);
+        eprintln!("{count} pages: {t:?}");
+        times.push(t);
+    }
+    assert!(
+        times[1] < times[0] * 25,
+        "100k pages took {:?} against {:?} for 10k",
+        times[1],
+        times[0]
+    );
+}
