@@ -1,0 +1,264 @@
+//! `quire-bench`: the benchmark of issue #10. For each size it generates
+//! the quire and Hugo sites (once, reused afterwards), then alternates
+//! runs — quire full build, quire rebuild with nothing changed, Hugo
+//! without related content, Hugo with it — so every engine sees the same
+//! machine state, and measures the floors (copying quire's output tree,
+//! Markdown to HTML alone). Prints Markdown tables for BENCHMARKS.md.
+//!
+//! Usage: `quire-bench --quire <path to quire> --work <dir>
+//!         [--sizes 1000,10000] [--runs 2] [--hugo-max 10000]
+//!         [--related-max 10000] [--seed 1]`
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use quire_bench::corpus::{Flavor, Spec, write_site};
+use quire_bench::measure::{self, Run};
+
+struct Args {
+    quire: String,
+    work: PathBuf,
+    sizes: Vec<usize>,
+    runs: usize,
+    hugo_max: usize,
+    related_max: usize,
+    seed: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        quire: String::new(),
+        work: PathBuf::new(),
+        sizes: vec![1000, 10_000],
+        runs: 2,
+        hugo_max: 10_000,
+        related_max: 10_000,
+        seed: 1,
+    };
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let mut it = raw.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let number = || {
+            value
+                .parse::<usize>()
+                .map_err(|_| format!("{flag}: {value} is not a number"))
+        };
+        match flag.as_str() {
+            "--quire" => args.quire = value.clone(),
+            "--work" => args.work = PathBuf::from(value),
+            "--sizes" => {
+                args.sizes = value
+                    .split(',')
+                    .map(|s| {
+                        s.parse()
+                            .map_err(|_| format!("--sizes: {s} is not a number"))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            "--runs" => args.runs = number()?.max(1),
+            "--hugo-max" => args.hugo_max = number()?,
+            "--related-max" => args.related_max = number()?,
+            "--seed" => args.seed = number()? as u64,
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    if args.quire.is_empty() || args.work.as_os_str().is_empty() {
+        return Err("--quire and --work are required".into());
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!(
+                "error: {e}\nusage: quire-bench --quire <quire binary> --work <dir> [--sizes 1000,10000] [--runs 2] [--hugo-max N] [--related-max N] [--seed N]"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    for &n in &args.sizes {
+        if let Err(e) = bench_size(&args, n) {
+            eprintln!("error: {n} articles: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn ensure_site(dir: &Path, n: usize, seed: u64, flavor: Flavor) -> Result<(), String> {
+    let marker = dir.join(".generated");
+    if marker.is_file() {
+        return Ok(());
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let w = write_site(Spec { articles: n, seed }, dir, flavor)
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    eprintln!(
+        "generated {} ({} versions, {:.0} MB)",
+        dir.display(),
+        w.versions,
+        w.bytes as f64 / 1e6
+    );
+    std::fs::write(marker, format!("{n} {seed}\n")).map_err(|e| e.to_string())
+}
+
+fn remove(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn checked(run: std::io::Result<Run>, what: &str) -> Result<Run, String> {
+    let run = run.map_err(|e| format!("{what}: {e}"))?;
+    if !run.ok {
+        return Err(format!("{what} failed:\n{}{}", run.stdout, run.stderr));
+    }
+    eprintln!(
+        "  {what}: {:.2} s, {} MiB",
+        run.wall.as_secs_f64(),
+        run.max_rss_kib / 1024
+    );
+    Ok(run)
+}
+
+/// Median of the wall times (upper median for an even count), and the
+/// run it belongs to.
+fn median(runs: &[Run]) -> &Run {
+    let mut sorted: Vec<&Run> = runs.iter().collect();
+    sorted.sort_by_key(|r| r.wall);
+    sorted[sorted.len() / 2]
+}
+
+fn bench_size(args: &Args, n: usize) -> Result<(), String> {
+    let base = args.work.join(format!("n{n}"));
+    let quire_dir = base.join("quire");
+    let hugo_dir = base.join("hugo");
+    ensure_site(&quire_dir, n, args.seed, Flavor::Quire)?;
+    let hugo = n <= args.hugo_max;
+    if hugo {
+        ensure_site(&hugo_dir, n, args.seed, Flavor::Hugo)?;
+    }
+    let public = quire_dir.join("public");
+    let cache = quire_dir.join(".quire-cache");
+    let (mut full, mut again, mut plain, mut related, mut copy) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let quire_args = ["build", "--verbose"];
+    for round in 0..args.runs {
+        eprintln!("{n} articles, round {}", round + 1);
+        remove(&public);
+        remove(&cache);
+        full.push(checked(
+            measure::run(&args.quire, &quire_args, &quire_dir),
+            "quire full build",
+        )?);
+        again.push(checked(
+            measure::run(&args.quire, &quire_args, &quire_dir),
+            "quire rebuild, nothing changed",
+        )?);
+        if hugo {
+            remove(&hugo_dir.join("public"));
+            plain.push(checked(
+                measure::run("hugo", &["--quiet", "--config", "hugo.toml"], &hugo_dir),
+                "hugo without related",
+            )?);
+            if n <= args.related_max {
+                remove(&hugo_dir.join("public"));
+                related.push(checked(
+                    measure::run(
+                        "hugo",
+                        &["--quiet", "--config", "hugo.toml,related.toml"],
+                        &hugo_dir,
+                    ),
+                    "hugo with related",
+                )?);
+            }
+        }
+        let copy_to = base.join("copy");
+        remove(&copy_to);
+        let from = public.to_string_lossy().into_owned();
+        let to = copy_to.to_string_lossy().into_owned();
+        copy.push(checked(
+            measure::run("cp", &["-r", &from, &to], &base),
+            "copy floor (cp -r)",
+        )?);
+        remove(&copy_to);
+    }
+    let (md_time, _) =
+        measure::markdown_alone(&quire_dir.join("content")).map_err(|e| e.to_string())?;
+    let (files, bytes) = measure::tree_stats(&public);
+    let pages = measure::html_pages(&public);
+    let f = median(&full);
+    let secs = |r: &Run| r.wall.as_secs_f64();
+    let mib = |r: &Run| r.max_rss_kib / 1024;
+    println!(
+        "\n### {n} articles × 3 languages: {pages} HTML pages, {files} files, {:.0} MB\n",
+        bytes as f64 / 1e6
+    );
+    println!(
+        "| what | wall s (median of {}) | peak MiB | pages/s |",
+        args.runs
+    );
+    println!("|---|---:|---:|---:|");
+    let row = |what: &str, r: &Run| {
+        println!(
+            "| {what} | {:.2} | {} | {:.0} |",
+            secs(r),
+            mib(r),
+            pages as f64 / secs(r)
+        );
+    };
+    row("quire build (full)", f);
+    row("quire build (nothing changed)", median(&again));
+    if !plain.is_empty() {
+        row("hugo, no related content", median(&plain));
+    }
+    if !related.is_empty() {
+        row("hugo, related content", median(&related));
+    }
+    row("floor: cp -r of quire's output", median(&copy));
+    println!(
+        "| floor: Markdown → HTML alone (pulldown-cmark, 2 threads) | {:.2} | – | – |",
+        md_time.as_secs_f64()
+    );
+    println!("\nquire phases (ms, median full build):\n");
+    println!("| phase | ms |\n|---|---:|");
+    for (phase, ms) in measure::phases(&f.stderr) {
+        println!("| {phase} | {ms:.0} |");
+    }
+    println!("\nratios:");
+    let ratio = |a: &Run, b: &Run| secs(a) / secs(b);
+    if !related.is_empty() {
+        println!(
+            "- full / hugo related = {:.3} (target ≤ 0.05)",
+            ratio(f, median(&related))
+        );
+    }
+    if !plain.is_empty() {
+        println!(
+            "- full / hugo plain = {:.3} (target ≤ 0.3)",
+            ratio(f, median(&plain))
+        );
+        let hugo_mem = plain
+            .iter()
+            .chain(&related)
+            .map(|r| r.max_rss_kib)
+            .max()
+            .unwrap_or(1);
+        println!(
+            "- peak memory / hugo's = {:.3} (target ≤ 0.25)",
+            f.max_rss_kib as f64 / hugo_mem as f64
+        );
+    }
+    println!(
+        "- full / copy floor = {:.2} (target ≤ 1.5)",
+        ratio(f, median(&copy))
+    );
+    println!(
+        "- no-change rebuild / full = {:.3} (target ≤ 0.1)",
+        ratio(median(&again), f)
+    );
+    Ok(())
+}

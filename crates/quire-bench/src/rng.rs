@@ -1,0 +1,87 @@
+//! A tiny deterministic random number generator (SplitMix64), so a corpus
+//! is the same for the same seed on every machine and every Rust version.
+//! Must not know: what the numbers are used for.
+
+/// A seeded SplitMix64 generator.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator started from `seed`.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `lo..=hi`.
+    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next_u64() % (hi - lo + 1) as u64) as usize
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+
+    /// An index into `0..n` drawn from a Zipf-like law (rank r has weight
+    /// about 1/r), the shape word frequencies have in real text.
+    pub fn zipf(&mut self, n: usize) -> usize {
+        // Inverse of the continuous 1/x law on [1, n+1): x = (n+1)^u.
+        let u = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let x = ((n as f64 + 1.0).ln() * u).exp();
+        (x as usize).saturating_sub(1).min(n - 1)
+    }
+
+    /// `k` distinct indices from `0..n`, in drawing order.
+    pub fn distinct(&mut self, n: usize, k: usize) -> Vec<usize> {
+        let mut out = Vec::with_capacity(k);
+        while out.len() < k.min(n) {
+            let i = self.range(0, n - 1);
+            if !out.contains(&i) {
+                out.push(i);
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_stream() {
+        let a: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..5)
+            .map({
+                let mut r = Rng::new(7);
+                move |_| r.next_u64()
+            })
+            .collect();
+        assert_eq!(a, b);
+        assert_ne!(a[0], Rng::new(8).next_u64());
+    }
+
+    #[test]
+    fn zipf_prefers_low_ranks_and_stays_in_range() {
+        let mut r = Rng::new(1);
+        let draws: Vec<usize> = (0..10_000).map(|_| r.zipf(1000)).collect();
+        assert!(draws.iter().all(|&d| d < 1000));
+        let low = draws.iter().filter(|&&d| d < 10).count();
+        let high = draws.iter().filter(|&&d| (500..510).contains(&d)).count();
+        assert!(low > 10 * high.max(1), "low {low} high {high}");
+    }
+}
