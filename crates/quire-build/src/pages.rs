@@ -275,6 +275,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// True when this page gets a generated social card.
+    fn cards_enabled(&self, page: &Page) -> bool {
+        self.corpus.config.social.cards
+            && page.kind == PageKind::Article
+            && page.front.image.is_none()
+    }
+
     /// Where an author photo is published.
     pub fn photo_url(&self, author: &Author, photo: &str) -> String {
         if let Some(file) = photo.strip_prefix("authors/") {
@@ -471,6 +478,21 @@ impl<'a> Renderer<'a> {
         if let Some((_, files)) = cite {
             out.extend(files);
         }
+        if self.cards_enabled(page) {
+            let card = quire_cards::Card {
+                title: page.front.title.clone(),
+                section: section.map(|s| s.title_in(lang)).unwrap_or_default(),
+                site: self.sites[lang].title.clone(),
+                rtl: self.sites[lang].dir == "rtl",
+            };
+            let png = quire_cards::render(&card).map_err(|e| {
+                Diagnostic::error(page.source_path.clone(), format!("social card: {e}"))
+            })?;
+            out.push(Artifact::bytes(
+                format!("{}card.png", page.path.trim_start_matches('/')),
+                png,
+            ));
+        }
         Ok(out)
     }
 
@@ -555,15 +577,23 @@ impl<'a> Renderer<'a> {
                 url,
             });
         }
-        let image = page.front.image.as_ref().map(|img| {
-            if img.starts_with("http://") || img.starts_with("https://") {
-                img.clone()
-            } else if img.starts_with('/') {
-                config.permalink(img)
-            } else {
-                format!("{}{img}", page.permalink)
-            }
-        });
+        let card = self
+            .cards_enabled(page)
+            .then(|| format!("{}card.png", page.permalink));
+        let image = page
+            .front
+            .image
+            .as_ref()
+            .map(|img| {
+                if img.starts_with("http://") || img.starts_with("https://") {
+                    img.clone()
+                } else if img.starts_with('/') {
+                    config.permalink(img)
+                } else {
+                    format!("{}{img}", page.permalink)
+                }
+            })
+            .or(card);
         let authors: Vec<&Author> = page
             .front
             .authors

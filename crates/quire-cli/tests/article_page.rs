@@ -73,7 +73,7 @@ fn article_page_has_every_contract_element_in_each_language() {
 
         // Open Graph, Twitter, Highwire, JSON-LD.
         assert_eq!(page.meta("og:type"), ["article"]);
-        assert_eq!(page.meta("og:url"), [canonical.clone()]);
+        assert_eq!(page.meta("og:url"), std::slice::from_ref(&canonical));
         assert!(!page.meta("og:title").is_empty());
         assert!(!page.meta("twitter:card").is_empty());
         assert_eq!(page.meta("citation_language"), [lang]);

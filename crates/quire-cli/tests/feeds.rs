@@ -149,3 +149,25 @@ fn alias_escaping_the_site_is_an_error() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("content/briefs/x.md:4:"), "{}", run.stderr);
 }
+
+#[test]
+fn social_cards_are_generated_per_article_and_language_when_enabled() {
+    let site = Site::fixture("basic");
+    site.build();
+    assert!(!site.public().join("briefs/river-talks/card.png").exists(), "off by default");
+    let config = std::fs::read_to_string(site.root.join("quire.toml")).unwrap();
+    site.write("quire.toml", &format!("{config}\n[social]\ncards = true\n"));
+    site.build();
+    for rel in ["briefs/river-talks/card.png", "ru/notes/zametka-o-tarifakh/card.png"] {
+        let bytes = std::fs::read(site.public().join(rel)).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG", "{rel}");
+        // IHDR: width and height, big-endian, at bytes 16..24.
+        let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+        let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+        assert_eq!((width, height), (1200, 630), "{rel}");
+    }
+    let page = site.page("ru/notes/zametka-o-tarifakh/index.html");
+    assert_eq!(page.meta("og:image"), ["https://lab.example.org/ru/notes/zametka-o-tarifakh/card.png"]);
+    // An article with its own image keeps it and gets no card.
+    assert!(!site.public().join("briefs/port-logistics/card.png").exists());
+}

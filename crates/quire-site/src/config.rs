@@ -31,6 +31,8 @@ struct RawConfig {
     #[serde(default)]
     redirects_file: bool,
     #[serde(default)]
+    social: SocialConfig,
+    #[serde(default)]
     robots: Option<String>,
     citations: Option<toml::Spanned<toml::Table>>,
     similar: Option<toml::Spanned<toml::Table>>,
@@ -96,6 +98,15 @@ impl Default for FeedsConfig {
             taxonomies: true,
         }
     }
+}
+
+/// `[social]`: sharing extras.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SocialConfig {
+    /// Generate a 1200×630 PNG card per article and language, used as the
+    /// Open Graph image where the article has no `image` (default false).
+    pub cards: bool,
 }
 
 /// One configured language, resolved.
@@ -166,6 +177,8 @@ pub struct Config {
     pub feeds: FeedsConfig,
     /// Write a `_redirects` file (Netlify / Cloudflare Pages) for aliases.
     pub redirects_file: bool,
+    /// Sharing extras.
+    pub social: SocialConfig,
     /// Replacement text of `robots.txt` (default: allow all, point to the sitemap).
     pub robots: Option<String>,
     /// `[citations]`.
@@ -246,6 +259,7 @@ pub fn parse(
         paginate,
         feeds,
         redirects_file,
+        social,
         robots,
         citations,
         similar,
@@ -355,6 +369,7 @@ pub fn parse(
             paginate,
             feeds,
             redirects_file,
+            social,
             robots,
             citations: extension("citations", citations),
             similar: extension("similar", similar),

@@ -175,6 +175,9 @@ pub fn parse_one(
             .at(&source, 0),
         );
     }
+    // Body problems (an undefined footnote…) are reported but the page is
+    // kept, so later phases can report their own errors about it too.
+    let front_ok = !ds.iter().any(Diagnostic::is_error);
     let rendered = quire_markdown::render(body);
     for problem in &rendered.problems {
         let mut d = Diagnostic::error(path, problem.message.clone())
@@ -182,9 +185,8 @@ pub fn parse_one(
         d.severity = problem.severity;
         ds.push(d);
     }
-    let ok = !ds.iter().any(Diagnostic::is_error);
     (
-        ok.then_some(Parsed {
+        front_ok.then_some(Parsed {
             front,
             body_offset,
             rendered,
