@@ -313,7 +313,7 @@ fn version(world: &World, plan: &Plan, lang: usize, flavor: Flavor) -> String {
     let mut headings: Vec<Option<String>> = Vec::new();
     let mut count = 0;
     while count < target {
-        let heading = (!blocks.is_empty() && blocks.len() % 4 == 0)
+        let heading = (!blocks.is_empty() && blocks.len().is_multiple_of(4))
             .then(|| strip_links(w.sentence(2, 5).trim_end_matches('.')).replace('*', ""));
         let para: Vec<String> = (0..w.rng.range(3, 6)).map(|_| w.sentence(8, 24)).collect();
         count += para
@@ -598,7 +598,7 @@ mod tests {
     fn dates_cover_ten_years() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(16_436), (2015, 1, 1));
-        assert_eq!(civil_from_days(16_436 + 3652), (2025, 1, 1));
+        assert_eq!(civil_from_days(16_436 + 3652), (2024, 12, 31));
     }
 
     #[test]

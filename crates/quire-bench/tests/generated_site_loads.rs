@@ -7,19 +7,40 @@ use quire_site::{LoadOptions, PageKind, load_site};
 #[test]
 fn generated_site_loads_without_diagnostics_and_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = Spec { articles: 40, seed: 9 };
+    let spec = Spec {
+        articles: 40,
+        seed: 9,
+    };
     let written = write_site(spec, &dir.path().join("a"), Flavor::Quire).unwrap();
-    assert!(written.versions >= 110 && written.versions <= 120, "{written:?}");
+    assert!(
+        written.versions >= 110 && written.versions <= 120,
+        "{written:?}"
+    );
 
     let loaded = load_site(&dir.path().join("a"), &LoadOptions::default());
-    assert!(loaded.diagnostics.0.is_empty(), "{:?}", loaded.diagnostics.0);
+    assert!(
+        loaded.diagnostics.0.is_empty(),
+        "{:?}",
+        loaded.diagnostics.0
+    );
     let corpus = loaded.corpus.unwrap();
-    let articles: Vec<_> = corpus.pages.iter().filter(|p| p.kind == PageKind::Article).collect();
+    let articles: Vec<_> = corpus
+        .pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Article)
+        .collect();
     assert_eq!(articles.len(), written.versions);
     for lang in ["en", "tr", "ru"] {
-        assert!(articles.iter().filter(|p| p.lang == lang).count() >= 30, "{lang}");
+        assert!(
+            articles.iter().filter(|p| p.lang == lang).count() >= 30,
+            "{lang}"
+        );
     }
-    assert!(articles.iter().all(|p| !p.front.authors.is_empty() && p.front.authors.len() <= 2));
+    assert!(
+        articles
+            .iter()
+            .all(|p| !p.front.authors.is_empty() && p.front.authors.len() <= 2)
+    );
 
     write_site(spec, &dir.path().join("b"), Flavor::Quire).unwrap();
     let read = |side: &str| {
@@ -29,7 +50,10 @@ fn generated_site_loads_without_diagnostics_and_is_deterministic() {
             .filter(|e| e.file_type().is_file())
             .map(|e| {
                 let rel = e.path().strip_prefix(dir.path().join(side)).unwrap();
-                (rel.to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+                (
+                    rel.to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
             })
             .collect();
         files.sort();
@@ -41,11 +65,19 @@ fn generated_site_loads_without_diagnostics_and_is_deterministic() {
 #[test]
 fn hugo_variant_has_config_layouts_and_the_same_articles() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = Spec { articles: 10, seed: 9 };
+    let spec = Spec {
+        articles: 10,
+        seed: 9,
+    };
     let q = write_site(spec, &dir.path().join("q"), Flavor::Quire).unwrap();
     let h = write_site(spec, &dir.path().join("h"), Flavor::Hugo).unwrap();
     assert_eq!(q.versions, h.versions);
-    for f in ["hugo.toml", "related.toml", "layouts/_default/single.html", "layouts/_default/list.html"] {
+    for f in [
+        "hugo.toml",
+        "related.toml",
+        "layouts/_default/single.html",
+        "layouts/_default/list.html",
+    ] {
         assert!(dir.path().join("h").join(f).is_file(), "{f}");
     }
     // Hugo has no citation engine: every note is a footnote there.
