@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use hayagriva::archive::{ArchivedStyle, locales};
+use hayagriva::archive::ArchivedStyle;
 use hayagriva::citationberg::taxonomy::{OtherTerm, Term};
 use hayagriva::citationberg::{
     IndependentStyle, Locale, LocaleCode, LocaleFile, Style, StyleClass,
@@ -198,6 +198,14 @@ fn locale_code(lang: &str, all: &[Locale]) -> LocaleCode {
         .unwrap_or_else(LocaleCode::en_us)
 }
 
+/// Every CSL locale hayagriva ships, parsed once per process: parsing the
+/// 64 locale files costs about 0.3 s, and a build needs them for several
+/// languages (and `quire serve` for every rebuild).
+fn locales() -> Vec<Locale> {
+    static ALL: std::sync::OnceLock<Vec<Locale>> = std::sync::OnceLock::new();
+    ALL.get_or_init(hayagriva::archive::locales).clone()
+}
+
 /// Builds the language pack for `lang` with the site's overrides.
 pub(crate) fn lang_pack(lang: &str, site: Option<&TermOverrides>) -> LangPack {
     let mut all = locales();
@@ -244,6 +252,18 @@ pub(crate) fn lang_pack(lang: &str, site: Option<&TermOverrides>) -> LangPack {
     if !display.ends_with('.') {
         display.push('.');
     }
+    // hayagriva searches the locales it is given on every term lookup; the
+    // page language's (with its base language) and the en-US fallback are
+    // all it can use.
+    let base = code.0.split('-').next().unwrap_or_default().to_string();
+    all.retain(|l| {
+        l.lang.as_ref().is_none_or(|c| {
+            c.0 == code.0
+                || c.0 == base
+                || c.0 == "en-US"
+                || c.0.split('-').next() == Some(base.as_str())
+        })
+    });
     LangPack {
         code,
         locales: all,
