@@ -241,12 +241,12 @@ pub fn render(markdown: &str) -> Rendered {
                     text: text.clone(),
                 });
                 out.anchors.insert(id.clone());
-                html_events.push(Event::Start(Tag::Heading {
+                html_events.push(neutral(Event::Start(Tag::Heading {
                     level,
                     id: Some(id.into()),
                     classes,
                     attrs,
-                }));
+                })));
                 state.block_depth += 1;
             }
             Event::Start(Tag::Paragraph) => {
@@ -275,7 +275,7 @@ pub fn render(markdown: &str) -> Rendered {
             }
             Event::Code(code) => {
                 push_plain(&mut out, &state, &code);
-                html_events.push(Event::Code(code));
+                html_events.push(neutral(Event::Code(code)));
             }
             Event::SoftBreak | Event::HardBreak => {
                 push_plain(&mut out, &state, " ");
@@ -285,7 +285,7 @@ pub fn render(markdown: &str) -> Rendered {
                 out.plain_text.push(' ');
                 html_events.push(body[i - 1].0.clone());
             }
-            other => html_events.push(other),
+            other => html_events.push(neutral(other)),
         }
     }
 
@@ -325,6 +325,81 @@ fn safe_text(text: CowStr<'_>) -> Event<'_> {
         Event::Html(s.into())
     } else {
         Event::Text(text)
+    }
+}
+
+/// An event with placeholder characters neutralised wherever the author's
+/// text reaches the HTML unescaped by [`safe_text`]: raw HTML, inline code,
+/// link and image destinations and titles, heading attributes. Without this
+/// `<b>\u{E000}N0\u{E001}</b>` forged a note marker (found by the property
+/// test `placeholders_point_at_real_items`, #11).
+fn neutral(event: Event<'_>) -> Event<'_> {
+    fn has(s: &str) -> bool {
+        s.contains([OPEN, CLOSE])
+    }
+    /// Replaces the placeholder characters with `open` and `close`.
+    fn swap<'a>(s: CowStr<'a>, open: &str, close: &str) -> CowStr<'a> {
+        if has(&s) {
+            s.replace(OPEN, open).replace(CLOSE, close).into()
+        } else {
+            s
+        }
+    }
+    const REPLACEMENT: &str = "\u{FFFD}";
+    match event {
+        Event::Html(h) if has(&h) => Event::Html(swap(h, "&#xE000;", "&#xE001;")),
+        Event::InlineHtml(h) if has(&h) => Event::InlineHtml(swap(h, "&#xE000;", "&#xE001;")),
+        Event::Code(c) if has(&c) => {
+            let mut s = String::from("<code>");
+            escape_into(&mut s, &c);
+            s.push_str("</code>");
+            Event::Html(s.into())
+        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: swap(dest_url, "%EE%80%80", "%EE%80%81"),
+            title: swap(title, REPLACEMENT, REPLACEMENT),
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: swap(dest_url, "%EE%80%80", "%EE%80%81"),
+            title: swap(title, REPLACEMENT, REPLACEMENT),
+            id,
+        }),
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level,
+            id: id.map(|i| swap(i, REPLACEMENT, REPLACEMENT)),
+            classes: classes
+                .into_iter()
+                .map(|c| swap(c, REPLACEMENT, REPLACEMENT))
+                .collect(),
+            attrs: attrs
+                .into_iter()
+                .map(|(k, v)| {
+                    (
+                        swap(k, REPLACEMENT, REPLACEMENT),
+                        v.map(|v| swap(v, REPLACEMENT, REPLACEMENT)),
+                    )
+                })
+                .collect(),
+        }),
+        other => other,
     }
 }
 
@@ -465,7 +540,7 @@ fn render_definition(events: &[(Event<'_>, usize)], out: &mut Rendered) -> (Stri
             }
             Event::Code(t) => {
                 text.push_str(&t);
-                html_events.push(Event::Code(t));
+                html_events.push(neutral(Event::Code(t)));
             }
             Event::SoftBreak | Event::HardBreak => {
                 text.push(' ');
@@ -483,7 +558,7 @@ fn render_definition(events: &[(Event<'_>, usize)], out: &mut Rendered) -> (Stri
                 });
                 html_events.push(Event::Text(format!("[^{label}]").into()));
             }
-            other => html_events.push(other),
+            other => html_events.push(neutral(other)),
         }
     }
     let mut html_out = String::new();
