@@ -186,7 +186,7 @@ fn check(case: &str, setup: impl FnOnce(&Site) -> Expect) {
             assert_eq!(run.code, 1, "{case}: expected failure:\n{}", run.stderr);
             let location = match line {
                 Some(line) => format!("{file}:{line}:"),
-                None => format!("{file}"),
+                None => file.to_string(),
             };
             assert!(
                 run.stderr.contains(&location),
@@ -669,15 +669,15 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
                 .ok()
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
