@@ -52,15 +52,22 @@ pub fn render(card: &Card) -> Result<Vec<u8>, String> {
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| format!("card layout: {e}"))?;
-    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the card image")?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("cannot allocate the card image")?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| format!("cannot encode the card: {e}"))
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("cannot encode the card: {e}"))
 }
 
 /// The card as SVG (public for tests and for themes that want to inspect it).
 pub fn svg(card: &Card) -> String {
     let lines = wrap(&card.title, 30, 4);
-    let (x, anchor) = if card.rtl { (1120, "end") } else { (80, "start") };
+    let (x, anchor) = if card.rtl {
+        (1120, "end")
+    } else {
+        (80, "start")
+    };
     let direction = if card.rtl { "rtl" } else { "ltr" };
     let mut title = String::new();
     for (i, line) in lines.iter().enumerate() {
@@ -178,7 +185,12 @@ mod tests {
 
     #[test]
     fn escapes_markup_in_text() {
-        let svg = svg(&Card { title: "</text><script>".into(), section: "&".into(), site: "\"q\"".into(), rtl: true });
+        let svg = svg(&Card {
+            title: "</text><script>".into(),
+            section: "&".into(),
+            site: "\"q\"".into(),
+            rtl: true,
+        });
         assert!(svg.contains("&lt;/text&gt;&lt;script&gt;"));
         assert!(svg.contains("text-anchor=\"end\""));
     }

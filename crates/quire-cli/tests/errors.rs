@@ -220,9 +220,16 @@ fn missing_site_is_a_usage_error() {
 #[test]
 fn a_body_error_does_not_hide_a_citation_error_on_the_same_page() {
     let site = Site::fixture("basic");
-    site.write("content/briefs/x.md", "+++\ntitle = \"X\"\ndate = 2024-01-01\n+++\nClaim [@lund2002] and more[^9].\n");
+    site.write(
+        "content/briefs/x.md",
+        "+++\ntitle = \"X\"\ndate = 2024-01-01\n+++\nClaim [@lund2002] and more[^9].\n",
+    );
     let run = site.quire(&["build"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("[^9] has no definition"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("[^9] has no definition"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("lund2002"), "{}", run.stderr);
 }
