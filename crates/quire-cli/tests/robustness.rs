@@ -598,10 +598,14 @@ fn write_generated_article(site: &Site, i: usize, version: &str) {
     );
 }
 
+/// Articles in the kill test's site: enough pages that a build takes a
+/// while to write; fewer in debug builds, where `cargo test` runs it.
+const KILL_ARTICLES: usize = if cfg!(debug_assertions) { 500 } else { 2_000 };
+
 #[test]
 fn sigkill_during_build_keeps_previous_output() {
     let site = Site::fixture("basic");
-    add_generated_articles(&site, 2_000, "one");
+    add_generated_articles(&site, KILL_ARTICLES, "one");
     let start = Instant::now();
     site.build();
     let full = start.elapsed();
@@ -609,7 +613,7 @@ fn sigkill_during_build_keeps_previous_output() {
     let mut previous = snapshot(&site.public(), None);
     for round in 0..6 {
         // Change every page so a half-written new output would be visible.
-        add_generated_articles(&site, 2_000, &format!("round{round}"));
+        add_generated_articles(&site, KILL_ARTICLES, &format!("round{round}"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
             .arg("build")
             .current_dir(&site.root)
