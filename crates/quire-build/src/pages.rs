@@ -120,6 +120,15 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The URL prefix of a language: `/` for the default, `/tr/` otherwise.
+    fn prefix(&self, lang: &str) -> String {
+        self.corpus
+            .config
+            .language(lang)
+            .map(|l| l.prefix())
+            .unwrap_or_default()
+    }
+
     /// A site path as written in pages.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path)
@@ -212,12 +221,7 @@ impl<'a> Renderer<'a> {
     /// A card for a page, shown in `lang`.
     pub fn card(&self, page: &Page, lang: &str) -> Card {
         let section = page.section.as_ref().and_then(|s| self.corpus.section(s));
-        let prefix = self
-            .corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         Card {
             title: page.front.title.clone(),
             url: self.url(&page.path),
@@ -245,12 +249,7 @@ impl<'a> Renderer<'a> {
 
     /// An author as shown in `lang`.
     pub fn author_view(&self, author: &Author, lang: &str) -> AuthorView {
-        let prefix = self
-            .corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let default = &self.corpus.config.default_language().code;
         let bio = author.bio.get(lang).or_else(|| author.bio.get(default));
         AuthorView {
@@ -367,10 +366,7 @@ impl<'a> Renderer<'a> {
         let ui = self.ui(lang);
         let body = &self.derived.bodies[page.index];
         let config = &self.corpus.config;
-        let prefix = config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let section = page.section.as_ref().and_then(|s| self.corpus.section(s));
         let authors: Vec<AuthorView> = page
             .front
@@ -600,10 +596,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter_map(|id| self.corpus.authors.get(id))
             .collect();
-        let prefix = config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let section_title = page
             .section
             .as_ref()
@@ -740,10 +733,7 @@ impl<'a> Renderer<'a> {
         references: &[String],
     ) -> String {
         let config = &self.corpus.config;
-        let prefix = config
-            .language(&page.lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(&page.lang);
         let site = &self.sites[&page.lang];
         let people: Vec<serde_json::Value> = authors
             .iter()
@@ -849,12 +839,7 @@ impl<'a> Renderer<'a> {
             description,
             languages,
         } = listing;
-        let prefix = self
-            .corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let first = format!("{prefix}{rest}");
         let per_page = per_page.max(1);
         let total = items.len().div_ceil(per_page).max(1);
@@ -906,12 +891,7 @@ impl<'a> Renderer<'a> {
     fn home(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
         let ui = self.ui(lang);
         let site = &self.sites[lang];
-        let prefix = self
-            .corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let home = self.corpus.home.get(lang);
         let per_group = 6;
         let groups: Vec<CardGroup> = self
@@ -1045,12 +1025,7 @@ impl<'a> Renderer<'a> {
             links,
             ..ListView::default()
         };
-        let prefix = self
-            .corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let rest = format!("{}/", tax.name);
         let path = format!("{prefix}{rest}");
         let meta = self.list_meta(lang, &heading, "", &path, &rest);
@@ -1091,12 +1066,7 @@ impl<'a> Renderer<'a> {
             .find(|t| t.name == tax.name)
             .and_then(|t| t.paginate)
             .unwrap_or(self.corpus.config.paginate);
-        let prefix = self
-            .corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let rest = term
             .path
             .strip_prefix(&prefix)
@@ -1127,12 +1097,7 @@ impl<'a> Renderer<'a> {
 
     fn authors(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
         let ui = self.ui(lang);
-        let prefix = self
-            .corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let links = self
             .corpus
             .authors
@@ -1217,12 +1182,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn not_found(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
-        let prefix = self
-            .corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let path = format!("{prefix}404.html");
         let mut meta = self.list_meta(
             lang,
@@ -1248,12 +1208,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn search(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
-        let prefix = self
-            .corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
+        let prefix = self.prefix(lang);
         let path = format!("{prefix}search/");
         let strings = &self.texts[lang];
         let html = quire_search::search_page_html(
