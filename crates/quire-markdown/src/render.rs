@@ -199,22 +199,8 @@ pub fn render(markdown: &str) -> Rendered {
             Event::Start(Tag::Link {
                 dest_url, title, ..
             }) if dest_url.starts_with("@/") => {
-                let (path, fragment) = split_fragment(&dest_url[2..]);
-                let index = out.links.len();
-                out.links.push(InternalLink {
-                    path,
-                    fragment,
-                    offset,
-                });
-                let mut tag = format!("<a href=\"{}\"", placeholder::link(index));
-                if !title.is_empty() {
-                    tag.push_str(" title=\"");
-                    escape_into(&mut tag, &title);
-                    tag.push('"');
-                }
-                tag.push('>');
                 // pulldown-cmark closes it with `</a>` at End(Link).
-                html_events.push(Event::Html(tag.into()));
+                html_events.push(internal_link_open(&mut out, &dest_url[2..], &title, offset));
             }
             Event::Start(Tag::Heading {
                 level,
@@ -420,6 +406,31 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
     }
 }
 
+/// Records an internal link (`@/path#fragment`, given without `@/`) and
+/// returns the opening `<a>` with its URL left as a placeholder.
+fn internal_link_open(
+    out: &mut Rendered,
+    dest: &str,
+    title: &str,
+    offset: usize,
+) -> Event<'static> {
+    let (path, fragment) = split_fragment(dest);
+    let index = out.links.len();
+    out.links.push(InternalLink {
+        path,
+        fragment,
+        offset,
+    });
+    let mut tag = format!("<a href=\"{}\"", placeholder::link(index));
+    if !title.is_empty() {
+        tag.push_str(" title=\"");
+        escape_into(&mut tag, title);
+        tag.push('"');
+    }
+    tag.push('>');
+    Event::Html(tag.into())
+}
+
 fn skip_to_link_end(body: &[(Event<'_>, usize)], i: &mut usize) {
     while *i < body.len() {
         let done = matches!(body[*i].0, Event::End(TagEnd::Link));
@@ -505,21 +516,7 @@ fn render_definition(events: &[(Event<'_>, usize)], out: &mut Rendered) -> (Stri
             Event::Start(Tag::Link {
                 dest_url, title, ..
             }) if dest_url.starts_with("@/") => {
-                let (path, fragment) = split_fragment(&dest_url[2..]);
-                let index = out.links.len();
-                out.links.push(InternalLink {
-                    path,
-                    fragment,
-                    offset,
-                });
-                let mut tag = format!("<a href=\"{}\"", placeholder::link(index));
-                if !title.is_empty() {
-                    tag.push_str(" title=\"");
-                    escape_into(&mut tag, &title);
-                    tag.push('"');
-                }
-                tag.push('>');
-                html_events.push(Event::Html(tag.into()));
+                html_events.push(internal_link_open(out, &dest_url[2..], &title, offset));
                 in_link += 1;
             }
             Event::Start(tag @ Tag::Link { .. }) => {
