@@ -85,6 +85,24 @@ impl Site {
     }
 }
 
+/// Runs `quire` in `dir`; returns the exit code and stdout + stderr.
+pub fn quire_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
 /// A parsed HTML page with small query helpers.
 pub struct Page(pub Html);
 

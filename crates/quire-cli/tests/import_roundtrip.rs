@@ -4,25 +4,7 @@
 
 mod common;
 
-use common::Page;
-use std::process::Command;
-
-fn quire(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
+use common::{Page, quire_in as quire};
 
 #[test]
 fn imported_polylang_site_builds_with_linked_translations_and_numbered_notes() {

@@ -1,24 +1,9 @@
 //! `quire init` makes a site that builds as is; `quire new` adds articles
 //! and translations from the archetype and never overwrites.
 
-use std::process::Command;
+mod common;
 
-fn quire(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_quire"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
+use common::quire_in as quire;
 
 #[test]
 fn init_then_new_then_build() {
