@@ -21,6 +21,7 @@ use crate::bibliography::Bibliography;
 use crate::config::{CitationConfig, TermOverrides};
 use crate::html::{Extras, escape, period_inside_quote, to_html};
 use crate::ibid;
+use crate::memo::{MemoItem, NoteMemo, Position};
 use crate::style::{self, LangPack, Styles};
 
 /// One footnote-like item of an article, in reading order.
@@ -89,6 +90,11 @@ pub struct CitationEngine {
     /// A record cited (hidden) between two notes to break hayagriva's ibid.
     /// chain; never shown.
     chain_break: Entry,
+    /// Notes and reference strings already rendered in this build.
+    memo: NoteMemo,
+    /// Reuse notes through `memo` when the style allows (off only in the
+    /// tests that compare both paths).
+    use_memo: bool,
 }
 
 /// The key of [`CitationEngine::chain_break`]; a colon keeps it out of
@@ -153,6 +159,8 @@ impl CitationEngine {
             overrides,
             markers,
             chain_break: Entry::new(CHAIN_BREAK_KEY, hayagriva::types::EntryType::Misc),
+            memo: NoteMemo::default(),
+            use_memo: true,
         })
     }
 
@@ -181,7 +189,6 @@ impl CitationEngine {
         source: &SourceText<'_>,
     ) -> Processed {
         let pack = self.pack(lang);
-        let style = self.styles.for_lang(lang);
         let note_style = self.styles.note;
         let mut diagnostics = Vec::new();
         let mut plans: Vec<Plan> = Vec::with_capacity(inputs.len());
@@ -297,7 +304,15 @@ impl CitationEngine {
             }
         }
 
-        let rendered = self.run(style, &pack, &reqs, !note_style || self.config.references);
+        let wants_bibliography = !note_style || self.config.references;
+        let memoized = match self.use_memo && self.styles.memoizable && !wants_bibliography {
+            true => self.memo_notes(lang, &pack, &reqs, &plans),
+            false => None,
+        };
+        let rendered = match memoized {
+            Some(_) => None,
+            None => Some(self.run(lang, &pack, &reqs, wants_bibliography)),
+        };
         let mut outputs = Vec::with_capacity(plans.len());
         for plan in plans {
             outputs.push(match plan {
@@ -316,27 +331,18 @@ impl CitationEngine {
                     ibid_of,
                     note,
                 } => {
-                    let req = &reqs[request];
-                    // Archive links belong to full references: not to ibid.
-                    // notes nor to in-text citations.
-                    let suffixes: Vec<String> = match ibid_of.is_some() || !note {
-                        true => Vec::new(),
-                        false => req
-                            .items
-                            .iter()
-                            .map(|(e, ..)| self.archive_link(e, &pack))
-                            .collect(),
+                    let html = match (&memoized, &rendered) {
+                        (Some(notes), _) => notes[request].clone().unwrap_or_default(),
+                        (None, Some(rendered)) => self.request_html(
+                            rendered,
+                            request,
+                            &reqs[request],
+                            lang,
+                            &pack,
+                            ibid_of.is_none() && note,
+                        ),
+                        (None, None) => String::new(),
                     };
-                    let extras = Extras {
-                        prefixes: &req.prefixes,
-                        suffixes: &suffixes,
-                    };
-                    let html = rendered
-                        .citations
-                        .get(request)
-                        .map(|c| to_html(&c.citation, lang, &extras))
-                        .map(|h| period_inside_quote(h, lang))
-                        .unwrap_or_default();
                     match note {
                         true => CiteOutput::Note {
                             html,
@@ -349,8 +355,8 @@ impl CitationEngine {
             });
         }
         let references_html = rendered
-            .bibliography
             .as_ref()
+            .and_then(|r| r.bibliography.as_ref())
             .filter(|b| !b.items.is_empty())
             .map(|b| {
                 let mut out = String::from("<ul class=\"references\">\n");
@@ -448,14 +454,198 @@ impl CitationEngine {
         }
     }
 
-    /// Runs hayagriva over the requests in order.
-    fn run(
+    /// The HTML of request `index` of a hayagriva run: its items with
+    /// prefixes and, when `suffixed`, archive links (which belong to full
+    /// references: not to ibid. notes nor to in-text citations).
+    fn request_html(
         &self,
-        style: &IndependentStyle,
+        rendered: &Rendered,
+        index: usize,
+        req: &Req<'_>,
+        lang: &str,
+        pack: &LangPack,
+        suffixed: bool,
+    ) -> String {
+        let suffixes: Vec<String> = match suffixed {
+            false => Vec::new(),
+            true => req
+                .items
+                .iter()
+                .map(|(e, ..)| self.archive_link(e, pack))
+                .collect(),
+        };
+        let extras = Extras {
+            prefixes: &req.prefixes,
+            suffixes: &suffixes,
+        };
+        rendered
+            .citations
+            .get(index)
+            .map(|c| to_html(&c.citation, lang, &extras))
+            .map(|h| period_inside_quote(h, lang))
+            .unwrap_or_default()
+    }
+
+    /// Every note of an article from the memo (see [`crate::memo`]): the
+    /// HTML per request, or `None` when the article needs one whole
+    /// hayagriva run — a multi-item note with a record cited before, or two
+    /// different sources rendering alike (hayagriva would disambiguate).
+    fn memo_notes(
+        &self,
+        lang: &str,
         pack: &LangPack,
         reqs: &[Req<'_>],
-        bibliography: bool,
-    ) -> Rendered {
+        plans: &[Plan],
+    ) -> Option<Vec<Option<String>>> {
+        let mut suffixed = vec![false; reqs.len()];
+        for plan in plans {
+            if let Plan::Cite {
+                request, ibid_of, ..
+            } = plan
+            {
+                suffixed[*request] = ibid_of.is_none();
+            }
+        }
+        let distance = self.styles.near_note_distance();
+        if distance < 2 {
+            return None; // a near subsequent note could not be replayed
+        }
+        let mut out: Vec<Option<String>> = vec![None; reqs.len()];
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        // hayagriva's final ibid. check compares with the previous item,
+        // hidden or not.
+        let mut last: Option<(&Entry, &Option<(Locator, String)>)> = None;
+        let mut by_html: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for (j, req) in reqs.iter().enumerate() {
+            if req.hidden {
+                for (entry, locator, _) in &req.items {
+                    seen.insert(entry.key());
+                    last = Some((entry, locator));
+                }
+                continue;
+            }
+            let mut position = Position::First;
+            for (k, (entry, locator, _)) in req.items.iter().enumerate() {
+                let first = !seen.contains(entry.key());
+                let p = if first {
+                    Position::First
+                } else {
+                    let near = reqs[j.saturating_sub(distance)..j].iter().any(|r| {
+                        r.note.is_some() && r.items.iter().any(|(e, ..)| e.key() == entry.key())
+                    });
+                    match last {
+                        Some((e, l)) if e.key() == entry.key() => {
+                            if l == locator {
+                                Position::Ibid
+                            } else if locator.is_none() {
+                                Position::Subsequent { near }
+                            } else {
+                                Position::IbidWithLocator
+                            }
+                        }
+                        _ => Position::Subsequent { near },
+                    }
+                };
+                // A multi-item note is replayed only when all its items are
+                // first citations.
+                if req.items.len() > 1 && p != Position::First {
+                    return None;
+                }
+                if k == 0 {
+                    position = p;
+                }
+                seen.insert(entry.key());
+                last = Some((entry, locator));
+            }
+            let items: Vec<MemoItem<'_>> = req
+                .items
+                .iter()
+                .zip(&req.prefixes)
+                .map(|((entry, locator, purpose), prefix)| MemoItem {
+                    entry,
+                    locator: locator.clone(),
+                    purpose: *purpose,
+                    prefix: prefix.clone(),
+                })
+                .collect();
+            let html = self
+                .memo
+                .note(lang, &items, position, suffixed[j], |items| {
+                    self.replay(lang, pack, items, position, suffixed[j])
+                });
+            let keys = by_html.entry(html.clone()).or_default();
+            let key = req.items.first().map(|(e, ..)| e.key()).unwrap_or_default();
+            if keys.iter().any(|k| *k != key) {
+                return None;
+            }
+            keys.push(key);
+            out[j] = Some(html);
+        }
+        Some(out)
+    }
+
+    /// Renders one note alone, after the hidden or visible citations that
+    /// give its first item `position` in hayagriva's own position tracking.
+    fn replay(
+        &self,
+        lang: &str,
+        pack: &LangPack,
+        items: &[MemoItem<'_>],
+        position: Position,
+        suffixed: bool,
+    ) -> String {
+        let Some(target) = items.first() else {
+            return String::new();
+        };
+        let single = |entry, locator: Option<(Locator, String)>, hidden| Req {
+            items: vec![(entry, locator, target.purpose)],
+            prefixes: vec![String::new()],
+            note: None,
+            hidden,
+        };
+        let mut reqs: Vec<Req<'_>> = Vec::new();
+        match position {
+            Position::First => {}
+            Position::Subsequent { near } => {
+                // hayagriva's final ibid. check counts hidden citations too:
+                // a chain break must come last before the note.
+                reqs.push(single(target.entry, None, true));
+                let breaks = match near {
+                    true => 1,
+                    false => self.styles.near_note_distance(),
+                };
+                for _ in 0..breaks {
+                    reqs.push(single(&self.chain_break, None, true));
+                }
+            }
+            Position::Ibid => reqs.push(single(target.entry, target.locator.clone(), false)),
+            Position::IbidWithLocator => reqs.push(single(target.entry, None, false)),
+        }
+        reqs.push(Req {
+            items: items
+                .iter()
+                .map(|i| (i.entry, i.locator.clone(), i.purpose))
+                .collect(),
+            prefixes: items.iter().map(|i| i.prefix.clone()).collect(),
+            note: None,
+            hidden: false,
+        });
+        for (n, req) in reqs.iter_mut().enumerate() {
+            req.note = Some(n + 1);
+        }
+        let rendered = self.run(lang, pack, &reqs, false);
+        let index = reqs.len() - 1;
+        self.request_html(&rendered, index, &reqs[index], lang, pack, suffixed)
+    }
+
+    /// Runs hayagriva over the requests in order; the reference list is
+    /// rendered only when `bibliography` is set.
+    fn run(&self, lang: &str, pack: &LangPack, reqs: &[Req<'_>], bibliography: bool) -> Rendered {
+        let style = self.styles.for_lang(lang);
+        let list_style = match bibliography {
+            true => style,
+            false => self.styles.citations_only(lang),
+        };
         let mut driver: BibliographyDriver<'_, Entry> = BibliographyDriver::new();
         for req in reqs {
             let items = req
@@ -477,7 +667,7 @@ impl CitationEngine {
             ));
         }
         let mut rendered = driver.finish(BibliographyRequest::new(
-            style,
+            list_style,
             Some(pack.code.clone()),
             &pack.locales,
         ));
@@ -511,6 +701,10 @@ impl CitationEngine {
     /// built-in markers.
     pub fn ibid_markers(&self) -> &[String] {
         &self.markers
+    }
+
+    pub(crate) fn memo(&self) -> &NoteMemo {
+        &self.memo
     }
 
     pub(crate) fn styles(&self) -> &Styles {
@@ -631,6 +825,105 @@ const _: fn() = || {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn fixture_bibliography() -> Bibliography {
+        let mut bib =
+            Bibliography::parse("sources.bib", include_str!("../tests/fixtures/sources.bib"))
+                .unwrap();
+        for (name, text) in [
+            ("extra.json", include_str!("../tests/fixtures/extra.json")),
+            ("more.yaml", include_str!("../tests/fixtures/more.yaml")),
+        ] {
+            bib.merge(Bibliography::parse(name, text).unwrap());
+        }
+        bib
+    }
+
+    fn engine(style: &str, use_memo: bool) -> CitationEngine {
+        let config = CitationConfig {
+            style: style.to_string(),
+            ..CitationConfig::default()
+        };
+        let mut e = CitationEngine::new(&config, Path::new("."), BTreeMap::new()).unwrap();
+        e.use_memo = use_memo;
+        e
+    }
+
+    const KEYS: [&str; 6] = [
+        "karaca2019",
+        "morrow2021",
+        "gridwatch2023",
+        "oduya2018",
+        "petrova2020",
+        "tariffs2022",
+    ];
+    const LOCATORS: [&str; 6] = ["", "p. 4", "p. 12", "pp. 10-12", "ch. 2", "4"];
+
+    /// A note input from generated indices: mostly single citations, some
+    /// two-item clusters, hand-written ibid. markers and web notes.
+    fn input((kind, a, b, la, lb): (u8, usize, usize, usize, usize)) -> NoteInput {
+        let item = |k: usize, l: usize| quire_core::CiteItem {
+            key: KEYS[k % KEYS.len()].to_string(),
+            prefix: if l == 5 { "see".into() } else { String::new() },
+            locator: LOCATORS[l % LOCATORS.len()].to_string(),
+            suppress_author: false,
+        };
+        let text = match kind % 10 {
+            0 => "Ibid.".to_string(),
+            1 => {
+                "“Ports”, Harbour Monitor, https://example.org/ports, (Date of Access: 03.04.2024)"
+                    .to_string()
+            }
+            2 => {
+                return NoteInput::Cite {
+                    cluster: CiteCluster {
+                        items: vec![item(a, la), item(b, lb)],
+                        in_text: false,
+                    },
+                    line: 1,
+                };
+            }
+            _ => {
+                return NoteInput::Cite {
+                    cluster: CiteCluster {
+                        items: vec![item(a, la)],
+                        in_text: false,
+                    },
+                    line: 1,
+                };
+            }
+        };
+        NoteInput::Footnote {
+            html: escape(&text),
+            text,
+            line: 1,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// The memo gives byte-for-byte what one hayagriva run per article
+        /// gives, whatever the order of citations, positions and languages.
+        #[test]
+        fn memoized_notes_equal_whole_article_runs(
+            raw in prop::collection::vec((0u8..10, 0usize..6, 0usize..6, 0usize..6, 0usize..6), 1..14),
+            lang in prop::sample::select(vec!["en", "tr", "ru"]),
+            style in prop::sample::select(vec!["chicago-notes", "chicago-shortened-notes"]),
+        ) {
+            let bib = fixture_bibliography();
+            let inputs: Vec<NoteInput> = raw.into_iter().map(input).collect();
+            let source = SourceText::new("x");
+            let fast = engine(style, true);
+            let exact = engine(style, false);
+            // Twice through the fast engine: the second run is served from the memo.
+            let first = fast.process(lang, &bib, &inputs, "a.md", &source);
+            let second = fast.process(lang, &bib, &inputs, "a.md", &source);
+            let expected = exact.process(lang, &bib, &inputs, "a.md", &source);
+            prop_assert_eq!(&first, &expected);
+            prop_assert_eq!(&second, &expected);
+        }
+    }
 
     #[test]
     fn locators_in_three_languages() {

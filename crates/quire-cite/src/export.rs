@@ -244,30 +244,29 @@ impl CitationEngine {
         keys: &[String],
         lang: &str,
     ) -> Vec<String> {
-        let entries: Vec<&hayagriva::Entry> = keys.iter().filter_map(|k| bib.get(k)).collect();
-        if entries.is_empty() {
-            return Vec::new();
-        }
         let pack = self.lang_pack(lang);
         let style = self.styles().for_lang(lang);
-        let rendered = crate::engine::render_one(style, &pack, &entries);
-        entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let from_bib = rendered
-                    .bibliography
-                    .as_ref()
-                    .and_then(|b| b.items.iter().find(|it| it.key == e.key()))
-                    .map(|it| to_plain(&it.content, lang));
-                from_bib
-                    .or_else(|| {
-                        rendered
-                            .citations
-                            .get(i)
-                            .map(|c| to_plain(&c.citation, lang))
-                    })
-                    .unwrap_or_default()
+        // Each record alone: a reference string must not depend on the other
+        // records of the page (no "———" for a repeated author), and so it can
+        // be rendered once per build.
+        keys.iter()
+            .filter_map(|k| bib.get(k))
+            .map(|entry| {
+                self.memo().reference(lang, entry, || {
+                    let rendered = crate::engine::render_one(style, &pack, &[entry]);
+                    rendered
+                        .bibliography
+                        .as_ref()
+                        .and_then(|b| b.items.first())
+                        .map(|it| to_plain(&it.content, lang))
+                        .or_else(|| {
+                            rendered
+                                .citations
+                                .first()
+                                .map(|c| to_plain(&c.citation, lang))
+                        })
+                        .unwrap_or_default()
+                })
             })
             .collect()
     }

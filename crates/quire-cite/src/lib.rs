@@ -17,6 +17,7 @@ mod engine;
 mod export;
 mod html;
 mod ibid;
+mod memo;
 mod style;
 
 pub use bibliography::Bibliography;

@@ -22,13 +22,44 @@ use crate::html::escape;
 pub(crate) struct Styles {
     capitalised: IndependentStyle,
     as_written: IndependentStyle,
+    /// The same two styles without their bibliography layout: hayagriva
+    /// renders the whole reference list on every run whose style has one,
+    /// which a page that shows no list does not need.
+    capitalised_citations_only: IndependentStyle,
+    as_written_citations_only: IndependentStyle,
     /// The style prints ibid. forms.
     pub ibid: bool,
     /// A note style (citations become footnotes).
     pub note: bool,
+    /// A note's rendering depends only on its own items and their CSL
+    /// positions (no `first-reference-note-number`), so notes can be
+    /// rendered once and reused across articles.
+    pub memoizable: bool,
 }
 
 impl Styles {
+    fn new(
+        capitalised: IndependentStyle,
+        as_written: IndependentStyle,
+        xml: &str,
+        ibid: bool,
+    ) -> Styles {
+        let without_bibliography = |s: &IndependentStyle| IndependentStyle {
+            bibliography: None,
+            ..s.clone()
+        };
+        let note = capitalised.settings.class == StyleClass::Note;
+        Styles {
+            capitalised_citations_only: without_bibliography(&capitalised),
+            as_written_citations_only: without_bibliography(&as_written),
+            capitalised,
+            as_written,
+            ibid,
+            note,
+            memoizable: note && !xml.contains("first-reference-note-number"),
+        }
+    }
+
     /// The style to use for a page language.
     pub fn for_lang(&self, lang: &str) -> &IndependentStyle {
         if keeps_ibid_case(lang) {
@@ -36,6 +67,21 @@ impl Styles {
         } else {
             &self.capitalised
         }
+    }
+
+    /// [`Styles::for_lang`] without the bibliography layout, for runs whose
+    /// reference list is not shown.
+    pub fn citations_only(&self, lang: &str) -> &IndependentStyle {
+        if keeps_ibid_case(lang) {
+            &self.as_written_citations_only
+        } else {
+            &self.capitalised_citations_only
+        }
+    }
+
+    /// CSL's `near-note-distance` of the style (default 5).
+    pub fn near_note_distance(&self) -> usize {
+        self.capitalised.citation.near_note_distance as usize
     }
 }
 
@@ -104,12 +150,7 @@ pub(crate) fn load(name: &str, site_root: &Path) -> Result<Styles, Diagnostic> {
 
 /// A style used as it is: it prints ibid. only if its CSL asks for the term.
 fn plain(style: IndependentStyle, xml: &str) -> Styles {
-    Styles {
-        note: style.settings.class == StyleClass::Note,
-        ibid: xml.contains("term=\"ibid\""),
-        as_written: style.clone(),
-        capitalised: style,
-    }
+    Styles::new(style.clone(), style, xml, xml.contains("term=\"ibid\""))
 }
 
 /// Chicago 18 notes-bibliography with ibid.: CMOS 18 (and so hayagriva's
@@ -139,12 +180,12 @@ fn chicago_with_ibid() -> Result<Styles, Diagnostic> {
         );
         IndependentStyle::from_xml(&xml.replacen(ANCHOR, &branches, 1)).map_err(|_| broken())
     };
-    Ok(Styles {
-        capitalised: variant(r#" text-case="capitalize-first""#)?,
-        as_written: variant("")?,
-        ibid: true,
-        note: true,
-    })
+    Ok(Styles::new(
+        variant(r#" text-case="capitalize-first""#)?,
+        variant("")?,
+        &xml,
+        true,
+    ))
 }
 
 /// Everything language-specific a rendering needs.

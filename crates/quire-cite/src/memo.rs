@@ -1,0 +1,229 @@
+//! Reuse of rendered notes and reference strings across articles.
+//!
+//! In a note style a citation's note depends only on its records, locators,
+//! prefixes and CSL position (first, subsequent near or far, ibid., ibid.
+//! with locator). An archive cites the same few hundred records thousands of
+//! times, and every hayagriva run re-evaluates the whole style, so a note is
+//! rendered once per distinct key and reused. A plain page-number locator is
+//! rendered as a sentinel number and substituted afterwards, so `p. 4` and
+//! `p. 12` of one record share a rendering.
+//!
+//! Owns: the memo keys, the sentinel substitution and the thread-safe maps.
+//! Must not know: how a position is replayed through hayagriva (the engine
+//! passes a renderer) or where notes come from.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Mutex;
+
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::{CitePurpose, Entry};
+
+/// A page-number stand-in no real locator or record uses; an output that
+/// contains it other than exactly once is not used as a template.
+pub(crate) const SENTINEL: &str = "739164825";
+
+/// The CSL position of a cited item within its article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Position {
+    /// The record's first citation in the article.
+    First,
+    /// A later citation; `near` when the record was cited within the
+    /// style's near-note distance.
+    Subsequent { near: bool },
+    /// Same record and locator as the item just before.
+    Ibid,
+    /// Same record as the item just before, another locator.
+    IbidWithLocator,
+}
+
+/// How a locator's value enters a memo key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum LocatorValue {
+    /// A plain number, rendered through [`SENTINEL`].
+    Number,
+    /// Anything else, as written.
+    Exact(String),
+}
+
+/// One cited item as far as its rendering is concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ItemKey {
+    entry: Entry,
+    locator: Option<(Locator, LocatorValue)>,
+    purpose: Option<CitePurpose>,
+    prefix: String,
+}
+
+/// Everything a memoized note's HTML depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct NoteKey {
+    lang: String,
+    items: Vec<ItemKey>,
+    position: Position,
+    /// Archive links follow the note's items.
+    suffixed: bool,
+}
+
+/// A memoized rendering.
+#[derive(Debug, Clone)]
+enum Memo {
+    /// HTML with [`SENTINEL`] where the number goes.
+    Template(String),
+    /// Final HTML.
+    Html(String),
+    /// The sentinel did not come out exactly once: render the exact value.
+    NotTemplatable,
+}
+
+/// One item of a note to render: record, locator `(kind, value)`, purpose
+/// and escaped prefix.
+pub(crate) struct MemoItem<'a> {
+    pub entry: &'a Entry,
+    pub locator: Option<(Locator, String)>,
+    pub purpose: Option<CitePurpose>,
+    pub prefix: String,
+}
+
+/// The shared memo of one build's citation engine.
+#[derive(Default)]
+pub(crate) struct NoteMemo {
+    notes: Mutex<HashMap<NoteKey, Memo>>,
+    references: Mutex<HashMap<(String, Entry), String>>,
+}
+
+fn is_plain_number(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() < SENTINEL.len()
+        && value.bytes().all(|b| b.is_ascii_digit())
+        && !value.starts_with('0')
+}
+
+impl NoteMemo {
+    /// The HTML of one note at `position`, from the memo or rendered by
+    /// `render` (which gets the items with the locator values to use).
+    pub fn note(
+        &self,
+        lang: &str,
+        items: &[MemoItem<'_>],
+        position: Position,
+        suffixed: bool,
+        render: impl Fn(&[MemoItem<'_>]) -> String,
+    ) -> String {
+        // Only one number per note can go through the sentinel.
+        let numbers = items
+            .iter()
+            .filter(|i| i.locator.as_ref().is_some_and(|(_, v)| is_plain_number(v)))
+            .count();
+        let key = |templated: bool| NoteKey {
+            lang: lang.to_string(),
+            items: items
+                .iter()
+                .map(|i| ItemKey {
+                    entry: i.entry.clone(),
+                    locator: i.locator.as_ref().map(|(kind, value)| {
+                        let v = match templated && is_plain_number(value) {
+                            true => LocatorValue::Number,
+                            false => LocatorValue::Exact(value.clone()),
+                        };
+                        (*kind, v)
+                    }),
+                    purpose: i.purpose,
+                    prefix: i.prefix.clone(),
+                })
+                .collect(),
+            position,
+            suffixed,
+        };
+        if numbers == 1 {
+            let template_key = key(true);
+            let value = items
+                .iter()
+                .find_map(|i| i.locator.as_ref().filter(|(_, v)| is_plain_number(v)))
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_default();
+            let found = self.lookup(&template_key);
+            let memo = match found {
+                Some(m) => m,
+                None => {
+                    let with_sentinel: Vec<MemoItem<'_>> = items
+                        .iter()
+                        .map(|i| MemoItem {
+                            entry: i.entry,
+                            locator: i
+                                .locator
+                                .as_ref()
+                                .map(|(kind, v)| match is_plain_number(v) {
+                                    true => (*kind, SENTINEL.to_string()),
+                                    false => (*kind, v.clone()),
+                                }),
+                            purpose: i.purpose,
+                            prefix: i.prefix.clone(),
+                        })
+                        .collect();
+                    let html = render(&with_sentinel);
+                    let memo = match html.matches(SENTINEL).count() {
+                        1 => Memo::Template(html),
+                        _ => Memo::NotTemplatable,
+                    };
+                    self.store(template_key, memo.clone());
+                    memo
+                }
+            };
+            match memo {
+                Memo::Template(t) => return t.replacen(SENTINEL, value, 1),
+                Memo::Html(h) => return h,
+                Memo::NotTemplatable => {}
+            }
+        }
+        let exact_key = key(false);
+        if let Some(Memo::Html(h)) = self.lookup(&exact_key) {
+            return h;
+        }
+        let html = render(items);
+        self.store(exact_key, Memo::Html(html.clone()));
+        html
+    }
+
+    /// The reference string of one record in `lang`, from the memo or
+    /// rendered by `render`.
+    pub fn reference(&self, lang: &str, entry: &Entry, render: impl FnOnce() -> String) -> String {
+        let key = (lang.to_string(), entry.clone());
+        if let Some(s) = lock(&self.references).get(&key) {
+            return s.clone();
+        }
+        let s = render();
+        lock(&self.references).insert(key, s.clone());
+        s
+    }
+
+    fn lookup(&self, key: &NoteKey) -> Option<Memo> {
+        lock(&self.notes).get(key).cloned()
+    }
+
+    fn store(&self, key: NoteKey, memo: Memo) {
+        lock(&self.notes).insert(key, memo);
+    }
+}
+
+/// Locks a map; a panic in another thread while holding it cannot leave a
+/// memo half-written (inserts are single calls), so poisoning is ignored.
+fn lock<K: Eq + Hash, V>(m: &Mutex<HashMap<K, V>>) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_numbers_only() {
+        assert!(is_plain_number("4"));
+        assert!(is_plain_number("1200"));
+        assert!(!is_plain_number("04"));
+        assert!(!is_plain_number("12-14"));
+        assert!(!is_plain_number("iv"));
+        assert!(!is_plain_number(""));
+        assert!(!is_plain_number("1234567890"));
+    }
+}
