@@ -793,9 +793,11 @@ fn parse_locator(written: &str) -> Option<(Locator, String)> {
 }
 
 /// Renders one citation per entry, without note numbers, with the
-/// reference list (for "cite this" and `citation_reference`).
+/// reference list (for "cite this" and `citation_reference`). `citation`
+/// renders the citations (see [`Styles::list_only`]), `list` the list.
 pub(crate) fn render_one(
-    style: &IndependentStyle,
+    citation: &IndependentStyle,
+    list: &IndependentStyle,
     pack: &LangPack,
     entries: &[&Entry],
 ) -> Rendered {
@@ -803,14 +805,14 @@ pub(crate) fn render_one(
     for entry in entries {
         driver.citation(CitationRequest::new(
             vec![CitationItem::with_entry(*entry)],
-            style,
+            citation,
             Some(pack.code.clone()),
             &pack.locales,
             None,
         ));
     }
     driver.finish(BibliographyRequest::new(
-        style,
+        list,
         Some(pack.code.clone()),
         &pack.locales,
     ))

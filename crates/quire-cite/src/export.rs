@@ -224,7 +224,8 @@ impl CitationEngine {
         };
         let pack = self.lang_pack(lang);
         let style = self.styles().for_lang(lang);
-        let rendered = crate::engine::render_one(style, &pack, &[&entry]);
+        let rendered =
+            crate::engine::render_one(self.styles().list_only(lang), style, &pack, &[&entry]);
         match rendered.bibliography.as_ref().and_then(|b| b.items.first()) {
             Some(item) => to_html(&item.content, lang, &Extras::default()),
             None => rendered
@@ -253,7 +254,12 @@ impl CitationEngine {
             .filter_map(|k| bib.get(k))
             .map(|entry| {
                 self.memo().reference(lang, entry, || {
-                    let rendered = crate::engine::render_one(style, &pack, &[entry]);
+                    let rendered = crate::engine::render_one(
+                        self.styles().list_only(lang),
+                        style,
+                        &pack,
+                        &[entry],
+                    );
                     rendered
                         .bibliography
                         .as_ref()

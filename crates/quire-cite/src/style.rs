@@ -27,6 +27,10 @@ pub(crate) struct Styles {
     /// which a page that shows no list does not need.
     capitalised_citations_only: IndependentStyle,
     as_written_citations_only: IndependentStyle,
+    /// A copy whose citation layout prints nothing, for runs that only
+    /// want the reference-list form of a record ("cite this", reference
+    /// strings); `None` when the style has no reference list.
+    list_only: Option<IndependentStyle>,
     /// The style prints ibid. forms.
     pub ibid: bool,
     /// A note style (citations become footnotes).
@@ -49,7 +53,14 @@ impl Styles {
             ..s.clone()
         };
         let note = capitalised.settings.class == StyleClass::Note;
+        let list_only = capitalised.bibliography.is_some().then(|| {
+            let mut s = capitalised.clone();
+            s.citation.layout.elements.clear();
+            s.citation.sort = None;
+            s
+        });
         Styles {
+            list_only,
             capitalised_citations_only: without_bibliography(&capitalised),
             as_written_citations_only: without_bibliography(&as_written),
             capitalised,
@@ -77,6 +88,14 @@ impl Styles {
         } else {
             &self.capitalised_citations_only
         }
+    }
+
+    /// The style for runs that only read the reference-list form (the
+    /// citation layout emptied), or the full style when it has no list.
+    pub fn list_only(&self, lang: &str) -> &IndependentStyle {
+        self.list_only
+            .as_ref()
+            .unwrap_or_else(|| self.for_lang(lang))
     }
 
     /// CSL's `near-note-distance` of the style (default 5).
