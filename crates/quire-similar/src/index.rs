@@ -5,21 +5,24 @@
 //! Must not know: other languages or translation groups beyond "not my own
 //! group" — the fallback across languages lives in the crate root.
 //!
-//! Memory stays bounded by design: each distinct word is analysed once, then
-//! the text is re-segmented for document frequencies and again for vectors
-//! instead of keeping every article's full term counts, so what stays
-//! resident is the word and term vocabulary plus `vector_terms` entries per
-//! article.
+//! Cost at scale (issue #4, "Scale"): every article is segmented once and
+//! every distinct word analysed once; words, terms, taxonomy terms, authors
+//! and sections become integer ids, so nothing compares strings per
+//! candidate. An article's word counts live only until its vector is built;
+//! what stays resident is the term vocabulary plus `vector_terms` entries
+//! per article and `posting_cap` per term, in flat tables.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use quire_text::{Analyzer, is_numeric};
 use rayon::prelude::*;
 
+use crate::compact::{FxBuild, Rows};
+use crate::segment::for_each_word;
 use crate::{Match, SimilarConfig, SimilarDoc, Tuning};
 
-/// Fewest articles per parallel chunk (each chunk owns a df array).
+/// Fewest articles per parallel chunk (each chunk keeps its own dictionary).
 const MIN_JOB: usize = 512;
 
 /// Shared words named in a match's reasons.
@@ -27,30 +30,106 @@ const REASON_WORDS: usize = 3;
 /// Shared taxonomy terms named in a match's reasons.
 const REASON_TAGS: usize = 2;
 
-/// Everything needed to rank the articles of one language.
+/// "No id": a word that is no term (stop word, number), an empty section.
+const NONE: u32 = u32::MAX;
+
+type FxMap<K, V> = HashMap<K, V, FxBuild>;
+
+/// Everything needed to rank the articles of one language. Articles are
+/// numbered locally (`0..len()`, in input order); terms, taxonomy terms,
+/// authors and sections by ids of their own.
 pub(crate) struct LangIndex<'a> {
     docs: &'a [SimilarDoc],
     /// Global indices of this language's articles, in input order.
     members: Vec<usize>,
+    /// Per article: its translation group (here, not in the articles, so
+    /// checking a candidate touches no article data).
+    groups: Vec<usize>,
     /// Per article: (term id, weight) sorted by term id; weights are
     /// normalised by the full vector's length, so dot products are cosines.
-    vectors: Vec<Box<[(u32, f32)]>>,
+    vectors: Rows<(u32, f32)>,
     /// Per term id: (article, weight), heaviest first, at most `posting_cap`.
-    postings: Vec<Box<[(u32, f32)]>>,
-    /// Per term id: a readable word for reasons (the first folded form seen).
+    postings: Rows<(u32, f32)>,
+    /// Per term id: a readable word for reasons (the shortest folded form seen).
     display: Vec<String>,
-    /// Per taxonomy term: inverse document frequency.
-    tag_idf: HashMap<&'a str, f64>,
-    /// Per taxonomy term: articles carrying it, newest first, capped.
-    tag_postings: HashMap<&'a str, Box<[u32]>>,
+    /// Per article: its distinct taxonomy terms, as listed.
+    tags: Rows<u32>,
+    /// Per taxonomy term id: the term ("taxonomy/slug").
+    tag_names: Vec<&'a str>,
+    /// Per taxonomy term id: inverse document frequency.
+    tag_idf: Vec<f64>,
+    /// Per taxonomy term id: articles carrying it, newest first, capped;
+    /// empty for a term on one article only.
+    tag_postings: Rows<u32>,
     /// Per article: Euclidean length of its idf-weighted taxonomy vector.
     tag_norm: Vec<f64>,
+    /// Per article: its distinct authors, as listed.
+    authors: Rows<u32>,
+    /// Per article: its section, [`NONE`] when it has none.
+    section: Vec<u32>,
 }
 
-/// Per-thread scratch space for candidate accumulation.
+/// Per-thread scratch space for ranking; reused from article to article.
 pub(crate) struct Scratch {
+    /// Per article: partial text score from the inverted index.
     acc: Vec<f32>,
+    /// Articles with a non-zero `acc` (a prefix; one slot per article and a spare).
     touched: Vec<u32>,
+    /// Per term id: the ranked article's weight, zero for its absent terms.
+    query: Vec<f32>,
+    /// Candidates and their partial scores.
+    found: Vec<(u32, f32)>,
+    /// Candidates to score exactly, ascending.
+    candidates: Vec<u32>,
+    /// Scored candidates.
+    scored: Vec<(u32, f64)>,
+}
+
+/// One chunk of articles after segmentation: its own dictionary of words as
+/// written and, per article, (word, boosted count) pairs.
+struct Part<'a> {
+    words: Vec<&'a str>,
+    counts: Rows<(u32, u32)>,
+}
+
+impl<'a> Part<'a> {
+    /// Segments the articles `part` (global indices), each exactly once.
+    fn read(
+        docs: &'a [SimilarDoc],
+        part: &[usize],
+        analyzer: &Analyzer,
+        tuning: &Tuning,
+    ) -> Part<'a> {
+        let mut ids: FxMap<&'a str, u32> = FxMap::default();
+        let mut words: Vec<&'a str> = Vec::new();
+        // Per word: its count in the current article (zero between articles).
+        let mut count: Vec<u32> = Vec::new();
+        let mut touched: Vec<u32> = Vec::new();
+        let mut counts = Rows::default();
+        for &g in part {
+            for_each_field(&docs[g], tuning, |text, boost| {
+                for_each_word(analyzer, text, |w| {
+                    let id = *ids.entry(w).or_insert_with(|| {
+                        words.push(w);
+                        count.push(0);
+                        (words.len() - 1) as u32
+                    });
+                    let c = &mut count[id as usize];
+                    if boost > 0 && *c == 0 {
+                        touched.push(id);
+                    }
+                    *c += boost;
+                });
+            });
+            counts.push(
+                touched
+                    .drain(..)
+                    .map(|id| (id, std::mem::take(&mut count[id as usize]))),
+            );
+        }
+        counts.shrink_to_fit();
+        Part { words, counts }
+    }
 }
 
 impl<'a> LangIndex<'a> {
@@ -64,156 +143,138 @@ impl<'a> LangIndex<'a> {
         let analyzer = Analyzer::new(lang);
         let n = members.len();
 
-        // A word's analysis depends only on the word, and stemming dominates
-        // the cost, so each distinct word of the language is analysed once.
+        // Segmentation, in parallel chunks.
         let chunk = (n / (rayon::current_num_threads() * 4)).max(MIN_JOB);
-        let surfaces: HashSet<&'a str> = members
+        let parts: Vec<Part<'a>> = members
             .par_chunks(chunk)
+            .map(|part| Part::read(docs, part, &analyzer, tuning))
+            .collect();
+
+        // The distinct words of the language. A word's analysis depends only
+        // on the word, and stemming dominates its cost, so each is analysed once.
+        let mut word_ids: FxMap<&'a str, u32> = FxMap::default();
+        let mut words: Vec<&'a str> = Vec::new();
+        let remaps: Vec<Vec<u32>> = parts
+            .iter()
             .map(|part| {
-                let mut set = HashSet::new();
-                for &g in part {
-                    for_each_field(&docs[g], tuning, |text, _| {
-                        set.extend(analyzer.words(text).map(|(_, w)| w));
-                    });
-                }
-                set
+                part.words
+                    .iter()
+                    .map(|&w| {
+                        *word_ids.entry(w).or_insert_with(|| {
+                            words.push(w);
+                            (words.len() - 1) as u32
+                        })
+                    })
+                    .collect()
             })
-            .reduce(HashSet::new, |mut a, b| {
-                a.extend(b);
-                a
-            });
-        let analysed: Vec<(&'a str, String, String)> = surfaces
+            .collect();
+        drop(word_ids);
+        let (word_term, display) = analyse(&analyzer, &words);
+        drop(words);
+        let vocab_len = display.len();
+
+        // Per article: (term id, count), sorted by term id.
+        let counts: Vec<Rows<(u32, u32)>> = parts
             .into_par_iter()
-            .filter_map(|w| {
-                let t = analyzer.token(w, 0)?;
-                let term = t.term.filter(|term| keep_term(term))?;
-                Some((w, term, t.folded))
+            .zip(remaps.into_par_iter())
+            .map(|(part, remap)| {
+                let mut rows = Rows::default();
+                let mut row: Vec<(u32, u32)> = Vec::new();
+                for words in part.counts.iter() {
+                    row.clear();
+                    row.extend(words.iter().filter_map(|&(w, c)| {
+                        let term = word_term[remap[w as usize] as usize];
+                        (term != NONE).then_some((term, c))
+                    }));
+                    row.sort_unstable_by_key(|e| e.0);
+                    // Words with one stem ("River", "rivers") add up.
+                    row.dedup_by(|later, kept| {
+                        let same = later.0 == kept.0;
+                        if same {
+                            kept.1 += later.1;
+                        }
+                        same
+                    });
+                    rows.push(row.iter().copied());
+                }
+                rows.shrink_to_fit();
+                rows
             })
             .collect();
+        drop(word_term);
 
-        // Term ids follow term order, so they are deterministic. The display
-        // word of a term is its shortest folded form (usually the base form).
-        let mut terms: Vec<(&str, &str)> = analysed
-            .iter()
-            .map(|(_, term, folded)| (term.as_str(), folded.as_str()))
-            .collect();
-        terms.sort_unstable_by(|a, b| {
-            a.0.cmp(b.0)
-                .then(a.1.len().cmp(&b.1.len()))
-                .then(a.1.cmp(b.1))
-        });
-        terms.dedup_by(|a, b| a.0 == b.0);
-        let display: Vec<String> = terms.iter().map(|(_, f)| (*f).to_owned()).collect();
-        let term_id: HashMap<&str, u32> = terms
-            .iter()
-            .enumerate()
-            .map(|(id, (t, _))| (*t, id as u32))
-            .collect();
-        let word_id: HashMap<&'a str, u32> = analysed
-            .iter()
-            .map(|(w, term, _)| (*w, term_id[term.as_str()]))
-            .collect();
-        let vocab_len = terms.len();
-        drop(term_id);
-        drop(terms);
-        drop(analysed);
-
-        // Term ids of one article with field boosts applied, sorted.
-        let occurrences = |g: usize| -> Vec<u32> {
-            let mut ids = Vec::new();
-            for_each_field(&docs[g], tuning, |text, boost| {
-                for (_, w) in analyzer.words(text) {
-                    if let Some(&id) = word_id.get(w) {
-                        ids.extend(std::iter::repeat_n(id, boost as usize));
-                    }
-                }
-            });
-            ids.sort_unstable();
-            ids
-        };
-
-        // Pass 1: document frequencies, dense per chunk.
-        let df: Vec<u32> = members
-            .par_chunks(chunk)
-            .map(|part| {
-                let mut df = vec![0u32; vocab_len];
-                for &g in part {
-                    let mut ids = occurrences(g);
-                    ids.dedup();
-                    for id in ids {
-                        df[id as usize] += 1;
-                    }
-                }
-                df
-            })
-            .reduce(
-                || vec![0u32; vocab_len],
-                |mut a, b| {
-                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                    a
-                },
-            );
+        let mut df = vec![0u32; vocab_len];
+        for rows in &counts {
+            for &(id, _) in rows.items() {
+                df[id as usize] += 1;
+            }
+        }
         let idf: Vec<f64> = df
             .iter()
             .map(|&d| ((n as f64 + 1.0) / f64::from(d.max(1))).ln())
             .collect();
 
-        // Pass 2: vectors of the strongest terms. Terms seen in one article
-        // only can match nothing: they count in the length but are not kept.
-        let vectors: Vec<Box<[(u32, f32)]>> = members
-            .par_iter()
-            .map(|&g| {
-                let ids = occurrences(g);
-                let mut norm2 = 0.0f64;
-                let mut weighted: Vec<(u32, f64)> = Vec::new();
-                for run in ids.chunk_by(|a, b| a == b) {
-                    let id = run[0];
-                    let w = (1.0 + (run.len() as f64).ln()) * idf[id as usize];
-                    norm2 += w * w;
-                    if df[id as usize] >= 2 {
-                        weighted.push((id, w));
-                    }
-                }
-                // Heaviest first; equal weights by id so the cut is stable.
-                weighted.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                weighted.truncate(tuning.vector_terms);
-                let norm = norm2.sqrt();
-                let mut v: Vec<(u32, f32)> = weighted
-                    .into_iter()
-                    .map(|(id, w)| (id, (w / norm) as f32))
-                    .collect();
-                v.sort_unstable_by_key(|e| e.0);
-                v.into_boxed_slice()
-            })
-            .collect();
-        drop(word_id);
-
-        // Inverted index, each list cut to the articles where the term weighs most.
-        let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab_len];
-        for (local, v) in vectors.iter().enumerate() {
-            for &(id, w) in v.iter() {
-                lists[id as usize].push((local as u32, w));
-            }
-        }
-        let postings: Vec<Box<[(u32, f32)]>> = lists
+        // Vectors of the strongest terms. Terms seen in one article only can
+        // match nothing: they count in the length but are not kept.
+        let vectors: Vec<Rows<(u32, f32)>> = counts
             .into_par_iter()
-            .map(|mut list| {
-                list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                list.truncate(tuning.posting_cap);
-                list.into_boxed_slice()
+            .map(|rows| {
+                let mut out = Rows::default();
+                let mut weighted: Vec<(u32, f64)> = Vec::new();
+                for row in rows.iter() {
+                    weighted.clear();
+                    let mut norm2 = 0.0f64;
+                    for &(id, count) in row {
+                        let w = (1.0 + f64::from(count).ln()) * idf[id as usize];
+                        norm2 += w * w;
+                        if df[id as usize] >= 2 {
+                            weighted.push((id, w));
+                        }
+                    }
+                    // The heaviest terms; equal weights by id so the cut is stable.
+                    if weighted.len() > tuning.vector_terms {
+                        weighted.select_nth_unstable_by(tuning.vector_terms, |a, b| {
+                            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                        });
+                        weighted.truncate(tuning.vector_terms);
+                    }
+                    weighted.sort_unstable_by_key(|e| e.0);
+                    let norm = norm2.sqrt();
+                    out.push(weighted.iter().map(|&(id, w)| (id, (w / norm) as f32)));
+                }
+                out
             })
             .collect();
+        let vectors = Rows::concat(&vectors);
+        let postings = invert(&vectors, vocab_len, tuning.posting_cap);
 
-        let (tag_idf, tag_postings, tag_norm) = build_tags(docs, &members, tuning);
+        let tags = Tags::build(docs, &members, tuning);
+        let (authors, _) = intern_rows(members.iter().map(|&g| &docs[g].authors[..]));
+        let mut sections: FxMap<&str, u32> = FxMap::default();
+        let section = members
+            .iter()
+            .map(|&g| match docs[g].section.as_str() {
+                "" => NONE,
+                s => {
+                    let next = sections.len() as u32;
+                    *sections.entry(s).or_insert(next)
+                }
+            })
+            .collect();
         LangIndex {
             docs,
+            groups: members.iter().map(|&g| docs[g].group).collect(),
             members,
             vectors,
             postings,
             display,
-            tag_idf,
-            tag_postings,
-            tag_norm,
+            tags: tags.rows,
+            tag_names: tags.names,
+            tag_idf: tags.idf,
+            tag_postings: tags.postings,
+            tag_norm: tags.norms,
+            authors,
+            section,
         }
     }
 
@@ -237,7 +298,11 @@ impl<'a> LangIndex<'a> {
     pub(crate) fn scratch(&self) -> Scratch {
         Scratch {
             acc: vec![0.0; self.len()],
-            touched: Vec::new(),
+            touched: vec![0; self.len() + 1],
+            query: vec![0.0; self.display.len()],
+            found: Vec::new(),
+            candidates: Vec::new(),
+            scored: Vec::new(),
         }
     }
 
@@ -250,68 +315,85 @@ impl<'a> LangIndex<'a> {
         tuning: &Tuning,
         scratch: &mut Scratch,
     ) -> Vec<Match> {
-        let me = &self.docs[self.members[local]];
-        let candidates = self.candidates(local, tuning, scratch);
-        let mut scored: Vec<Match> = candidates
-            .into_iter()
-            .filter_map(|c| {
-                let other = &self.docs[self.members[c]];
-                if c == local || other.group == me.group {
-                    return None;
-                }
-                let score = self.score(local, c, config)?;
-                Some(Match {
-                    doc: self.members[c],
-                    score,
-                    reasons: Vec::new(),
-                })
-            })
-            .collect();
-        scored.sort_by(|a, b| self.order(a, b));
-        scored.truncate(depth);
-        for m in &mut scored {
-            m.reasons = self.reasons(local, self.local(m.doc));
+        let group = self.groups[local];
+        self.candidates(local, tuning, scratch);
+        // The article's vector, scattered: a candidate's cosine is then one
+        // pass over the candidate's terms, without merging two lists.
+        let mine = self.vectors.row(local);
+        for &(id, w) in mine {
+            scratch.query[id as usize] = w;
         }
-        scored
+        scratch.scored.clear();
+        for &c in &scratch.candidates {
+            let c = c as usize;
+            if c == local || self.groups[c] == group {
+                continue;
+            }
+            if let Some(score) = self.score(local, c, &scratch.query, config) {
+                scratch.scored.push((c as u32, score));
+            }
+        }
+        for &(id, _) in mine {
+            scratch.query[id as usize] = 0.0;
+        }
+        let order = |a: &(u32, f64), b: &(u32, f64)| self.order(a, b);
+        if scratch.scored.len() > depth {
+            scratch.scored.select_nth_unstable_by(depth, order);
+            scratch.scored.truncate(depth);
+        }
+        scratch.scored.sort_unstable_by(order);
+        scratch
+            .scored
+            .iter()
+            .map(|&(c, score)| Match {
+                doc: self.members[c as usize],
+                score,
+                reasons: self.reasons(local, c as usize),
+            })
+            .collect()
     }
 
     /// Best first; ties: newer date, then URL (issue #4: stable order).
-    fn order(&self, a: &Match, b: &Match) -> Ordering {
-        let (da, db) = (&self.docs[a.doc], &self.docs[b.doc]);
-        b.score
-            .total_cmp(&a.score)
+    fn order(&self, a: &(u32, f64), b: &(u32, f64)) -> Ordering {
+        let (ga, gb) = (self.members[a.0 as usize], self.members[b.0 as usize]);
+        let (da, db) = (&self.docs[ga], &self.docs[gb]);
+        b.1.total_cmp(&a.1)
             .then_with(|| db.date.cmp(&da.date))
             .then_with(|| da.url.cmp(&db.url))
-            .then_with(|| a.doc.cmp(&b.doc))
+            .then_with(|| ga.cmp(&gb))
     }
 
-    /// Local indices worth scoring exactly, ascending.
-    fn candidates(&self, local: usize, tuning: &Tuning, scratch: &mut Scratch) -> Vec<usize> {
+    /// Fills `scratch.candidates`: local indices worth scoring exactly, ascending.
+    fn candidates(&self, local: usize, tuning: &Tuning, scratch: &mut Scratch) {
         let n = self.len();
+        let out = &mut scratch.candidates;
+        out.clear();
         if n <= tuning.exhaustive_below {
-            return (0..n).collect();
+            out.extend(0..n as u32);
+            return;
         }
-        let mine = &self.vectors[local];
-        let mut query: Vec<(u32, f32)> = mine.to_vec();
+        let mut query: Vec<(u32, f32)> = self.vectors.row(local).to_vec();
         query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         query.truncate(tuning.query_terms);
+        // Branch-free: every article is written to `touched`, and the count
+        // only advances for one not seen before (weights are positive, so a
+        // zero slot means unseen). `touched` has room for every article.
+        let mut seen = 0;
         for (id, w) in query {
-            for &(doc, wd) in self.postings[id as usize].iter() {
+            for &(doc, wd) in self.postings.row(id as usize) {
                 let slot = &mut scratch.acc[doc as usize];
-                if *slot == 0.0 {
-                    scratch.touched.push(doc);
-                }
+                scratch.touched[seen] = doc;
+                seen += usize::from(*slot == 0.0);
                 *slot += w * wd;
             }
         }
-        let mut found: Vec<(u32, f32)> = scratch
-            .touched
-            .drain(..)
-            .map(|doc| {
-                let s = std::mem::take(&mut scratch.acc[doc as usize]);
-                (doc, s)
-            })
-            .collect();
+        let found = &mut scratch.found;
+        found.clear();
+        found.extend(
+            scratch.touched[..seen]
+                .iter()
+                .map(|&doc| (doc, std::mem::take(&mut scratch.acc[doc as usize]))),
+        );
         // Keep the strongest partial scores; ties by article order for a stable cut.
         if found.len() > tuning.candidates {
             found.select_nth_unstable_by(tuning.candidates, |a, b| {
@@ -319,45 +401,69 @@ impl<'a> LangIndex<'a> {
             });
             found.truncate(tuning.candidates);
         }
-        let mut out: Vec<usize> = found.into_iter().map(|(d, _)| d as usize).collect();
+        out.extend(found.iter().map(|&(d, _)| d));
         // Articles sharing a taxonomy term can be related with little shared text.
-        for tag in &self.docs[self.members[local]].terms {
-            if let Some(list) = self.tag_postings.get(tag.as_str()) {
-                out.extend(list.iter().map(|&d| d as usize));
-            }
+        for &tag in self.tags.row(local) {
+            out.extend_from_slice(self.tag_postings.row(tag as usize));
         }
         out.sort_unstable();
         out.dedup();
-        out
     }
 
     /// The blended score of `other` for `local`, or None when nothing is
-    /// shared. Allocation-free: it runs for every candidate.
-    fn score(&self, local: usize, other: usize, config: &SimilarConfig) -> Option<f64> {
-        let (me, them) = (
-            &self.docs[self.members[local]],
-            &self.docs[self.members[other]],
-        );
-        let cosine = dot(&self.vectors[local], &self.vectors[other]);
+    /// shared. `query` is `local`'s vector scattered by term id.
+    /// Allocation-free: it runs for every candidate.
+    fn score(
+        &self,
+        local: usize,
+        other: usize,
+        query: &[f32],
+        config: &SimilarConfig,
+    ) -> Option<f64> {
+        // Summed in term-id order, as a merge of the two sorted vectors
+        // would: a fixed order keeps scores bit-identical across runs. An
+        // absent term adds an exact zero.
+        let cosine = self
+            .vectors
+            .row(other)
+            .iter()
+            .fold(0.0f64, |sum, &(id, w)| {
+                sum + f64::from(query[id as usize] * w)
+            });
         let tag_norms = self.tag_norm[local] * self.tag_norm[other];
         let tag_sim = if tag_norms > 0.0 {
-            distinct(&me.terms)
-                .filter(|t| them.terms.contains(t))
-                .map(|t| self.tag_idf.get(t.as_str()).map_or(0.0, |w| w * w))
+            let theirs = self.tags.row(other);
+            self.tags
+                .row(local)
+                .iter()
+                .filter(|t| theirs.contains(t))
+                .map(|&t| {
+                    let w = self.tag_idf[t as usize];
+                    w * w
+                })
                 .sum::<f64>()
                 / tag_norms
         } else {
             0.0
         };
-        let shared_authors = distinct(&me.authors)
-            .filter(|a| them.authors.contains(a))
+        let theirs = self.authors.row(other);
+        let shared_authors = self
+            .authors
+            .row(local)
+            .iter()
+            .filter(|a| theirs.contains(a))
             .count();
         let author_sim = if shared_authors == 0 {
             0.0
         } else {
+            let (me, them) = (
+                &self.docs[self.members[local]],
+                &self.docs[self.members[other]],
+            );
             shared_authors as f64 / ((me.authors.len() * them.authors.len()) as f64).sqrt()
         };
-        let same_section = !me.section.is_empty() && me.section == them.section;
+        let same_section =
+            self.section[local] != NONE && self.section[local] == self.section[other];
         let score = config.text * cosine
             + config.tags * tag_sim
             + config.authors * author_sim
@@ -372,19 +478,20 @@ impl<'a> LangIndex<'a> {
             &self.docs[self.members[local]],
             &self.docs[self.members[other]],
         );
-        let mut words = shared_terms(&self.vectors[local], &self.vectors[other]);
+        let mut words = shared_terms(self.vectors.row(local), self.vectors.row(other));
         words.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut reasons: Vec<String> = words
             .iter()
             .take(REASON_WORDS)
             .map(|&(id, _)| self.display[id as usize].clone())
             .collect();
-        let mut tags: Vec<(&str, f64)> = distinct(&me.terms)
-            .filter(|t| them.terms.contains(t))
-            .map(|t| {
-                let idf = self.tag_idf.get(t.as_str()).copied().unwrap_or_default();
-                (t.as_str(), idf)
-            })
+        let theirs = self.tags.row(other);
+        let mut tags: Vec<(&str, f64)> = self
+            .tags
+            .row(local)
+            .iter()
+            .filter(|t| theirs.contains(t))
+            .map(|&t| (self.tag_names[t as usize], self.tag_idf[t as usize]))
             .collect();
         tags.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         reasons.extend(
@@ -403,8 +510,173 @@ impl<'a> LangIndex<'a> {
         if !me.section.is_empty() && me.section == them.section {
             reasons.push(format!("section: {}", me.section));
         }
+        // Kept for the whole build: no spare capacity.
+        reasons.shrink_to_fit();
         reasons
     }
+}
+
+/// Analyses each distinct word once. Returns per word its term id ([`NONE`]
+/// for stop words, numbers and one-letter terms) and per term id its display
+/// word. Term ids follow term order, so they are deterministic; the display
+/// word of a term is its shortest folded form (usually the base form).
+fn analyse(analyzer: &Analyzer, words: &[&str]) -> (Vec<u32>, Vec<String>) {
+    let analysed: Vec<Option<(String, String)>> = words
+        .par_iter()
+        .map(|w| {
+            let t = analyzer.token(w, 0)?;
+            let term = t.term.filter(|term| keep_term(term))?;
+            Some((term, t.folded))
+        })
+        .collect();
+    let mut order: Vec<(&str, &str, u32)> = analysed
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let (term, folded) = a.as_ref()?;
+            Some((term.as_str(), folded.as_str(), i as u32))
+        })
+        .collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.0.cmp(b.0)
+            .then(a.1.len().cmp(&b.1.len()))
+            .then(a.1.cmp(b.1))
+            .then(a.2.cmp(&b.2))
+    });
+    let mut word_term = vec![NONE; words.len()];
+    let mut display: Vec<String> = Vec::new();
+    let mut last: Option<&str> = None;
+    for &(term, folded, word) in &order {
+        if last != Some(term) {
+            display.push(folded.to_owned());
+            last = Some(term);
+        }
+        word_term[word as usize] = (display.len() - 1) as u32;
+    }
+    (word_term, display)
+}
+
+/// The inverted index of `vectors`: per term, (article, weight) heaviest
+/// first, each list cut to the `cap` articles where the term weighs most.
+fn invert(vectors: &Rows<(u32, f32)>, vocab_len: usize, cap: usize) -> Rows<(u32, f32)> {
+    let mut start = vec![0usize; vocab_len + 1];
+    for &(id, _) in vectors.items() {
+        start[id as usize + 1] += 1;
+    }
+    for i in 0..vocab_len {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut items = vec![(0u32, 0.0f32); vectors.items().len()];
+    for (local, v) in vectors.iter().enumerate() {
+        for &(id, w) in v {
+            items[fill[id as usize]] = (local as u32, w);
+            fill[id as usize] += 1;
+        }
+    }
+    drop(fill);
+    let mut lists: Vec<&mut [(u32, f32)]> = Vec::with_capacity(vocab_len);
+    let mut rest = items.as_mut_slice();
+    for w in start.windows(2) {
+        let (list, tail) = rest.split_at_mut(w[1] - w[0]);
+        lists.push(list);
+        rest = tail;
+    }
+    lists.par_iter_mut().for_each(|list| {
+        list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    });
+    drop(lists);
+    let mut postings = Rows::default();
+    for w in start.windows(2) {
+        let end = w[1].min(w[0] + cap);
+        postings.push(items[w[0]..end].iter().copied());
+    }
+    postings.shrink_to_fit();
+    postings
+}
+
+/// Taxonomy terms of one language as ids.
+struct Tags<'a> {
+    /// Per article: its distinct terms, as listed.
+    rows: Rows<u32>,
+    /// Per id: the term.
+    names: Vec<&'a str>,
+    /// Per id: inverse document frequency.
+    idf: Vec<f64>,
+    /// Per id: articles carrying it, newest first, capped; empty when only one.
+    postings: Rows<u32>,
+    /// Per article: length of its idf-weighted taxonomy vector.
+    norms: Vec<f64>,
+}
+
+impl<'a> Tags<'a> {
+    fn build(docs: &'a [SimilarDoc], members: &[usize], tuning: &Tuning) -> Tags<'a> {
+        let n = members.len() as f64;
+        // A term listed twice on one article counts once.
+        let (rows, names) = intern_rows(members.iter().map(|&g| &docs[g].terms[..]));
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
+        for (local, row) in rows.iter().enumerate() {
+            for &t in row {
+                lists[t as usize].push(local as u32);
+            }
+        }
+        let idf: Vec<f64> = lists
+            .iter()
+            .map(|l| ((n + 1.0) / l.len() as f64).ln())
+            .collect();
+        let norms = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|&t| idf[t as usize].powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+            })
+            .collect();
+        let mut postings = Rows::default();
+        for mut list in lists {
+            if list.len() < 2 {
+                postings.push([]);
+                continue;
+            }
+            list.sort_unstable_by(|&a, &b| {
+                let (ga, gb) = (members[a as usize], members[b as usize]);
+                let (da, db) = (&docs[ga], &docs[gb]);
+                db.date
+                    .cmp(&da.date)
+                    .then_with(|| da.url.cmp(&db.url))
+                    .then(ga.cmp(&gb))
+            });
+            list.truncate(tuning.tag_posting_cap);
+            postings.push(list);
+        }
+        postings.shrink_to_fit();
+        Tags {
+            rows,
+            names,
+            idf,
+            postings,
+            norms,
+        }
+    }
+}
+
+/// Per list, its distinct strings as ids in listed order; and per id the
+/// string (ids in order of first appearance).
+fn intern_rows<'a>(lists: impl Iterator<Item = &'a [String]>) -> (Rows<u32>, Vec<&'a str>) {
+    let mut ids: FxMap<&'a str, u32> = FxMap::default();
+    let mut names: Vec<&'a str> = Vec::new();
+    let mut rows = Rows::default();
+    for list in lists {
+        rows.push(distinct(list).map(|s| {
+            *ids.entry(s.as_str()).or_insert_with(|| {
+                names.push(s.as_str());
+                (names.len() - 1) as u32
+            })
+        }));
+    }
+    rows.shrink_to_fit();
+    (rows, names)
 }
 
 /// The items of a short list without repeats, in order.
@@ -414,25 +686,6 @@ fn distinct(items: &[String]) -> impl Iterator<Item = &String> {
         .enumerate()
         .filter(|(k, t)| !items[..*k].contains(t))
         .map(|(_, t)| t)
-}
-
-/// Dot product of two id-sorted vectors, summed in id order (a fixed
-/// summation order keeps scores bit-identical across runs).
-fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f64 {
-    let (mut i, mut j) = (0, 0);
-    let mut sum = 0.0f64;
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                sum += f64::from(a[i].1 * b[j].1);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    sum
 }
 
 /// Shared term ids of two id-sorted vectors with the product of their weights.
@@ -466,48 +719,4 @@ fn for_each_field<'d>(doc: &'d SimilarDoc, tuning: &Tuning, mut f: impl FnMut(&'
 /// every article of 2024); search keeps them, similarity does not.
 fn keep_term(term: &str) -> bool {
     !is_numeric(term) && term.chars().nth(1).is_some()
-}
-
-type TagTables<'a> = (
-    HashMap<&'a str, f64>,
-    HashMap<&'a str, Box<[u32]>>,
-    Vec<f64>,
-);
-
-/// Taxonomy idf, capped postings (newest first) and per-article tag norms.
-fn build_tags<'a>(docs: &'a [SimilarDoc], members: &[usize], tuning: &Tuning) -> TagTables<'a> {
-    let n = members.len() as f64;
-    let mut lists: HashMap<&'a str, Vec<u32>> = HashMap::new();
-    for (local, &g) in members.iter().enumerate() {
-        // A term listed twice on one article counts once.
-        for t in distinct(&docs[g].terms) {
-            lists.entry(t.as_str()).or_default().push(local as u32);
-        }
-    }
-    let idf: HashMap<&str, f64> = lists
-        .iter()
-        .map(|(t, l)| (*t, ((n + 1.0) / l.len() as f64).ln()))
-        .collect();
-    let norms = members
-        .iter()
-        .map(|&g| {
-            distinct(&docs[g].terms)
-                .map(|t| idf.get(t.as_str()).copied().unwrap_or_default().powi(2))
-                .sum::<f64>()
-                .sqrt()
-        })
-        .collect();
-    let postings = lists
-        .into_iter()
-        .filter(|(_, l)| l.len() >= 2)
-        .map(|(t, mut l)| {
-            l.sort_unstable_by(|&a, &b| {
-                let (da, db) = (&docs[members[a as usize]], &docs[members[b as usize]]);
-                db.date.cmp(&da.date).then_with(|| da.url.cmp(&db.url))
-            });
-            l.truncate(tuning.tag_posting_cap);
-            (t, l.into_boxed_slice())
-        })
-        .collect();
-    (idf, postings, norms)
 }

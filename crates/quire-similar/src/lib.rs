@@ -9,7 +9,9 @@
 //! tie-breaker, or templates — the caller fills [`SimilarDoc`]s from its corpus
 //! and drops drafts and pages that are not articles before calling.
 
+mod compact;
 mod index;
+mod segment;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -165,11 +167,15 @@ pub fn rank_all_with(
         .collect();
 
     for index in indexes.values() {
-        // Jobs of at least 64 articles: each job allocates a scratch array
-        // as long as the language.
+        // Each job allocates scratch arrays as long as the language and its
+        // vocabulary, so jobs are few: about eight per thread.
+        let job = index
+            .len()
+            .div_ceil(rayon::current_num_threads() * 8)
+            .max(64);
         let ranked: Vec<Vec<Match>> = (0..index.len())
             .into_par_iter()
-            .with_min_len(64)
+            .with_min_len(job)
             .map_init(
                 || index.scratch(),
                 |scratch, local| index.rank(local, config.count, config, tuning, scratch),
