@@ -2,10 +2,13 @@
 //! swapped in whole, so a failed or killed build never leaves a half-written
 //! site, and quire only ever deletes folders it created.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+
+use crate::reuse::{Manifest, Record, Stamp, content_hash};
 
 /// The name of the file that marks a folder as created by quire.
 pub const MARKER: &str = ".quire-output";
@@ -146,6 +149,18 @@ pub fn is_safe_path(path: &str) -> bool {
 /// Writes `artifacts` into a new folder beside `output`, then swaps it in.
 /// On any error the previous `output` is untouched and the new folder removed.
 pub fn write_site(root: &Path, output: &Path, artifacts: &[Artifact]) -> Result<(), EmitError> {
+    write_site_reusing(root, output, artifacts, None).map(|_| ())
+}
+
+/// [`write_site`] that hard-links each file whose content `previous` (the
+/// manifest of the build that wrote `output`) shows unchanged, instead of
+/// writing it again. Returns the records of the new output's files.
+pub fn write_site_reusing(
+    root: &Path,
+    output: &Path,
+    artifacts: &[Artifact],
+    previous: Option<&Manifest>,
+) -> Result<HashMap<String, Record>, EmitError> {
     check_output(root, output)?;
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -159,11 +174,13 @@ pub fn write_site(root: &Path, output: &Path, artifacts: &[Artifact]) -> Result<
     let staging = parent.join(format!(".{name}.quire-new-{}", std::process::id()));
     let old = parent.join(format!(".{name}.quire-old-{}", std::process::id()));
     remove_stale(&parent, &name);
-    let result = write_all(&staging, artifacts);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
+    let records = match write_all(&staging, artifacts, output, previous) {
+        Ok(records) => records,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
     // Linux swaps both folders in one step (renameat2 RENAME_EXCHANGE), so
     // a build killed at any moment leaves a whole output in place (#11).
     #[cfg(target_os = "linux")]
@@ -172,7 +189,7 @@ pub fn write_site(root: &Path, output: &Path, artifacts: &[Artifact]) -> Result<
         if renameat_with(CWD, &staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
             // `staging` now holds the previous output.
             let _ = std::fs::remove_dir_all(&staging);
-            return Ok(());
+            return Ok(records);
         }
     }
     // Elsewhere, or where the file system refuses the exchange: move the old
@@ -191,7 +208,7 @@ pub fn write_site(root: &Path, output: &Path, artifacts: &[Artifact]) -> Result<
         return Err(EmitError::Io(output.to_path_buf(), e));
     }
     let _ = std::fs::remove_dir_all(&old);
-    Ok(())
+    Ok(records)
 }
 
 /// Removes staging folders left by builds that were killed. A build killed
@@ -224,7 +241,12 @@ fn remove_stale(parent: &Path, name: &str) {
     }
 }
 
-fn write_all(staging: &Path, artifacts: &[Artifact]) -> Result<(), EmitError> {
+fn write_all(
+    staging: &Path,
+    artifacts: &[Artifact],
+    output: &Path,
+    previous: Option<&Manifest>,
+) -> Result<HashMap<String, Record>, EmitError> {
     std::fs::create_dir_all(staging).map_err(|e| EmitError::Io(staging.to_path_buf(), e))?;
     std::fs::write(
         staging.join(MARKER),
@@ -240,14 +262,36 @@ fn write_all(staging: &Path, artifacts: &[Artifact]) -> Result<(), EmitError> {
     for dir in &dirs {
         std::fs::create_dir_all(dir).map_err(|e| EmitError::Io(dir.clone(), e))?;
     }
-    artifacts.par_iter().try_for_each(|a| {
-        let target = staging.join(&a.path);
-        match &a.body {
-            Body::Bytes(bytes) => std::fs::write(&target, bytes),
-            Body::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
-        }
-        .map_err(|e| EmitError::Io(target.clone(), e))
-    })
+    artifacts
+        .par_iter()
+        .map(|a| {
+            let target = staging.join(&a.path);
+            let hash = match &a.body {
+                Body::Bytes(bytes) => content_hash(bytes),
+                // A copied file is as unchanged as its source's size and time.
+                Body::Copy(from) => {
+                    let stamp = Stamp::of(from);
+                    content_hash(format!("{}\0{stamp:?}", from.display()).as_bytes())
+                }
+            };
+            let old = output.join(&a.path);
+            let linked = previous
+                .and_then(|m| m.files.get(&a.path))
+                .filter(|r| r.hash == hash && Stamp::of(&old) == Some(r.stamp))
+                .is_some_and(|_| std::fs::hard_link(&old, &target).is_ok());
+            if !linked {
+                match &a.body {
+                    Body::Bytes(bytes) => std::fs::write(&target, bytes),
+                    Body::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
+                }
+                .map_err(|e| EmitError::Io(target.clone(), e))?;
+            }
+            let stamp = Stamp::of(&target).ok_or_else(|| {
+                EmitError::Io(target.clone(), io::Error::other("written file vanished"))
+            })?;
+            Ok((a.path.clone(), Record { hash, stamp }))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod extensions;
 pub mod feeds;
 pub mod notes;
 pub mod pages;
+pub mod reuse;
 pub mod urls;
 pub mod views;
 
@@ -65,6 +66,8 @@ pub struct BuildReport {
     pub written: bool,
     /// A refusal or I/O failure of the output folder.
     pub output_error: Option<String>,
+    /// Nothing changed since the last build, whose output was kept as it is.
+    pub up_to_date: bool,
 }
 
 impl BuildReport {
@@ -184,13 +187,47 @@ pub fn build(options: &BuildOptions) -> BuildReport {
             ..BuildReport::default()
         };
     }
+    let clock = Instant::now();
+    let drafts = if options.drafts { "--drafts" } else { "" };
+    let base_url = options.base_url.as_deref().unwrap_or("");
+    let inputs = reuse::inputs_fingerprint(&options.root, &options.output, &[drafts, base_url]);
+    let previous = reuse::Manifest::load(&options.root, &options.output);
+    if let Some(m) = &previous
+        && m.inputs == inputs
+        && m.output_intact(&options.output)
+    {
+        return BuildReport {
+            timings: vec![("fingerprint", clock.elapsed())],
+            pages: m.pages,
+            files: m.files.len(),
+            written: true,
+            up_to_date: true,
+            ..BuildReport::default()
+        };
+    }
+    let fingerprint_time = clock.elapsed();
     let (site, mut report) = build_in_memory(options);
+    report.timings.insert(0, ("fingerprint", fingerprint_time));
     let Some(site) = site else {
         return report;
     };
     let clock = Instant::now();
-    match emit::write_site(&options.root, &options.output, &site.artifacts) {
-        Ok(()) => report.written = true,
+    reuse::Manifest::forget(&options.root, &options.output);
+    match emit::write_site_reusing(
+        &options.root,
+        &options.output,
+        &site.artifacts,
+        previous.as_ref(),
+    ) {
+        Ok(files) => {
+            report.written = true;
+            reuse::Manifest {
+                inputs,
+                pages: report.pages,
+                files,
+            }
+            .save(&options.root, &options.output);
+        }
         Err(e) => report.output_error = Some(e.to_string()),
     }
     report.timings.push(("emit", clock.elapsed()));

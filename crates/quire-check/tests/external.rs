@@ -84,7 +84,7 @@ fn serve() -> (String, Arc<Mutex<Log>>) {
 fn options(now: u64) -> ExternalOptions {
     ExternalOptions {
         concurrency: 4,
-        per_host_interval: Duration::from_millis(40),
+        per_host_interval: Duration::from_millis(100),
         timeout: Duration::from_millis(600),
         retries: 1,
         backoff: Duration::from_millis(50),
@@ -160,12 +160,13 @@ fn outcomes_findings_retries_rate_limit_and_cache() {
     let count = |p: &str| hits.iter().filter(|(h, _)| h == p).count();
     assert_eq!(count("/flaky"), 2, "one retry after 503");
     assert_eq!(count("/missing"), 1, "no retry after 404");
-    // One host: requests at least the interval apart (small scheduler slack).
+    // One host: requests at least the interval apart (with slack for the
+    // scheduling of the test server on a loaded machine).
     let mut times: Vec<Instant> = hits.iter().map(|(_, t)| *t).collect();
     times.sort();
     for pair in times.windows(2) {
         assert!(
-            pair[1] - pair[0] >= Duration::from_millis(35),
+            pair[1] - pair[0] >= Duration::from_millis(60),
             "{:?}",
             pair[1] - pair[0]
         );

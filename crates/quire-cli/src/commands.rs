@@ -135,6 +135,16 @@ pub fn build_site(
         );
         return CONTENT_ERRORS;
     }
+    if report.up_to_date {
+        eprintln!(
+            "Nothing changed since the last build: {} is up to date ({} pages, {} files, checked in {:.0} ms)",
+            options.output.display(),
+            report.pages,
+            report.files,
+            clock.elapsed().as_secs_f64() * 1000.0,
+        );
+        return 0;
+    }
     eprintln!(
         "Built {} pages ({} files) in {:.0} ms → {}",
         report.pages,

@@ -54,15 +54,15 @@ enum Entry {
 
 /// Every entry under `dir`, keyed by relative path, skipping `skip` (a path
 /// relative to `dir`).
-fn snapshot(dir: &Path, skip: Option<&Path>) -> BTreeMap<PathBuf, Entry> {
-    fn walk(base: &Path, dir: &Path, skip: Option<&Path>, out: &mut BTreeMap<PathBuf, Entry>) {
+fn snapshot(dir: &Path, skip: &[&str]) -> BTreeMap<PathBuf, Entry> {
+    fn walk(base: &Path, dir: &Path, skip: &[&str], out: &mut BTreeMap<PathBuf, Entry>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
         for entry in entries.flatten() {
             let path = entry.path();
             let rel = path.strip_prefix(base).unwrap().to_path_buf();
-            if Some(rel.as_path()) == skip {
+            if skip.iter().any(|s| rel == Path::new(s)) {
                 continue;
             }
             let meta = std::fs::symlink_metadata(&path).unwrap();
@@ -138,14 +138,15 @@ fn article(title: &str, extra: &str, body: &str) -> String {
 fn check(case: &str, setup: impl FnOnce(&Site) -> Expect) {
     let site = Site::fixture("basic");
     site.build();
-    let before = snapshot(&site.public(), None);
+    let before = snapshot(&site.public(), &[]);
     let expect = setup(&site);
     // Everything beside the site (a sibling folder the case may point
-    // symlinks at) and inside it, except the output folder.
+    // symlinks at) and inside it, except the output folder and quire's own
+    // cache folder (the previous build's output manifest).
     let world = site.root.parent().unwrap().to_path_buf();
-    let outside_before = snapshot(&world, Some(Path::new("site/public")));
+    let outside_before = snapshot(&world, &["site/public", "site/.quire-cache"]);
     let run = quire_with_timeout(&site.root, &["build"]);
-    let outside_after = snapshot(&world, Some(Path::new("site/public")));
+    let outside_after = snapshot(&world, &["site/public", "site/.quire-cache"]);
 
     assert!(
         !run.stderr.contains("panicked") && !run.stdout.contains("panicked"),
@@ -174,7 +175,7 @@ fn check(case: &str, setup: impl FnOnce(&Site) -> Expect) {
         PassWith { file, absent } => {
             assert_eq!(run.code, 0, "{case}: expected success:\n{}", run.stderr);
             assert!(site.public().join(file).is_file(), "{case}: no {file}");
-            for (path, entry) in snapshot(&site.public(), None) {
+            for (path, entry) in snapshot(&site.public(), &[]) {
                 if let Entry::File(bytes) = entry {
                     assert!(
                         !String::from_utf8_lossy(&bytes).contains(absent),
@@ -200,7 +201,7 @@ fn check(case: &str, setup: impl FnOnce(&Site) -> Expect) {
                 "{case}: expected `{needle}` in:\n{}",
                 run.stderr
             );
-            let after = snapshot(&site.public(), None);
+            let after = snapshot(&site.public(), &[]);
             assert!(
                 before == after,
                 "{case}: the previous output changed: {:?}",
@@ -610,7 +611,7 @@ fn sigkill_during_build_keeps_previous_output() {
     site.build();
     let full = start.elapsed();
     let mut rng = Rng::seeded();
-    let mut previous = snapshot(&site.public(), None);
+    let mut previous = snapshot(&site.public(), &[]);
     for round in 0..6 {
         // Change every page so a half-written new output would be visible.
         add_generated_articles(&site, KILL_ARTICLES, &format!("round{round}"));
@@ -626,7 +627,7 @@ fn sigkill_during_build_keeps_previous_output() {
         // `Child::kill` sends SIGKILL on Unix.
         let _ = child.kill();
         let status = child.wait().unwrap();
-        let now = snapshot(&site.public(), None);
+        let now = snapshot(&site.public(), &[]);
         if status.success() {
             // The build finished before the kill: the new output is whole.
             assert!(
@@ -643,7 +644,7 @@ fn sigkill_during_build_keeps_previous_output() {
             let run = site.quire(&["build", "--output", "reference-out"]);
             assert_eq!(run.code, 0, "{}", run.stderr);
             let reference = site.root.join("reference-out");
-            let whole = snapshot(&reference, None);
+            let whole = snapshot(&reference, &[]);
             assert!(
                 now == whole,
                 "round {round}: killed after {delay} ms, the output is neither the previous one nor a whole new one: {:?}",

@@ -4,6 +4,9 @@
 //! Owns: the per-language analyser handle and the accent-insensitive key.
 //! Must not know: fields, scoring or the file format.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+
 /// A word of the input as the index sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word {
@@ -16,28 +19,61 @@ pub(crate) struct Word {
 /// Analysis for one language.
 pub(crate) struct Analysis {
     analyzer: quire_text::Analyzer,
+    /// Each distinct surface word's analysis (a word's analysis depends only
+    /// on the word and the language): folding and stemming are most of the
+    /// cost of indexing, and a site repeats the same words in every article.
+    memo: RwLock<HashMap<String, Option<Word>>>,
 }
+
+/// Distinct words remembered per language; beyond it words are analysed
+/// every time, so memory stays bounded on any input.
+const MEMO_LIMIT: usize = 1 << 20;
 
 impl Analysis {
     /// The analysis for `lang` (a BCP 47 primary tag such as `tr`).
     pub(crate) fn new(lang: &str) -> Self {
         Self {
             analyzer: quire_text::Analyzer::new(lang),
+            memo: RwLock::default(),
         }
     }
 
     /// The words of `text`, in order.
     pub(crate) fn words(&self, text: &str) -> Vec<Word> {
-        self.analyzer
-            .tokens(text)
-            .into_iter()
-            .filter(|t| !t.folded.is_empty())
-            .map(|t| Word {
-                folded: t.folded,
-                term: t.term,
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (_, surface) in self.analyzer.words(text) {
+            let known = read(&self.memo).get(surface).cloned();
+            let word = match known {
+                Some(word) => word,
+                None => {
+                    let word = self
+                        .analyzer
+                        .token(surface, 0)
+                        .filter(|t| !t.folded.is_empty())
+                        .map(|t| Word {
+                            folded: t.folded,
+                            term: t.term,
+                        });
+                    let mut memo = write(&self.memo);
+                    if memo.len() < MEMO_LIMIT {
+                        memo.insert(surface.to_owned(), word.clone());
+                    }
+                    word
+                }
+            };
+            out.extend(word);
+        }
+        out
     }
+}
+
+// A poisoned memo still holds whole entries (each insert is one call).
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The accent-insensitive key of a folded form: the secondary match, so

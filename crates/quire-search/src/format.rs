@@ -61,7 +61,7 @@ pub(crate) fn content_hash(bytes: &[u8]) -> String {
 pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = GzBuilder::new().mtime(0).operating_system(255).write(
         Vec::with_capacity(bytes.len() / 3 + 32),
-        Compression::best(),
+        Compression::default(),
     );
     // Writing into a Vec cannot fail, so the io::Results carry no error.
     if enc.write_all(bytes).is_err() {

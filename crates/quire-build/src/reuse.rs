@@ -1,0 +1,289 @@
+//! Reusing the previous build: a fingerprint of every input and a manifest
+//! of every output file, kept in the site's cache folder
+//! (`.quire-cache/output-<hash of the output path>`), not in the output, so
+//! two builds of the same input stay byte-identical.
+//!
+//! A build whose inputs did not change (same files, sizes and modification
+//! times under the site root, same options, same quire binary) and whose
+//! output folder is as the last build left it does nothing. Otherwise an
+//! output file whose bytes equal the previous build's is hard-linked from
+//! the previous output instead of written again, so unchanged files keep
+//! their inode and modification time (cheap for the disk, and for `rsync`
+//! or a CDN upload that compares times).
+//!
+//! Owns: the fingerprint, the manifest format and its checks. Must not know:
+//! what the files are; the build-beside-and-swap itself (see `emit`).
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use siphasher::sip128::{Hasher128, SipHasher13};
+
+/// The folder under the site root where quire keeps its caches; not an
+/// input of the build.
+pub const CACHE_DIR: &str = ".quire-cache";
+const FORMAT: &str = "quire-output-manifest 1";
+
+/// A 128-bit content hash (SipHash-1-3 with fixed keys: stable between
+/// runs, not meant to resist an attacker, who could only make quire
+/// rewrite a file it could have skipped).
+pub fn content_hash(bytes: &[u8]) -> u128 {
+    let mut h = SipHasher13::new_with_keys(0x7175_6972_6521, 0x6f75_7470_7574);
+    h.write(bytes);
+    h.finish128().as_u128()
+}
+
+/// Size and modification time of a file, as recorded in the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// Length in bytes.
+    pub len: u64,
+    /// Modification time in nanoseconds since the Unix epoch.
+    pub mtime: i128,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` (following symlinks), if it exists.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let mtime = meta
+            .modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as i128)
+            .unwrap_or(0);
+        Some(Stamp {
+            len: meta.len(),
+            mtime,
+        })
+    }
+}
+
+/// One output file of the previous build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Record {
+    /// Hash of its bytes (for copied files: of the source's path and stamp).
+    pub hash: u128,
+    /// Its stamp right after the build wrote it.
+    pub stamp: Stamp,
+}
+
+/// What the previous build wrote, and from which inputs.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    /// Fingerprint of the inputs.
+    pub inputs: u128,
+    /// Number of HTML pages the build reported.
+    pub pages: usize,
+    /// Output files by `/`-separated relative path.
+    pub files: HashMap<String, Record>,
+}
+
+impl Manifest {
+    /// The manifest the last build of the site at `root` into `output`
+    /// saved, if it is there and readable.
+    pub fn load(root: &Path, output: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(manifest_path(root, output)).ok()?;
+        let mut lines = text.lines();
+        if lines.next()? != FORMAT {
+            return None;
+        }
+        let inputs = u128::from_str_radix(lines.next()?.strip_prefix("inputs ")?, 16).ok()?;
+        let pages = lines.next()?.strip_prefix("pages ")?.parse().ok()?;
+        let mut files = HashMap::new();
+        for line in lines {
+            let mut parts = line.splitn(4, ' ');
+            let hash = u128::from_str_radix(parts.next()?, 16).ok()?;
+            let len = parts.next()?.parse().ok()?;
+            let mtime = parts.next()?.parse().ok()?;
+            let path = parts.next()?.to_string();
+            files.insert(
+                path,
+                Record {
+                    hash,
+                    stamp: Stamp { len, mtime },
+                },
+            );
+        }
+        Some(Manifest {
+            inputs,
+            pages,
+            files,
+        })
+    }
+
+    /// Saves the manifest of the output just written to `output`; a failure
+    /// only costs the next build its reuse.
+    pub fn save(&self, root: &Path, output: &Path) {
+        let mut out = format!(
+            "{FORMAT}\ninputs {:032x}\npages {}\n",
+            self.inputs, self.pages
+        );
+        let mut paths: Vec<&String> = self.files.keys().collect();
+        paths.sort();
+        for path in paths {
+            let r = &self.files[path];
+            out.push_str(&format!(
+                "{:032x} {} {} {path}\n",
+                r.hash, r.stamp.len, r.stamp.mtime
+            ));
+        }
+        let target = manifest_path(root, output);
+        let tmp = target.with_extension(format!("tmp{}", std::process::id()));
+        let ok = target
+            .parent()
+            .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+            && std::fs::write(&tmp, out).is_ok()
+            && std::fs::rename(&tmp, &target).is_ok();
+        if !ok {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    /// Forgets the manifest of `output` (while the output is being
+    /// replaced, so a killed build leaves none that describes the wrong
+    /// folder).
+    pub fn forget(root: &Path, output: &Path) {
+        let _ = std::fs::remove_file(manifest_path(root, output));
+    }
+
+    /// True when every file the manifest lists is in `output` with the size
+    /// and modification time the build left (nobody edited or deleted it).
+    pub fn output_intact(&self, output: &Path) -> bool {
+        self.files
+            .iter()
+            .all(|(path, r)| Stamp::of(&output.join(path)) == Some(r.stamp))
+    }
+}
+
+fn manifest_path(root: &Path, output: &Path) -> PathBuf {
+    let id = content_hash(output.as_os_str().as_encoded_bytes()) as u64;
+    root.join(CACHE_DIR).join(format!("output-{id:016x}"))
+}
+
+/// Fingerprint of a build's inputs: every file under `root` (path, size,
+/// modification time; symlinked folders followed once), except the output
+/// folder, its staging folders, `.quire-cache` and `.git`; plus the build
+/// options and the quire binary itself.
+pub fn inputs_fingerprint(root: &Path, output: &Path, options: &[&str]) -> u128 {
+    let mut h = SipHasher13::new_with_keys(1, 2);
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    if let Some(stamp) = std::env::current_exe().ok().and_then(|p| Stamp::of(&p)) {
+        h.write_u64(stamp.len);
+        h.write_i128(stamp.mtime);
+    }
+    for option in options {
+        h.write(option.as_bytes());
+        h.write_u8(0);
+    }
+    h.write(output.as_os_str().as_encoded_bytes());
+    h.write_u8(0);
+    let output_name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let skip = |path: &Path, name: &str| {
+        path == output
+            || name == CACHE_DIR
+            || name == ".git"
+            || (name.starts_with(&format!(".{output_name}.quire-")))
+    };
+    let mut entries: Vec<(String, Stamp)> = Vec::new();
+    // The output counts as visited: however it is spelled (`public`,
+    // `./public`, a symlink), it is never an input.
+    let mut visited: Vec<PathBuf> = std::fs::canonicalize(output).into_iter().collect();
+    walk(root, root, &skip, &mut visited, &mut entries);
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, stamp) in entries {
+        h.write(path.as_bytes());
+        h.write_u8(0);
+        h.write_u64(stamp.len);
+        h.write_i128(stamp.mtime);
+    }
+    h.finish128().as_u128()
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    skip: &dyn Fn(&Path, &str) -> bool,
+    visited: &mut Vec<PathBuf>,
+    out: &mut Vec<(String, Stamp)>,
+) {
+    // A symlink loop would otherwise be walked forever.
+    if let Ok(real) = std::fs::canonicalize(dir) {
+        if visited.contains(&real) {
+            return;
+        }
+        visited.push(real);
+    }
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in read.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if skip(&path, &name) {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(root, &path, skip, visited, out),
+            Ok(_) => out.push((rel, Stamp::of(&path).unwrap_or(Stamp { len: 0, mtime: 0 }))),
+            // Unreadable or dangling: its presence still counts.
+            Err(_) => out.push((rel, Stamp { len: 0, mtime: -1 })),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = HashMap::new();
+        files.insert(
+            "en/a b/index.html".to_string(),
+            Record {
+                hash: content_hash(b"x"),
+                stamp: Stamp { len: 1, mtime: 42 },
+            },
+        );
+        let m = Manifest {
+            inputs: 7,
+            pages: 3,
+            files,
+        };
+        let output = dir.path().join("public");
+        m.save(dir.path(), &output);
+        assert_eq!(Manifest::load(dir.path(), &output), Some(m));
+        assert_eq!(
+            Manifest::load(dir.path(), &dir.path().join("elsewhere")),
+            None
+        );
+    }
+
+    #[test]
+    fn fingerprint_sees_edits_and_ignores_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let output = root.join("public");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(&output).unwrap();
+        std::fs::write(root.join("content/a.md"), "one").unwrap();
+        let before = inputs_fingerprint(root, &output, &[]);
+        std::fs::write(output.join("index.html"), "out").unwrap();
+        assert_eq!(inputs_fingerprint(root, &output, &[]), before);
+        assert_ne!(inputs_fingerprint(root, &output, &["--drafts"]), before);
+        std::fs::write(root.join("content/a.md"), "one, edited").unwrap();
+        assert_ne!(inputs_fingerprint(root, &output, &[]), before);
+    }
+}
