@@ -83,7 +83,14 @@ pub fn resolve(
     let processed = if inputs.is_empty() {
         quire_cite::Processed::default()
     } else {
-        engine.process(&page.lang, bib, &inputs, &page.source_path, &source)
+        engine.process_with_references(
+            &page.lang,
+            bib,
+            &inputs,
+            &page.source_path,
+            &source,
+            page.front.references,
+        )
     };
     diagnostics.extend(processed.diagnostics);
 
@@ -108,7 +115,23 @@ pub fn resolve(
             continue;
         }
         let output = input_of_item[i].and_then(|k| processed.outputs.get(k));
-        match output {
+        let (lead, output) = match output {
+            Some(CiteOutput::NarrativeNote {
+                lead,
+                html,
+                sources,
+                ibid_of,
+            }) => (
+                lead.as_str(),
+                Some(CiteOutput::Note {
+                    html: html.clone(),
+                    sources: sources.clone(),
+                    ibid_of: ibid_of.clone(),
+                }),
+            ),
+            other => ("", other.cloned()),
+        };
+        match &output {
             Some(CiteOutput::Note {
                 html,
                 sources,
@@ -124,10 +147,10 @@ pub fn resolve(
                     ibid_of: ibid_of.clone(),
                     sources: sources.clone(),
                 });
-                markers.push(marker(&id, n));
+                markers.push(format!("{lead}{}", marker(&id, n)));
             }
             Some(CiteOutput::InText { html }) => markers.push(html.clone()),
-            None => markers.push(String::new()),
+            Some(CiteOutput::NarrativeNote { .. }) | None => markers.push(String::new()),
         }
     }
     let html = fill_placeholders(&page.rendered.html, |p| match p {

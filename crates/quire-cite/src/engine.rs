@@ -58,6 +58,18 @@ pub enum CiteOutput {
         /// For an ibid. note, the key or URL it stands for.
         ibid_of: Option<String>,
     },
+    /// A narrative citation (`@key [p. 4]`) in a note style: the author
+    /// names stay in the text, followed by a numbered note.
+    NarrativeNote {
+        /// Inline HTML of the author names.
+        lead: String,
+        /// Inner HTML of the note.
+        html: String,
+        /// Bibliography keys the note cites.
+        sources: Vec<String>,
+        /// For an ibid. note, the key it stands for.
+        ibid_of: Option<String>,
+    },
     /// An author-date citation rendered in the running text.
     InText {
         /// Inline HTML of the citation.
@@ -117,6 +129,9 @@ enum Plan {
         keys: Vec<String>,
         ibid_of: Option<String>,
         note: bool,
+        /// A narrative citation in a note style: the author names printed
+        /// in the text before the note marker.
+        lead: Option<String>,
     },
     /// A citation none of whose keys exist.
     Unresolved { html: String, note: bool },
@@ -188,6 +203,22 @@ impl CitationEngine {
         path: &str,
         source: &SourceText<'_>,
     ) -> Processed {
+        self.process_with_references(lang, bib, inputs, path, source, None)
+    }
+
+    /// [`CitationEngine::process`] with the article's own choice of a
+    /// reference list (front matter `references`), which overrides
+    /// `[citations] references` for note styles; author-date styles always
+    /// list their references.
+    pub fn process_with_references(
+        &self,
+        lang: &str,
+        bib: &Bibliography,
+        inputs: &[NoteInput],
+        path: &str,
+        source: &SourceText<'_>,
+        references: Option<bool>,
+    ) -> Processed {
         let pack = self.pack(lang);
         let note_style = self.styles.note;
         let mut diagnostics = Vec::new();
@@ -201,6 +232,27 @@ impl CitationEngine {
         for input in inputs {
             match input {
                 NoteInput::Cite { cluster, line } => {
+                    // A narrative `@name` no bibliography knows is most likely
+                    // a handle or a name, not a citation: it stays text.
+                    if cluster.in_text && cluster.items.iter().any(|i| bib.get(&i.key).is_none()) {
+                        let written: Vec<String> = cluster
+                            .items
+                            .iter()
+                            .map(|i| match i.locator.is_empty() {
+                                true => format!("@{}", i.key),
+                                false => format!("@{} [{}]", i.key, i.locator),
+                            })
+                            .collect();
+                        for item in cluster.items.iter().filter(|i| bib.get(&i.key).is_none()) {
+                            diagnostics
+                                .push(unknown_narrative(bib, &item.key, path, source, *line));
+                        }
+                        plans.push(Plan::Unresolved {
+                            html: escape(&written.join("; ")),
+                            note: false,
+                        });
+                        continue;
+                    }
                     let is_note = note_style;
                     if is_note {
                         note_number += 1;
@@ -278,6 +330,8 @@ impl CitationEngine {
                         ibid_of: (is_ibid && self.styles.ibid).then(|| first.key.clone()),
                         keys: keys.clone(),
                         note: is_note,
+                        lead: (is_note && cluster.in_text)
+                            .then(|| self.author_html(lang, &pack, known[0].1)),
                     });
                     if is_note {
                         prev = single.then(|| Antecedent {
@@ -304,7 +358,7 @@ impl CitationEngine {
             }
         }
 
-        let wants_bibliography = !note_style || self.config.references;
+        let wants_bibliography = !note_style || references.unwrap_or(self.config.references);
         let memoized = match self.use_memo && self.styles.memoizable && !wants_bibliography {
             true => self.memo_notes(lang, &pack, &reqs, &plans),
             false => None,
@@ -330,6 +384,7 @@ impl CitationEngine {
                     keys,
                     ibid_of,
                     note,
+                    lead,
                 } => {
                     let html = match (&memoized, &rendered) {
                         (Some(notes), _) => notes[request].clone().unwrap_or_default(),
@@ -343,13 +398,19 @@ impl CitationEngine {
                         ),
                         (None, None) => String::new(),
                     };
-                    match note {
-                        true => CiteOutput::Note {
+                    match (note, lead) {
+                        (true, Some(lead)) => CiteOutput::NarrativeNote {
+                            lead,
                             html,
                             sources: keys,
                             ibid_of,
                         },
-                        false => CiteOutput::InText { html },
+                        (true, None) => CiteOutput::Note {
+                            html,
+                            sources: keys,
+                            ibid_of,
+                        },
+                        (false, _) => CiteOutput::InText { html },
                     }
                 }
             });
@@ -638,6 +699,23 @@ impl CitationEngine {
         self.request_html(&rendered, index, &reqs[index], lang, pack, suffixed)
     }
 
+    /// The author names of `entry` as the style prints them in running
+    /// text ("Karaca and Whitfield").
+    fn author_html(&self, lang: &str, pack: &LangPack, entry: &Entry) -> String {
+        let req = Req {
+            items: vec![(entry, None, Some(CitePurpose::Author))],
+            prefixes: vec![String::new()],
+            note: None,
+            hidden: false,
+        };
+        let rendered = self.run(lang, pack, std::slice::from_ref(&req), false);
+        let html = self.request_html(&rendered, 0, &req, lang, pack, false);
+        match html.is_empty() {
+            true => escape(entry.key()),
+            false => html,
+        }
+    }
+
     /// Runs hayagriva over the requests in order; the reference list is
     /// rendered only when `bibliography` is set.
     fn run(&self, lang: &str, pack: &LangPack, reqs: &[Req<'_>], bibliography: bool) -> Rendered {
@@ -751,6 +829,34 @@ fn unknown_key(
         .unwrap_or(0);
     Diagnostic::error(path, format!("unknown citation key `@{key}`{hint}"))
         .at_line(source, line, col)
+}
+
+/// The warning for a narrative `@name` that is not a bibliography key; it
+/// is left as text.
+fn unknown_narrative(
+    bib: &Bibliography,
+    key: &str,
+    path: &str,
+    source: &SourceText<'_>,
+    line: usize,
+) -> Diagnostic {
+    let near = bib.suggest(key);
+    let hint = match near.as_slice() {
+        [] => String::new(),
+        keys => format!(" (did you mean `@{}`?)", keys[0]),
+    };
+    let col = source
+        .line_text(line)
+        .find(&format!("@{key}"))
+        .map(|byte| source.line_text(line)[..byte].chars().count() + 1)
+        .unwrap_or(0);
+    Diagnostic::warning(
+        path,
+        format!(
+            "`@{key}` is not a bibliography key, so it is kept as text{hint}; write `\\@{key}` to say it is not a citation"
+        ),
+    )
+    .at_line(source, line, col)
 }
 
 /// A locator as written (`p. 4`, `ch. 2`, `§ 3`, `s. 12`, `с. 5`, `12-14`)

@@ -215,3 +215,61 @@ fn references_on_request_in_a_note_style_and_reference_strings() {
         ]
     );
 }
+
+#[test]
+fn narrative_citations_in_note_and_author_date_styles() {
+    // A note style keeps the names in the text and puts the source in a note.
+    let e = engine("chicago-notes");
+    let p = run(
+        &e,
+        "en",
+        &[
+            narrative("karaca2019", "p. 4"),
+            narrative("karaca2019", "p. 9"),
+        ],
+    );
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let CiteOutput::NarrativeNote { lead, html, .. } = &p.outputs[0] else {
+        panic!("{:?}", p.outputs[0])
+    };
+    assert_eq!(text(lead), "Deniz Karaca and Owen Whitfield");
+    assert_eq!(
+        text(html),
+        "Deniz Karaca and Owen Whitfield, Straits and Ledgers (Lantern House, 2019), 4."
+    );
+    // The repeat is an ibid. note like any other.
+    assert_eq!(ibid_of(&p)[1].as_deref(), Some("karaca2019"));
+
+    // An author-date style writes the citation into the sentence.
+    let apa = engine("apa");
+    let p = run(&apa, "en", &[narrative("karaca2019", "p. 4")]);
+    let CiteOutput::InText { html } = &p.outputs[0] else {
+        panic!("{:?}", p.outputs[0])
+    };
+    assert_eq!(text(html), "Karaca & Whitfield (2019, p. 4)");
+}
+
+#[test]
+fn an_unknown_narrative_name_stays_text_with_a_warning() {
+    let e = engine("chicago-notes");
+    let p = run(
+        &e,
+        "en",
+        &[narrative("nytimes", ""), narrative("karaca2091", "p. 2")],
+    );
+    assert_eq!(htmls(&p), ["@nytimes", "@karaca2091 [p. 2]"]);
+    assert!(
+        p.diagnostics
+            .iter()
+            .all(|d| d.severity == quire_core::Severity::Warning),
+        "{:?}",
+        p.diagnostics
+    );
+    assert!(
+        p.diagnostics[1]
+            .message
+            .contains("did you mean `@karaca2019`"),
+        "{}",
+        p.diagnostics[1].message
+    );
+}

@@ -200,6 +200,7 @@ pub fn render(markdown: &str) -> Rendered {
                 dest_url, title, ..
             }) if dest_url.starts_with("@/") => {
                 // pulldown-cmark closes it with `</a>` at End(Link).
+                state.link_depth += 1;
                 html_events.push(internal_link_open(&mut out, &dest_url[2..], &title, offset));
             }
             Event::Start(Tag::Heading {
@@ -256,8 +257,62 @@ pub fn render(markdown: &str) -> Rendered {
             }
             Event::Text(text) => {
                 detect_undefined_reference(&body, i - 1, &mut out.problems);
-                push_plain(&mut out, &state, &text);
-                html_events.push(safe_text(text));
+                let narrative = match state.in_paragraph && state.link_depth == 0 {
+                    true => narrative_citations(markdown, &text, offset),
+                    false => Vec::new(),
+                };
+                if narrative.is_empty() {
+                    push_plain(&mut out, &state, &text);
+                    html_events.push(safe_text(text));
+                    continue;
+                }
+                let mut from = 0;
+                let mut after: Option<String> = None;
+                let last = narrative.len() - 1;
+                for (n, (at, key_end)) in narrative.into_iter().enumerate() {
+                    let before = &text[from..at];
+                    push_plain(&mut out, &state, before);
+                    html_events.push(safe_text(before.to_string().into()));
+                    let mut locator = String::new();
+                    from = key_end;
+                    // `@key [p. 4]`: the bracket follows as separate events.
+                    let tail = &text[key_end..];
+                    if n == last
+                        && (tail.is_empty() || tail == " ")
+                        && let Some(found) =
+                            bracket_locator(markdown, &body, i, offset + text.len())
+                    {
+                        locator = found.locator;
+                        i = found.next;
+                        after = found.rest;
+                        from = text.len();
+                    }
+                    let index = out.notes.len();
+                    out.notes.push(NoteItem::Cite {
+                        cluster: CiteCluster {
+                            items: vec![quire_core::CiteItem {
+                                key: text[at + 1..key_end].to_string(),
+                                prefix: String::new(),
+                                locator,
+                                suppress_author: false,
+                            }],
+                            in_text: true,
+                        },
+                        offset: offset + at,
+                    });
+                    html_events.push(Event::Html(placeholder::note(index).into()));
+                }
+                let rest = format!("{}{}", &text[from..], after.unwrap_or_default());
+                push_plain(&mut out, &state, &rest);
+                html_events.push(safe_text(rest.into()));
+            }
+            Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {
+                state.link_depth += 1;
+                html_events.push(neutral(event));
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                state.link_depth = state.link_depth.saturating_sub(1);
+                html_events.push(neutral(event));
             }
             Event::Code(code) => {
                 push_plain(&mut out, &state, &code);
@@ -294,6 +349,90 @@ struct BodyState {
     block_depth: usize,
     in_paragraph: bool,
     first_paragraph_done: bool,
+    /// Inside a link or an image's alt text: no citations there.
+    link_depth: usize,
+}
+
+/// Narrative citations (`@key`) in one text event at source `offset`:
+/// `(byte of the @, end of the key)` within `text`. Only where the text is
+/// the source verbatim (an escaped `\@` is not), and only where `@` starts
+/// a word, so e-mail addresses stay text.
+fn narrative_citations(markdown: &str, text: &str, offset: usize) -> Vec<(usize, usize)> {
+    if !text.contains('@') || markdown.get(offset..offset + text.len()) != Some(text) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (at, c) in text.char_indices() {
+        if c != '@' {
+            continue;
+        }
+        let prev = match at {
+            0 => markdown[..offset].chars().next_back(),
+            _ => text[..at].chars().next_back(),
+        };
+        if prev.is_some_and(|p| p.is_alphanumeric() || "_.-+@/\\:&".contains(p)) {
+            continue;
+        }
+        let key_len = crate::citations::key_length(&text[at + 1..]);
+        let starts_well = text[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|k| k.is_alphanumeric() || k == '_');
+        if key_len > 0 && starts_well {
+            out.push((at, at + 1 + key_len));
+        }
+    }
+    out
+}
+
+/// A `[locator]` right after a narrative citation, as the events from
+/// `from` (which start at source byte `at`, after an optional space).
+struct BracketLocator {
+    locator: String,
+    /// Index of the first event after the bracket.
+    next: usize,
+    /// Text of the last event that lies after the `]`.
+    rest: Option<String>,
+}
+
+fn bracket_locator(
+    markdown: &str,
+    body: &[(Event<'_>, usize)],
+    from: usize,
+    at: usize,
+) -> Option<BracketLocator> {
+    let after = markdown.get(at..)?;
+    let open = at + after.len() - after.strip_prefix(' ').unwrap_or(after).len();
+    let inner_and_rest = markdown.get(open..)?.strip_prefix('[')?;
+    let close = inner_and_rest.find(']')?;
+    let inner = &inner_and_rest[..close];
+    if inner.trim().is_empty() || inner.contains(['[', '@', '\n', '^']) {
+        return None;
+    }
+    let end = open + 1 + close + 1; // source byte after `]`
+    let mut next = from;
+    let mut rest = None;
+    while let Some((event, start)) = body.get(next) {
+        if *start >= end {
+            break;
+        }
+        let Event::Text(t) = event else {
+            return None; // markup inside the bracket: not a locator
+        };
+        if start + t.len() > end {
+            rest = Some(t.get(end - start..)?.to_string());
+        }
+        next += 1;
+    }
+    // The bracket must begin exactly where the events do.
+    if body.get(from).map(|(_, s)| *s) != Some(open) {
+        return None;
+    }
+    Some(BracketLocator {
+        locator: inner.trim().to_string(),
+        next,
+        rest,
+    })
 }
 
 fn push_plain(out: &mut Rendered, state: &BodyState, text: &str) {

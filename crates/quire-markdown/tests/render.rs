@@ -127,3 +127,62 @@ fn tables_strikethrough_and_smart_punctuation() {
     assert!(out.contains("<del>old</del>"));
     assert!(out.contains("“new”"));
 }
+
+/// `(key, locator, in_text)` of each citation item.
+fn cites(md: &str) -> Vec<(String, String, bool)> {
+    render(md)
+        .notes
+        .iter()
+        .filter_map(|n| match n {
+            NoteItem::Cite { cluster, .. } => Some(
+                cluster
+                    .items
+                    .iter()
+                    .map(|i| (i.key.clone(), i.locator.clone(), cluster.in_text))
+                    .collect::<Vec<_>>(),
+            ),
+            NoteItem::Footnote { .. } => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn narrative_citations_in_running_text() {
+    let md = "As @karaca2019 [p. 4] shows, and @petrova2020 agrees.\n";
+    assert_eq!(
+        cites(md),
+        [
+            ("karaca2019".into(), "p. 4".into(), true),
+            ("petrova2020".into(), String::new(), true)
+        ]
+    );
+    assert_eq!(filled(md), "<p>As [N0] shows, and [N1] agrees.</p>\n");
+    // A sentence's full stop is not part of the key.
+    assert_eq!(filled("Read @doe2020."), "<p>Read [N0].</p>\n");
+    // Without a space before the bracket too, and the text after it stays.
+    assert_eq!(filled("See @doe2020[ch. 2] now."), "<p>See [N0] now.</p>\n");
+    assert_eq!(cites("See @doe2020[ch. 2] now.")[0].1, "ch. 2");
+}
+
+#[test]
+fn at_signs_that_are_not_citations_stay_text() {
+    for md in [
+        "Write to press@example.org today.",
+        "Escaped \\@handle stays.",
+        "A [link about @doe2020](https://example.org) is a link.",
+        "`@code` is code.",
+        "Price @ 5 dollars.",
+    ] {
+        assert!(cites(md).is_empty(), "{md}: {:?}", cites(md));
+        assert!(!filled(md).contains("[N"), "{md}: {}", filled(md));
+    }
+    // A bracket with markup or a citation inside is no locator.
+    let md = "As @doe2020 [see *this*] argues.";
+    assert_eq!(cites(md), [("doe2020".into(), String::new(), true)]);
+    assert!(
+        filled(md).contains("[N0] [see <em>this</em>] argues"),
+        "{}",
+        filled(md)
+    );
+}

@@ -83,6 +83,7 @@ struct RawFrontMatter {
     pdf: Option<String>,
     paginate: Option<usize>,
     schema_type: Option<String>,
+    references: Option<bool>,
     #[serde(default)]
     extra: toml::Table,
     #[serde(flatten)]
@@ -140,6 +141,9 @@ pub struct FrontMatter {
     /// schema.org type of the JSON-LD (set on a section's `_index.md` for its
     /// articles, e.g. `Report`; default `ScholarlyArticle`).
     pub schema_type: Option<String>,
+    /// Show (`true`) or hide (`false`) the reference list at the end of this
+    /// article, overriding `[citations] references`.
+    pub references: Option<bool>,
     /// Free-form data for templates.
     pub extra: serde_json::Value,
     /// Byte offset of each top-level key in the file, for later errors.
@@ -195,6 +199,7 @@ pub fn parse(
         pdf,
         paginate,
         schema_type,
+        references,
         extra,
         rest,
     } = raw;
@@ -304,6 +309,7 @@ pub fn parse(
         pdf,
         paginate,
         schema_type,
+        references,
         extra: serde_json::to_value(&extra).unwrap_or(serde_json::Value::Null),
         key_offsets,
     })
@@ -329,6 +335,8 @@ fn suggestion(key: &str, taxonomies: &[String]) -> String {
         "translated_from",
         "pdf",
         "paginate",
+        "schema_type",
+        "references",
         "extra",
     ];
     let best = known

@@ -53,6 +53,22 @@ pub fn cite(key: &str, locator: &str) -> NoteInput {
     cite_many(&[(key, locator)])
 }
 
+/// `@key [locator]` in running text.
+pub fn narrative(key: &str, locator: &str) -> NoteInput {
+    NoteInput::Cite {
+        cluster: CiteCluster {
+            items: vec![CiteItem {
+                key: key.to_string(),
+                prefix: String::new(),
+                locator: locator.to_string(),
+                suppress_author: false,
+            }],
+            in_text: true,
+        },
+        line: 1,
+    }
+}
+
 /// `[@a, loc; @b, loc]`.
 pub fn cite_many(items: &[(&str, &str)]) -> NoteInput {
     NoteInput::Cite {
@@ -99,6 +115,7 @@ pub fn htmls(p: &Processed) -> Vec<String> {
         .iter()
         .map(|o| match o {
             CiteOutput::Note { html, .. } | CiteOutput::InText { html } => html.clone(),
+            CiteOutput::NarrativeNote { lead, html, .. } => format!("{lead} | {html}"),
         })
         .collect()
 }
@@ -127,7 +144,9 @@ pub fn ibid_of(p: &Processed) -> Vec<Option<String>> {
     p.outputs
         .iter()
         .map(|o| match o {
-            CiteOutput::Note { ibid_of, .. } => ibid_of.clone(),
+            CiteOutput::Note { ibid_of, .. } | CiteOutput::NarrativeNote { ibid_of, .. } => {
+                ibid_of.clone()
+            }
             CiteOutput::InText { .. } => None,
         })
         .collect()
