@@ -58,9 +58,9 @@ impl<T> Rows<T> {
     }
 }
 
-impl<T: Clone> Rows<T> {
-    /// The rows of several tables, in order.
-    pub(crate) fn concat(parts: &[Rows<T>]) -> Rows<T> {
+impl<T: Copy> Rows<T> {
+    /// The rows of several tables, in order (each part is freed once copied).
+    pub(crate) fn concat(parts: Vec<Rows<T>>) -> Rows<T> {
         let mut out = Rows {
             start: Vec::with_capacity(parts.iter().map(Rows::len).sum::<usize>() + 1),
             items: Vec::with_capacity(parts.iter().map(|p| p.items.len()).sum()),
@@ -68,7 +68,7 @@ impl<T: Clone> Rows<T> {
         out.start.push(0);
         for part in parts {
             for row in part.iter() {
-                out.push(row.iter().cloned());
+                out.push(row.iter().copied());
             }
         }
         out
@@ -143,7 +143,7 @@ mod tests {
         a.push([]);
         let mut b = Rows::default();
         b.push([3]);
-        let all = Rows::concat(&[a, b]);
+        let all = Rows::concat(vec![a, b]);
         assert_eq!(all.len(), 3);
         assert_eq!(all.iter().collect::<Vec<_>>(), [&[1, 2][..], &[], &[3]]);
         assert_eq!(all.row(2), [3]);

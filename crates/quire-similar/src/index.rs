@@ -245,7 +245,7 @@ impl<'a> LangIndex<'a> {
                 out
             })
             .collect();
-        let vectors = Rows::concat(&vectors);
+        let vectors = Rows::concat(vectors);
         let postings = invert(&vectors, vocab_len, tuning.posting_cap);
 
         let tags = Tags::build(docs, &members, tuning);

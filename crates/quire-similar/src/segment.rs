@@ -69,7 +69,21 @@ pub(crate) fn for_each_word<'t>(analyzer: &Analyzer, text: &'t str, mut f: impl 
                     break;
                 }
                 run.get_or_insert(i);
-            } else if let Some(from) = run.take() {
+                i += width;
+                // The rest of the run, on the hot path: one byte test per
+                // character of the commonest letters.
+                loop {
+                    let more = word_width(bytes, i);
+                    if more == 0 {
+                        break;
+                    }
+                    i += more;
+                }
+                mid_after_word = false;
+                before = Class::Word;
+                continue;
+            }
+            if let Some(from) = run.take() {
                 runs.push((from, i));
             }
             mid_after_word = now == Class::Mid && before == Class::Word;
@@ -154,6 +168,42 @@ const ASCII: [Option<Class>; 128] = {
     let mut b: u8 = 0;
     while b < 128 {
         table[b as usize] = class(b as char);
+        b += 1;
+    }
+    table
+};
+
+/// The length of the word character starting at byte `i` if it is an ASCII
+/// letter or digit, a Latin-1 or Latin Extended-A letter, or a Cyrillic
+/// letter U+0400–U+047F; 0 for anything else (including the end), which
+/// [`class_at`] then decides. A table, not a match: Turkish mixes one- and
+/// two-byte letters, and branching on the width mispredicts.
+fn word_width(bytes: &[u8], i: usize) -> usize {
+    let Some(&b) = bytes.get(i) else {
+        return 0;
+    };
+    let width = usize::from(WORD_WIDTH[usize::from(b)]);
+    // U+00C0–U+00FF are letters but × (C3 97) and ÷ (C3 B7).
+    if b == 0xc3 && matches!(bytes[i + 1], 0x97 | 0xb7) {
+        return 0;
+    }
+    width
+}
+
+/// Per leading byte: see [`word_width`].
+const WORD_WIDTH: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b: u8 = 0;
+    loop {
+        table[b as usize] = match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => 1,
+            // U+00C0–U+00FF (but × ÷), U+0100–U+017F, U+0400–U+047F.
+            0xc3 | 0xc4 | 0xc5 | 0xd0 | 0xd1 => 2,
+            _ => 0,
+        };
+        if b == u8::MAX {
+            break;
+        }
         b += 1;
     }
     table
