@@ -161,33 +161,42 @@ pub fn rank_all_with(
     for (i, d) in docs.iter().enumerate() {
         by_lang.entry(d.lang.as_str()).or_default().push(i);
     }
+    // Languages are independent: building and ranking them side by side
+    // keeps both cores busy through each one's sequential steps.
     let indexes: BTreeMap<&str, LangIndex> = by_lang
-        .into_iter()
+        .into_par_iter()
         .map(|(lang, members)| (lang, LangIndex::build(docs, lang, members, tuning)))
         .collect();
-
-    for index in indexes.values() {
-        // Each job allocates scratch arrays as long as the language and its
-        // vocabulary, so jobs are few: about eight per thread.
-        let job = index
-            .len()
-            .div_ceil(rayon::current_num_threads() * 8)
-            .max(64);
-        let ranked: Vec<Vec<Match>> = (0..index.len())
-            .into_par_iter()
-            .with_min_len(job)
-            .map_init(
-                || index.scratch(),
-                |scratch, local| index.rank(local, config.count, config, tuning, scratch),
-            )
-            .collect();
-        for (local, matches) in ranked.into_iter().enumerate() {
+    let ranked: Vec<(&LangIndex, Vec<Vec<Match>>)> = indexes
+        .par_iter()
+        .map(|(_, index)| (index, rank_language(index, config, tuning)))
+        .collect();
+    for (index, lists) in ranked {
+        for (local, matches) in lists.into_iter().enumerate() {
             out[index.global(local)] = matches;
         }
     }
 
     apply_translation_fallback(docs, config, tuning, &indexes, &mut out);
     out
+}
+
+/// Every article of one language ranked on its own text, by local index.
+fn rank_language(index: &LangIndex, config: &SimilarConfig, tuning: &Tuning) -> Vec<Vec<Match>> {
+    // Each job allocates scratch arrays as long as the language and its
+    // vocabulary, so jobs are few: about eight per thread.
+    let job = index
+        .len()
+        .div_ceil(rayon::current_num_threads() * 8)
+        .max(64);
+    (0..index.len())
+        .into_par_iter()
+        .with_min_len(job)
+        .map_init(
+            || index.scratch(),
+            |scratch, local| index.rank(local, config.count, config, tuning, scratch),
+        )
+        .collect()
 }
 
 /// Where a version has too few same-language peers, its own ranking rests on
