@@ -294,6 +294,12 @@ impl<'a> LangIndex<'a> {
         self.members.binary_search(&global).unwrap_or_default()
     }
 
+    /// The text vector of a local article: (term id, weight) by term id.
+    #[cfg(test)]
+    pub(crate) fn vector(&self, local: usize) -> &[(u32, f32)] {
+        self.vectors.row(local)
+    }
+
     /// Fresh scratch space sized for this language.
     pub(crate) fn scratch(&self) -> Scratch {
         Scratch {

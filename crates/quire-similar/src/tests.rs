@@ -299,3 +299,88 @@ fn config_defaults_and_strictness() {
     };
     assert!(rank_all(&fixture(), &off).iter().all(Vec::is_empty));
 }
+
+/// The one-pass index (each article segmented once, words counted per
+/// chunk, each distinct word analysed once) gives the vectors a plain
+/// token-by-token computation gives (issue #4, "Scale").
+#[test]
+fn one_pass_vectors_match_a_plain_computation() {
+    use std::collections::HashMap;
+
+    let mut docs = fixture();
+    let mut ru = doc(
+        "ru",
+        "/ru/x/",
+        "Ёлка и «ёлки»: вода реки Чу",
+        "Вода, вода и ещё раз вода — т.е. реки Чу и Талас; 2024 год.",
+    );
+    ru.highlights = vec!["Реки Чу и Талас".into()];
+    let tr = |url: &str, body: &str| doc("tr", url, "Ankara’da su", body);
+    docs.extend([
+        ru.clone(),
+        ru,
+        tr("/tr/a/", "Ankara’nın suyu, NATO'nun kararı ve İstanbul."),
+        tr("/tr/b/", "Suyu ve barajı: İstanbul'da ÇİFTÇİ çiftçiler."),
+    ]);
+    let tuning = Tuning {
+        vector_terms: 6,
+        ..Tuning::default()
+    };
+    for lang in ["en", "ru", "tr"] {
+        let members: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].lang == lang).collect();
+        let index = index::LangIndex::build(&docs, lang, members.clone(), &tuning);
+        let analyzer = quire_text::Analyzer::new(lang);
+        // Term counts with field boosts, straight from Analyzer::terms.
+        let counts: Vec<HashMap<String, u32>> = members
+            .iter()
+            .map(|&g| {
+                let d = &docs[g];
+                let mut counts = HashMap::new();
+                let mut add = |text: &str, boost: u32| {
+                    for term in analyzer.terms(text) {
+                        if !quire_text::is_numeric(&term) && term.chars().nth(1).is_some() {
+                            *counts.entry(term).or_insert(0) += boost;
+                        }
+                    }
+                };
+                add(&d.title, tuning.title_boost);
+                d.highlights
+                    .iter()
+                    .for_each(|h| add(h, tuning.highlights_boost));
+                add(&d.body, 1);
+                counts
+            })
+            .collect();
+        let mut df: HashMap<&str, u32> = HashMap::new();
+        for c in &counts {
+            for t in c.keys() {
+                *df.entry(t).or_insert(0) += 1;
+            }
+        }
+        let n = members.len() as f64;
+        for (local, c) in counts.iter().enumerate() {
+            let mut terms: Vec<(&str, f64)> = c
+                .iter()
+                .map(|(t, &k)| {
+                    let idf = ((n + 1.0) / f64::from(df[t.as_str()])).ln();
+                    (t.as_str(), (1.0 + f64::from(k).ln()) * idf)
+                })
+                .collect();
+            // In term order, as the index sums the length.
+            terms.sort_by(|a, b| a.0.cmp(b.0));
+            let norm = terms.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            let mut kept: Vec<f64> = terms
+                .iter()
+                .filter(|(t, _)| df[t] >= 2)
+                .map(|&(_, w)| w)
+                .collect();
+            kept.sort_by(|a, b| b.total_cmp(a));
+            kept.truncate(tuning.vector_terms);
+            let mut want: Vec<f32> = kept.iter().map(|w| (w / norm) as f32).collect();
+            let mut got: Vec<f32> = index.vector(local).iter().map(|e| e.1).collect();
+            want.sort_by(f32::total_cmp);
+            got.sort_by(f32::total_cmp);
+            assert_eq!(got, want, "{lang} {local}");
+        }
+    }
+}
