@@ -233,3 +233,43 @@ fn a_body_error_does_not_hide_a_citation_error_on_the_same_page() {
     );
     assert!(run.stderr.contains("lund2002"), "{}", run.stderr);
 }
+
+#[test]
+fn a_slug_with_path_characters_warns_and_stays_inside_its_section() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/briefs/evil.md",
+        "+++\ntitle = \"Evil\"\ndate = 2024-01-01\nslug = \"../../etc\"\n+++\nBody.\n",
+    );
+    let run = site.build();
+    assert!(
+        run.stderr.contains("content/briefs/evil.md:4:")
+            && run
+                .stderr
+                .contains("slug `../../etc` is not one URL segment"),
+        "{}",
+        run.stderr
+    );
+    assert!(site.public().join("briefs/etc/index.html").is_file());
+}
+
+#[test]
+fn a_default_language_without_its_table_is_an_error() {
+    assert_fails(
+        |s| {
+            let config = std::fs::read_to_string(s.root.join("quire.toml")).unwrap();
+            let default = config
+                .lines()
+                .find(|l| l.starts_with("default_language"))
+                .expect("fixture sets default_language")
+                .to_string();
+            s.write(
+                "quire.toml",
+                &config.replacen(&default, "default_language = \"eng\"", 1),
+            );
+        },
+        "quire.toml",
+        4,
+        "default_language `eng` has no [languages.eng] table",
+    );
+}

@@ -267,7 +267,23 @@ pub fn assemble(
                     section_ids.insert(s.clone());
                 }
                 let slug = match &front.slug {
-                    Some(s) => slugify(s),
+                    Some(s) => {
+                        let slug = slugify(s);
+                        if s.contains(['/', '\\']) || s.contains("..") {
+                            let text = SourceText::new(&source.text);
+                            let d = Diagnostic::warning(
+                                source.path.clone(),
+                                format!(
+                                    "slug `{s}` is not one URL segment; the page is published as `{slug}`"
+                                ),
+                            );
+                            diagnostics.push(match front.key_offsets.get("slug") {
+                                Some(&o) => d.at(&text, o),
+                                None => d,
+                            });
+                        }
+                        slug
+                    }
                     None => slugify(stem),
                 };
                 let slug = if slug.is_empty() {

@@ -283,6 +283,19 @@ pub fn parse(
             "paginate must be at least 1".to_string(),
         ));
     }
+    // A site with no [languages] tables has just its default language; one
+    // that lists languages must list the default too (a typo such as
+    // `default_language = "eng"` would otherwise add a language).
+    if !languages.is_empty() && !languages.contains_key(&default_language) {
+        let listed: Vec<String> = languages.keys().map(|c| format!("`{c}`")).collect();
+        errors.push(at_key(
+            "default_language",
+            format!(
+                "default_language `{default_language}` has no [languages.{default_language}] table; add one, or use one of {}",
+                listed.join(", ")
+            ),
+        ));
+    }
     languages.entry(default_language.clone()).or_default();
     let mut resolved = Vec::new();
     for (code, lang) in languages {
@@ -450,6 +463,28 @@ count = 3
         assert_eq!(c.language("tr").unwrap().prefix(), "/tr/");
         assert_eq!(c.similar.line, 15);
         assert_eq!(c.taxonomies.len(), 2);
+    }
+
+    #[test]
+    fn default_language_must_be_one_of_the_listed_languages() {
+        let text = GOOD.replace("default_language = \"en\"", "default_language = \"eng\"");
+        let errors = parse(&text, None).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("default_language `eng` has no [languages.eng] table")
+                && errors[0].message.contains("`en`"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].line, 4);
+        // No [languages] at all: a one-language site.
+        let (c, _) = parse(
+            "title = \"x\"\nbase_url = \"https://e.org\"\ndefault_language = \"de\"\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.languages[0].code, "de");
     }
 
     #[test]
