@@ -117,26 +117,7 @@ pub fn build_in_memory_cached(
 
     let clock = Instant::now();
     let base_path = pages::base_path_of(&corpus.config.base_url);
-    let languages: Vec<String> = corpus
-        .config
-        .languages
-        .iter()
-        .map(|l| l.code.clone())
-        .collect();
-    let (strings, string_diags) = Strings::load(&languages, &corpus.files.i18n, &|lang| {
-        quire_search::builtin_strings(lang)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    });
-    report.diagnostics.extend(string_diags);
-    let theme = match Theme::new(&corpus.files.templates) {
-        Ok(t) => Some(t),
-        Err(ds) => {
-            report.diagnostics.extend(ds);
-            None
-        }
-    };
+    let (theme, strings) = theme_and_strings(&corpus, &mut report.diagnostics);
     let derived = derive::derive(&corpus, &base_path, &mut report.diagnostics);
     report.timings.push(("derive", clock.elapsed()));
     let (Some(theme), Some(derived)) = (theme, derived) else {
@@ -176,6 +157,35 @@ pub fn build_in_memory_cached(
         }),
         report,
     )
+}
+
+/// The site's templates and UI strings (its own over the built-in ones);
+/// `None` for the theme when a template does not compile.
+pub fn theme_and_strings(
+    corpus: &Corpus,
+    diagnostics: &mut Diagnostics,
+) -> (Option<Theme>, Strings) {
+    let languages: Vec<String> = corpus
+        .config
+        .languages
+        .iter()
+        .map(|l| l.code.clone())
+        .collect();
+    let (strings, string_diags) = Strings::load(&languages, &corpus.files.i18n, &|lang| {
+        quire_search::builtin_strings(lang)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    });
+    diagnostics.extend(string_diags);
+    let theme = match Theme::new(&corpus.files.templates) {
+        Ok(t) => Some(t),
+        Err(ds) => {
+            diagnostics.extend(ds);
+            None
+        }
+    };
+    (theme, strings)
 }
 
 /// Builds the site and writes it to `options.output`, replacing the

@@ -163,6 +163,11 @@ impl<'a> Renderer<'a> {
         Ok(Artifact::bytes(output_file(path), html))
     }
 
+    /// Renders one content page (its HTML and its "cite this" files).
+    pub fn render_page(&self, page: &Page) -> Result<Vec<Artifact>, Diagnostic> {
+        self.page(page)
+    }
+
     /// Renders every page of the site.
     pub fn render_all(&self) -> (Vec<Artifact>, Vec<Diagnostic>) {
         let mut jobs: Vec<Job> = Vec::new();

@@ -49,6 +49,7 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../init/content/analysis/water-and-power/index.tr.md"),
     ),
     ("quire.toml", include_str!("../init/quire.toml")),
+    (".gitignore", include_str!("../init/.gitignore")),
 ];
 
 /// Writes the example site into `dir`, which must not exist or be empty.
