@@ -152,8 +152,9 @@ impl Manifest {
     /// True when every file the manifest lists is in `output` with the size
     /// and modification time the build left (nobody edited or deleted it).
     pub fn output_intact(&self, output: &Path) -> bool {
+        use rayon::prelude::*;
         self.files
-            .iter()
+            .par_iter()
             .all(|(path, r)| Stamp::of(&output.join(path)) == Some(r.stamp))
     }
 }

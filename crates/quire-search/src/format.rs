@@ -58,10 +58,12 @@ pub(crate) fn content_hash(bytes: &[u8]) -> String {
 /// Gzip with a fixed header (no mtime, no file name, OS "unknown") so the
 /// same input gives the same bytes on every machine. The browser inflates
 /// with `DecompressionStream`: no server-side compression is assumed.
+/// Level 3: on a 1,000-article site the shards are 4% larger than at level
+/// 6 and compress in about half the time (gzip was a tenth of the build).
 pub(crate) fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = GzBuilder::new().mtime(0).operating_system(255).write(
         Vec::with_capacity(bytes.len() / 3 + 32),
-        Compression::default(),
+        Compression::new(3),
     );
     // Writing into a Vec cannot fail, so the io::Results carry no error.
     if enc.write_all(bytes).is_err() {

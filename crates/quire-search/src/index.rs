@@ -4,7 +4,7 @@
 //! Owns: field boosts, scoring constants, shard sizing, facet extraction.
 //! Must not know: how the files are written, or the page around the search UI.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -62,7 +62,7 @@ const FRAGMENT_BODY_CHARS: usize = 40_000;
 
 /// Per-document field statistics: term frequencies and field lengths.
 struct DocStats {
-    tf: BTreeMap<String, [u32; FIELD_COUNT]>,
+    tf: HashMap<String, [u32; FIELD_COUNT]>,
     len: [u32; FIELD_COUNT],
 }
 
@@ -96,13 +96,21 @@ pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
     let mut stats = Vec::with_capacity(analysed.len());
     for (doc_stats, words) in analysed {
         for word in words {
-            corpus.chars.extend(word.folded.chars());
+            // Characters are collected once per new form, not per use.
             match word.term {
                 Some(term) => {
-                    corpus.forms.entry(word.folded).or_insert(term);
+                    if let std::collections::btree_map::Entry::Vacant(slot) =
+                        corpus.forms.entry(word.folded)
+                    {
+                        corpus.chars.extend(slot.key().chars());
+                        slot.insert(term);
+                    }
                 }
                 None => {
-                    corpus.stop.insert(word.folded);
+                    if !corpus.stop.contains(&word.folded) {
+                        corpus.chars.extend(word.folded.chars());
+                        corpus.stop.insert(word.folded);
+                    }
                 }
             }
         }
@@ -158,10 +166,10 @@ fn field_texts(doc: &SearchDoc) -> [String; FIELD_COUNT] {
 /// One document's field statistics, and its distinct words.
 fn analyse_doc(analysis: &Analysis, doc: &SearchDoc) -> (DocStats, Vec<Word>) {
     let mut stats = DocStats {
-        tf: BTreeMap::new(),
+        tf: HashMap::new(),
         len: [0; FIELD_COUNT],
     };
-    let mut words: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut words: HashMap<String, Option<String>> = HashMap::new();
     for (f, text) in field_texts(doc).iter().enumerate() {
         for word in analysis.words(text) {
             if let Some(term) = &word.term {
@@ -171,10 +179,12 @@ fn analyse_doc(analysis: &Analysis, doc: &SearchDoc) -> (DocStats, Vec<Word>) {
             words.entry(word.folded).or_insert(word.term);
         }
     }
-    let words = words
+    // Sorted, so the merge into the corpus does not depend on hashing.
+    let mut words: Vec<Word> = words
         .into_iter()
         .map(|(folded, term)| Word { folded, term })
         .collect();
+    words.sort_by(|a, b| a.folded.cmp(&b.folded));
     (stats, words)
 }
 
@@ -190,13 +200,15 @@ fn score(stats: &[DocStats]) -> BTreeMap<String, Vec<(u32, u32)>> {
     for a in &mut avg {
         *a = if n > 0.0 { *a / n } else { 0.0 };
     }
-    let mut df: BTreeMap<&str, u32> = BTreeMap::new();
+    // Hash maps while counting (a term is looked up once per document that
+    // has it); the result is sorted once at the end.
+    let mut df: HashMap<&str, u32> = HashMap::new();
     for s in stats {
         for t in s.tf.keys() {
             *df.entry(t.as_str()).or_default() += 1;
         }
     }
-    let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::with_capacity(df.len());
     for (id, s) in stats.iter().enumerate() {
         for (term, tf) in &s.tf {
             let d = f64::from(df[term.as_str()]);
@@ -219,12 +231,15 @@ fn score(stats: &[DocStats]) -> BTreeMap<String, Vec<(u32, u32)>> {
             let bm25 = idf * weighted * (K1 + 1.0) / (weighted + K1);
             let scaled = (bm25 * 100.0).round().max(1.0) as u32;
             postings
-                .entry(term.clone())
+                .entry(term.as_str())
                 .or_default()
                 .push((id as u32, scaled));
         }
     }
     postings
+        .into_iter()
+        .map(|(term, list)| (term.to_string(), list))
+        .collect()
 }
 
 /// A shard before encoding: its keys, each with its `(form, term)` pairs.
