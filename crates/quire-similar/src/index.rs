@@ -77,8 +77,8 @@ pub(crate) struct Scratch {
     touched: Vec<u32>,
     /// Per term id: the ranked article's weight, zero for its absent terms.
     query: Vec<f32>,
-    /// Candidates and their partial scores.
-    found: Vec<(u32, f32)>,
+    /// Candidates keyed by partial score (see `candidates`).
+    found: Vec<u64>,
     /// Candidates to score exactly, ascending.
     candidates: Vec<u32>,
     /// Scored candidates.
@@ -393,21 +393,21 @@ impl<'a> LangIndex<'a> {
                 *slot += w * wd;
             }
         }
+        // Keep the strongest partial scores; ties by article order for a
+        // stable cut. A partial score is a sum of positive products, so its
+        // bits order like its value: one integer per article, strongest
+        // first, sorts without a comparison closure (thousands per article).
         let found = &mut scratch.found;
         found.clear();
-        found.extend(
-            scratch.touched[..seen]
-                .iter()
-                .map(|&doc| (doc, std::mem::take(&mut scratch.acc[doc as usize]))),
-        );
-        // Keep the strongest partial scores; ties by article order for a stable cut.
+        found.extend(scratch.touched[..seen].iter().map(|&doc| {
+            let partial = std::mem::take(&mut scratch.acc[doc as usize]);
+            (u64::from(!partial.to_bits()) << 32) | u64::from(doc)
+        }));
         if found.len() > tuning.candidates {
-            found.select_nth_unstable_by(tuning.candidates, |a, b| {
-                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
-            });
+            found.select_nth_unstable(tuning.candidates);
             found.truncate(tuning.candidates);
         }
-        out.extend(found.iter().map(|&(d, _)| d));
+        out.extend(found.iter().map(|&key| key as u32));
         // Articles sharing a taxonomy term can be related with little shared text.
         for &tag in self.tags.row(local) {
             out.extend_from_slice(self.tag_postings.row(tag as usize));
