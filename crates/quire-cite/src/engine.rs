@@ -421,7 +421,8 @@ impl CitationEngine {
             .filter(|b| !b.items.is_empty())
             .map(|b| {
                 let mut out = String::from("<ul class=\"references\">\n");
-                for item in &b.items {
+                // The hidden chain breaks are cited too, but are no sources.
+                for item in b.items.iter().filter(|i| i.key != CHAIN_BREAK_KEY) {
                     let suffix = bib
                         .get(&item.key)
                         .map(|e| self.archive_link(e, &pack))

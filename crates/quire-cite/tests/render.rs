@@ -202,6 +202,19 @@ fn references_on_request_in_a_note_style_and_reference_strings() {
         text(&p.references_html.unwrap())
             .contains("Morrow, Ilse. “Harbour Tariffs After the Accord.”")
     );
+    // A repeat after a multi-item note: the list holds each source once and
+    // nothing else (no empty item for quire's hidden chain break).
+    let p = run(
+        &e,
+        "en",
+        &[
+            cite_many(&[("morrow2021", ""), ("petrova2020", "")]),
+            cite("morrow2021", "p. 3"),
+        ],
+    );
+    let list = p.references_html.unwrap();
+    assert_eq!(list.matches("<li").count(), 2, "{list}");
+    assert!(!list.contains("chain-break"), "{list}");
     let strings = e.reference_strings(
         &bibliography(),
         &["petrova2020".into(), "nope".into(), "karaca2019".into()],
