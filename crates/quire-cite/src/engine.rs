@@ -804,6 +804,14 @@ fn archive_anchor(href: &str, label: &str) -> String {
     )
 }
 
+/// The 1-based column of `@key` on `line`, or 0 when it is not there.
+fn key_column(source: &SourceText<'_>, line: usize, key: &str) -> usize {
+    let text = source.line_text(line);
+    text.find(&format!("@{key}"))
+        .map(|byte| text[..byte].chars().count() + 1)
+        .unwrap_or(0)
+}
+
 /// The error for a key no bibliography has, with the nearest keys.
 fn unknown_key(
     bib: &Bibliography,
@@ -823,11 +831,7 @@ fn unknown_key(
                 .join(", ")
         ),
     };
-    let col = source
-        .line_text(line)
-        .find(&format!("@{key}"))
-        .map(|byte| source.line_text(line)[..byte].chars().count() + 1)
-        .unwrap_or(0);
+    let col = key_column(source, line, key);
     Diagnostic::error(path, format!("unknown citation key `@{key}`{hint}"))
         .at_line(source, line, col)
 }
@@ -846,11 +850,7 @@ fn unknown_narrative(
         [] => String::new(),
         keys => format!(" (did you mean `@{}`?)", keys[0]),
     };
-    let col = source
-        .line_text(line)
-        .find(&format!("@{key}"))
-        .map(|byte| source.line_text(line)[..byte].chars().count() + 1)
-        .unwrap_or(0);
+    let col = key_column(source, line, key);
     Diagnostic::warning(
         path,
         format!(
