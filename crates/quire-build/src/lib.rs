@@ -136,13 +136,17 @@ pub fn build_in_memory_cached(
     let (mut artifacts, errors) = renderer.render_all();
     report.diagnostics.extend(errors);
     report.pages = artifacts.len();
+    report.timings.push(("render", clock.elapsed()));
+    let clock = Instant::now();
     artifacts.push(Artifact::bytes(css_path.trim_start_matches('/'), css));
     artifacts.extend(feeds::machine_files(&corpus, &derived, &renderer));
+    report.timings.push(("feeds", clock.elapsed()));
+    let clock = Instant::now();
     if derived.search.enabled {
         artifacts.extend(search_files(&corpus, &renderer));
     }
+    report.timings.push(("search", clock.elapsed()));
     artifacts.extend(copied_files(&corpus));
-    report.timings.push(("render", clock.elapsed()));
     check_artifacts(&mut artifacts, &mut report.diagnostics);
     report.diagnostics.sort();
     if report.diagnostics.has_errors() {

@@ -14,7 +14,7 @@
 //! Owns: the fingerprint, the manifest format and its checks. Must not know:
 //! what the files are; the build-beside-and-swap itself (see `emit`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
@@ -47,7 +47,11 @@ pub struct Stamp {
 impl Stamp {
     /// The stamp of the file at `path` (following symlinks), if it exists.
     pub fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::metadata(path).ok()?;
+        Stamp::of_metadata(&std::fs::metadata(path).ok()?)
+    }
+
+    /// The stamp recorded in `meta`.
+    pub fn of_metadata(meta: &std::fs::Metadata) -> Option<Stamp> {
         let mtime = meta
             .modified()
             .ok()?
@@ -194,7 +198,7 @@ pub fn inputs_fingerprint(root: &Path, output: &Path, options: &[&str]) -> u128 
     let mut entries: Vec<(String, Stamp)> = Vec::new();
     // The output counts as visited: however it is spelled (`public`,
     // `./public`, a symlink), it is never an input.
-    let mut visited: Vec<PathBuf> = std::fs::canonicalize(output).into_iter().collect();
+    let mut visited: HashSet<PathBuf> = std::fs::canonicalize(output).into_iter().collect();
     walk(root, root, &skip, &mut visited, &mut entries);
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, stamp) in entries {
@@ -210,15 +214,15 @@ fn walk(
     root: &Path,
     dir: &Path,
     skip: &dyn Fn(&Path, &str) -> bool,
-    visited: &mut Vec<PathBuf>,
+    visited: &mut HashSet<PathBuf>,
     out: &mut Vec<(String, Stamp)>,
 ) {
-    // A symlink loop would otherwise be walked forever.
-    if let Ok(real) = std::fs::canonicalize(dir) {
-        if visited.contains(&real) {
-            return;
-        }
-        visited.push(real);
+    // A symlink loop would otherwise be walked forever. A set: a site has a
+    // folder per article, tens of thousands of them.
+    if let Ok(real) = std::fs::canonicalize(dir)
+        && !visited.insert(real)
+    {
+        return;
     }
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
@@ -236,7 +240,10 @@ fn walk(
             .into_owned();
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(root, &path, skip, visited, out),
-            Ok(_) => out.push((rel, Stamp::of(&path).unwrap_or(Stamp { len: 0, mtime: 0 }))),
+            Ok(meta) => out.push((
+                rel,
+                Stamp::of_metadata(&meta).unwrap_or(Stamp { len: 0, mtime: 0 }),
+            )),
             // Unreadable or dangling: its presence still counts.
             Err(_) => out.push((rel, Stamp { len: 0, mtime: -1 })),
         }

@@ -4,7 +4,7 @@
 //! Owns: the per-language analyser handle and the accent-insensitive key.
 //! Must not know: fields, scoring or the file format.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::RwLock;
 
 /// A word of the input as the index sees it.
@@ -38,32 +38,30 @@ impl Analysis {
         }
     }
 
-    /// The words of `text`, in order.
-    pub(crate) fn words(&self, text: &str) -> Vec<Word> {
-        let mut out = Vec::new();
-        for (_, surface) in self.analyzer.words(text) {
-            let known = read(&self.memo).get(surface).cloned();
-            let word = match known {
-                Some(word) => word,
-                None => {
-                    let word = self
-                        .analyzer
-                        .token(surface, 0)
-                        .filter(|t| !t.folded.is_empty())
-                        .map(|t| Word {
-                            folded: t.folded,
-                            term: t.term,
-                        });
-                    let mut memo = write(&self.memo);
-                    if memo.len() < MEMO_LIMIT {
-                        memo.insert(surface.to_owned(), word.clone());
-                    }
-                    word
-                }
-            };
-            out.extend(word);
+    /// The surface words of `text` (not yet folded), in order.
+    pub(crate) fn surfaces<'t>(&self, text: &'t str) -> impl Iterator<Item = &'t str> + 't {
+        self.analyzer.words(text).map(|(_, surface)| surface)
+    }
+
+    /// The analysis of one surface word; `None` when nothing indexable is
+    /// left (a lone apostrophe).
+    pub(crate) fn word(&self, surface: &str) -> Option<Word> {
+        if let Some(known) = read(&self.memo).get(surface) {
+            return known.clone();
         }
-        out
+        let word = self
+            .analyzer
+            .token(surface, 0)
+            .filter(|t| !t.folded.is_empty())
+            .map(|t| Word {
+                folded: t.folded,
+                term: t.term,
+            });
+        let mut memo = write(&self.memo);
+        if memo.len() < MEMO_LIMIT {
+            memo.insert(surface.to_owned(), word.clone());
+        }
+        word
     }
 }
 
