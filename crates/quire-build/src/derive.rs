@@ -2,6 +2,7 @@
 //! notes and citations per page, similar posts, search documents.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use quire_cite::{Bibliography, CitationConfig, CitationEngine, TermOverrides};
 use quire_core::{Diagnostic, Diagnostics};
@@ -9,6 +10,7 @@ use quire_similar::{Match, SimilarConfig, SimilarDoc};
 use quire_site::{Corpus, Page, PageKind};
 use rayon::prelude::*;
 
+use crate::cache::{BuildCache, key_of};
 use crate::extensions;
 use crate::notes::{self, PageBody};
 
@@ -18,14 +20,26 @@ pub struct Derived {
     pub bodies: Vec<PageBody>,
     /// Similar articles per page, best first, with scores and reasons.
     pub similar: Vec<Vec<Match>>,
-    /// The citation engine (for "cite this analysis").
-    pub cite: CitationEngine,
+    /// The citation engine (for "cite this analysis"); shared with later
+    /// builds through a [`BuildCache`].
+    pub cite: Arc<CitationEngine>,
     /// Search settings.
     pub search: extensions::SearchConfig,
 }
 
 /// Computes everything derived. Errors are added to `diagnostics`.
 pub fn derive(corpus: &Corpus, base_path: &str, diagnostics: &mut Diagnostics) -> Option<Derived> {
+    derive_cached(corpus, base_path, diagnostics, None)
+}
+
+/// [`derive`] keeping the citation engine, and so its memo of rendered
+/// notes, in `cache` while its configuration and style are unchanged.
+pub fn derive_cached(
+    corpus: &Corpus,
+    base_path: &str,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&BuildCache>,
+) -> Option<Derived> {
     let cite_config: CitationConfig =
         extensions::read("citations", &corpus.config.citations, diagnostics);
     let similar_config: SimilarConfig =
@@ -33,7 +47,14 @@ pub fn derive(corpus: &Corpus, base_path: &str, diagnostics: &mut Diagnostics) -
     let search: extensions::SearchConfig =
         extensions::read("search", &corpus.config.search, diagnostics);
     let overrides = term_overrides(corpus, diagnostics);
-    let cite = match CitationEngine::new(&cite_config, &corpus.files.root, overrides) {
+    let root = &corpus.files.root;
+    let made = match cache {
+        Some(cache) => cache.engine(engine_key(&cite_config, root, &overrides), || {
+            CitationEngine::new(&cite_config, root, overrides)
+        }),
+        None => CitationEngine::new(&cite_config, root, overrides).map(Arc::new),
+    };
+    let cite = match made {
         Ok(engine) => engine,
         Err(d) => {
             diagnostics.push(d);
@@ -70,6 +91,25 @@ pub fn derive(corpus: &Corpus, base_path: &str, diagnostics: &mut Diagnostics) -
         cite,
         search,
     })
+}
+
+/// Everything a citation engine is made from: the configuration, the term
+/// overrides and, for a style file of the site, its text.
+fn engine_key(
+    config: &CitationConfig,
+    root: &std::path::Path,
+    overrides: &BTreeMap<String, TermOverrides>,
+) -> crate::cache::Key {
+    let style_file = config
+        .style
+        .ends_with(".csl")
+        .then(|| std::fs::read(root.join(&config.style)).ok());
+    key_of(&(
+        format!("{config:?}"),
+        format!("{overrides:?}"),
+        root,
+        style_file,
+    ))
 }
 
 /// `[citations]` tables of the site's `i18n/<lang>.toml` files.

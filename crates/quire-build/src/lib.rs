@@ -5,6 +5,7 @@
 //! diagnostic, and writing the output folder safely. Only this crate writes
 //! output; it never prints or exits (the CLI does).
 
+pub mod cache;
 pub mod derive;
 pub mod emit;
 pub mod extensions;
@@ -23,6 +24,7 @@ use quire_core::{Diagnostic, Diagnostics};
 use quire_site::{Corpus, LoadOptions, PageKind};
 use quire_theme::{Strings, Theme};
 
+pub use cache::BuildCache;
 pub use emit::{Artifact, Body};
 
 /// What to build and where.
@@ -93,13 +95,17 @@ pub fn build_in_memory(options: &BuildOptions) -> (Option<BuiltSite>, BuildRepor
     build_in_memory_cached(options, None)
 }
 
-/// [`build_in_memory`] reusing a parse cache between builds of the same site
-/// (`quire serve`): unchanged sources are not parsed again. Gives the same
-/// result as [`build_in_memory`].
+/// [`build_in_memory`] reusing what earlier builds of the same site left in
+/// `cache` (`quire serve`): unchanged sources are not parsed again, notes
+/// and outputs whose inputs did not change are not rendered again. Gives
+/// the same result as [`build_in_memory`].
 pub fn build_in_memory_cached(
     options: &BuildOptions,
-    cache: Option<&quire_site::parse::ParseCache>,
+    cache: Option<&BuildCache>,
 ) -> (Option<BuiltSite>, BuildReport) {
+    if let Some(cache) = cache {
+        cache.begin_build();
+    }
     let mut report = BuildReport::default();
     let loaded = quire_site::load_site_cached(
         &options.root,
@@ -107,7 +113,7 @@ pub fn build_in_memory_cached(
             drafts: options.drafts,
             base_url: options.base_url.clone(),
         },
-        cache,
+        cache.map(BuildCache::parse),
     );
     report.timings.extend(loaded.timings);
     report.diagnostics.extend(loaded.diagnostics.0);
@@ -118,7 +124,7 @@ pub fn build_in_memory_cached(
     let clock = Instant::now();
     let base_path = pages::base_path_of(&corpus.config.base_url);
     let (theme, strings) = theme_and_strings(&corpus, &mut report.diagnostics);
-    let derived = derive::derive(&corpus, &base_path, &mut report.diagnostics);
+    let derived = derive::derive_cached(&corpus, &base_path, &mut report.diagnostics, cache);
     report.timings.push(("derive", clock.elapsed()));
     let (Some(theme), Some(derived)) = (theme, derived) else {
         report.diagnostics.sort();
@@ -132,7 +138,10 @@ pub fn build_in_memory_cached(
     let clock = Instant::now();
     let css = quire_theme::stylesheet();
     let css_path = format!("/assets/quire.{}.css", urls::fingerprint(css.as_bytes()));
-    let renderer = pages::Renderer::new(&corpus, &derived, &theme, &strings, css_path.clone());
+    let mut renderer = pages::Renderer::new(&corpus, &derived, &theme, &strings, css_path.clone());
+    if let Some(cache) = cache {
+        renderer = renderer.reusing(cache);
+    }
     let (mut artifacts, errors) = renderer.render_all();
     report.diagnostics.extend(errors);
     report.pages = artifacts.len();
@@ -143,7 +152,7 @@ pub fn build_in_memory_cached(
     report.timings.push(("feeds", clock.elapsed()));
     let clock = Instant::now();
     if derived.search.enabled {
-        artifacts.extend(search_files(&corpus, &renderer));
+        artifacts.extend(search_files(&corpus, &renderer, cache));
     }
     report.timings.push(("search", clock.elapsed()));
     artifacts.extend(copied_files(&corpus));
@@ -248,7 +257,11 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     report
 }
 
-fn search_files(corpus: &Corpus, renderer: &pages::Renderer<'_>) -> Vec<Artifact> {
+fn search_files(
+    corpus: &Corpus,
+    renderer: &pages::Renderer<'_>,
+    cache: Option<&BuildCache>,
+) -> Vec<Artifact> {
     let mut out: Vec<Artifact> = quire_search::assets()
         .into_iter()
         .map(|f| Artifact::bytes(f.path, f.bytes))
@@ -272,11 +285,17 @@ fn search_files(corpus: &Corpus, renderer: &pages::Renderer<'_>) -> Vec<Artifact
                 }
             })
             .collect();
-        out.extend(
+        let index = || -> Vec<Artifact> {
             quire_search::build_index(&lang.code, &docs)
                 .into_iter()
-                .map(|f| Artifact::bytes(f.path, f.bytes)),
-        );
+                .map(|f| Artifact::bytes(f.path, f.bytes))
+                .collect()
+        };
+        // An index is a function of its language and documents.
+        out.extend(match cache {
+            Some(cache) => cache.search(&lang.code, cache::key_of(&docs), index),
+            None => index(),
+        });
     }
     out
 }

@@ -9,6 +9,7 @@ use quire_theme::{Strings, Theme, UiStrings, format_date};
 use rayon::prelude::*;
 use serde_json::json;
 
+use crate::cache::{BuildCache, Key, key_of, key_of_serialized};
 use crate::derive::Derived;
 use crate::emit::Artifact;
 use crate::urls::{encode, output_file, script_json};
@@ -30,6 +31,9 @@ pub struct Renderer<'a> {
     pub sites: BTreeMap<String, SiteView>,
     /// Strings per language as a plain map (for templates).
     pub texts: BTreeMap<String, BTreeMap<String, String>>,
+    /// Outputs of the previous build to reuse, and the key of the site's
+    /// templates (see [`Renderer::reusing`]).
+    cache: Option<(&'a BuildCache, Key)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -117,7 +121,16 @@ impl<'a> Renderer<'a> {
             base_path,
             sites,
             texts,
+            cache: None,
         }
+    }
+
+    /// This renderer, taking each output whose inputs did not change from
+    /// `cache` instead of rendering it again.
+    pub fn reusing(mut self, cache: &'a BuildCache) -> Self {
+        let templates = key_of(&self.corpus.files.templates);
+        self.cache = Some((cache, templates));
+        self
     }
 
     /// The URL prefix of a language: `/` for the default, `/tr/` otherwise.
@@ -159,8 +172,19 @@ impl<'a> Renderer<'a> {
             list: content.list,
             search_html: content.search_html,
         };
-        let html = self.theme.render(template, &context)?;
-        Ok(Artifact::bytes(output_file(path), html))
+        let file = output_file(path);
+        let html = match self.cache {
+            // The page is a function of the templates, the template name and
+            // the context, so equal keys mean equal bytes.
+            Some((cache, templates)) => {
+                let key = key_of_serialized(&(templates, template, &context));
+                cache.output(&file, key, || {
+                    self.theme.render(template, &context).map(String::into_bytes)
+                })?
+            }
+            None => self.theme.render(template, &context)?.into_bytes(),
+        };
+        Ok(Artifact::bytes(file, html))
     }
 
     /// Renders one content page (its HTML and its "cite this" files).
@@ -486,13 +510,20 @@ impl<'a> Renderer<'a> {
                 site: self.sites[lang].title.clone(),
                 rtl: self.sites[lang].dir == "rtl",
             };
-            let png = quire_cards::render(&card).map_err(|e| {
-                Diagnostic::error(page.source_path.clone(), format!("social card: {e}"))
-            })?;
-            out.push(Artifact::bytes(
-                format!("{}card.png", page.path.trim_start_matches('/')),
-                png,
-            ));
+            let draw = || {
+                quire_cards::render(&card).map_err(|e| {
+                    Diagnostic::error(page.source_path.clone(), format!("social card: {e}"))
+                })
+            };
+            let file = format!("{}card.png", page.path.trim_start_matches('/'));
+            let png = match self.cache {
+                Some((cache, _)) => {
+                    let key = key_of(&(&card.title, &card.section, &card.site, card.rtl));
+                    cache.output(&file, key, draw)?
+                }
+                None => draw()?,
+            };
+            out.push(Artifact::bytes(file, png));
         }
         Ok(out)
     }

@@ -12,7 +12,7 @@ use crate::engine::CitationEngine;
 use crate::html::{Extras, to_html, to_plain};
 
 /// What a citation of an article needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ArticleRef {
     /// The title, as plain text.
     pub title: String,
@@ -219,6 +219,11 @@ impl CitationEngine {
     /// and `lang`, as safe HTML (the style's reference-list form where it
     /// has one).
     pub fn cite_article(&self, article: &ArticleRef, lang: &str) -> String {
+        self.memo()
+            .article(lang, article, || self.render_article(article, lang))
+    }
+
+    fn render_article(&self, article: &ArticleRef, lang: &str) -> String {
         let Some(entry) = article_entry(article) else {
             return crate::html::escape(&article.title);
         };

@@ -90,6 +90,9 @@ pub(crate) struct MemoItem<'a> {
 pub(crate) struct NoteMemo {
     notes: Mutex<HashMap<NoteKey, Memo>>,
     references: Mutex<HashMap<(String, Entry), String>>,
+    /// "Cite this" strings: an engine kept between rebuilds (`quire serve`)
+    /// renders only the articles whose citable data changed.
+    articles: Mutex<HashMap<(String, crate::ArticleRef), String>>,
 }
 
 fn is_plain_number(value: &str) -> bool {
@@ -194,6 +197,23 @@ impl NoteMemo {
         }
         let s = render();
         lock(&self.references).insert(key, s.clone());
+        s
+    }
+
+    /// The "cite this" HTML of one article in `lang`, from the memo or
+    /// rendered by `render`.
+    pub fn article(
+        &self,
+        lang: &str,
+        article: &crate::ArticleRef,
+        render: impl FnOnce() -> String,
+    ) -> String {
+        let key = (lang.to_string(), article.clone());
+        if let Some(s) = lock(&self.articles).get(&key) {
+            return s.clone();
+        }
+        let s = render();
+        lock(&self.articles).insert(key, s.clone());
         s
     }
 

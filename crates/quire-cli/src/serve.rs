@@ -47,7 +47,15 @@ fn report(rebuilt: &Rebuilt) {
     print_diagnostics(&rebuilt.diagnostics);
     let ms = rebuilt.elapsed.as_secs_f64() * 1000.0;
     if rebuilt.succeeded {
-        eprintln!("Built {} files in {ms:.0} ms.", rebuilt.files);
+        let o = rebuilt.outputs;
+        if o.reused == 0 {
+            eprintln!("Built {} files in {ms:.0} ms.", rebuilt.files);
+        } else {
+            eprintln!(
+                "Built {} files in {ms:.0} ms ({} pages rendered, {} unchanged).",
+                rebuilt.files, o.rendered, o.reused
+            );
+        }
     } else {
         eprintln!(
             "Rebuild failed in {ms:.0} ms; still serving the last good version (the errors are shown on every page)."

@@ -26,7 +26,7 @@ pub use page::{assets, builtin_strings, search_page_html};
 
 /// One document as the index sees it: plain text fields, notes excluded,
 /// filled by the build driver from the corpus.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct SearchDoc {
     /// Site-absolute path of the page, like `/tr/analysis/x/`.
     pub url: String,

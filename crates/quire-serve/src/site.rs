@@ -1,16 +1,15 @@
 //! The live site: rebuilds into memory and swaps the served snapshot.
 //!
-//! Owns the parse cache (files whose text did not change are not parsed
-//! again) and the rule that a failed rebuild keeps the last good files and
+//! Owns the build cache (files whose text did not change are not parsed
+//! again, pages whose inputs did not change are not rendered again) and the rule that a failed rebuild keeps the last good files and
 //! adds the diagnostics as an overlay. Must not know: HTTP, the watcher.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
-use quire_build::BuildOptions;
+use quire_build::{BuildCache, BuildOptions};
 use quire_core::Diagnostics;
-use quire_site::parse::ParseCache;
 
 use crate::snapshot::{self, Change, SiteSnapshot};
 
@@ -31,12 +30,15 @@ pub struct Rebuilt {
     pub change: Change,
     /// Number of files served after it.
     pub files: usize,
+    /// Pages (and cards) rendered anew and taken unchanged from the
+    /// previous build.
+    pub outputs: quire_build::cache::OutputCounts,
 }
 
 /// A site built into memory and rebuilt on demand.
 pub struct LiveSite {
     options: BuildOptions,
-    cache: ParseCache,
+    cache: BuildCache,
     current: ArcSwap<SiteSnapshot>,
     /// Serialises rebuilds: two at once would race on the generation and
     /// could publish an older build after a newer one.
@@ -49,7 +51,7 @@ impl LiveSite {
     pub fn new(options: BuildOptions) -> LiveSite {
         LiveSite {
             options,
-            cache: ParseCache::new(),
+            cache: BuildCache::new(),
             current: ArcSwap::from_pointee(SiteSnapshot::default()),
             rebuilding: Mutex::new(()),
         }
@@ -131,6 +133,7 @@ impl LiveSite {
             timings: report.timings,
             change,
             files: count,
+            outputs: self.cache.last_counts(),
         }
     }
 }

@@ -49,9 +49,21 @@ fn every_scripted_edit_equals_a_fresh_build() {
     step(&site, &f, "first build");
     let fog = "content/notes/fog-signals/index.md";
 
+    let r = step(&site, &f, "no change after the first build");
+    assert_eq!(r.outputs.rendered, 0, "nothing changed: {:?}", r.outputs);
+    let total = r.outputs.reused;
+
     f.edit(fog, "by hand", "by hand in shifts");
     let r = step(&site, &f, "body edit");
     assert_eq!(r.change, Change::Pages);
+    // Incremental: the edited page and the pages that show its card or
+    // summary (listings, similar posts) are rendered, the rest reused —
+    // on this small site the other languages and unrelated listings.
+    assert!(
+        r.outputs.rendered >= 1 && r.outputs.rendered * 2 < total,
+        "a body edit re-rendered {:?} of {total}",
+        r.outputs
+    );
     assert!(page(&site, "notes/fog-signals/index.html").contains("by hand in shifts"));
 
     f.edit(fog, "Fog Signals Before Radio", "Fog Horns Before Radio");
@@ -91,7 +103,12 @@ fn every_scripted_edit_equals_a_fresh_build() {
         "templates/page.html",
         &PAGE_TEMPLATE.replacen("</", "<!-- lantern-template-edit --></", 1),
     );
-    step(&site, &f, "template edit");
+    let r = step(&site, &f, "template edit");
+    assert!(
+        r.outputs.rendered * 2 > r.outputs.rendered + r.outputs.reused,
+        "a template edit re-renders the pages using it: {:?}",
+        r.outputs
+    );
 
     f.edit(
         "authors/mira-koval.toml",
