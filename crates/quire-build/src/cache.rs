@@ -3,7 +3,8 @@
 //!
 //! Kept: parse results (by source text), the citation engine with its memo
 //! of notes, references and "cite this" strings (by configuration and
-//! style), every rendered page (by a hash of everything it was rendered
+//! style), each page's resolved notes (by its text, links, the site's
+//! bibliography and the engine), every rendered page (by a hash of everything it was rendered
 //! from: the templates, the template name and the whole page context), each
 //! language's search index (by its documents) and social cards (by their
 //! text). Each key covers every input of its value, so a cached build equals
@@ -24,6 +25,10 @@ use serde::Serialize;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::emit::Artifact;
+use crate::notes::PageBody;
+
+/// A page's resolved body with the findings made while resolving it.
+type ResolvedBody = (PageBody, Vec<quire_core::Diagnostic>);
 
 /// A 128-bit key over the inputs of one cached value.
 pub type Key = u128;
@@ -38,6 +43,8 @@ pub struct BuildCache {
     /// output path.
     outputs: Mutex<Generations>,
     search: Mutex<HashMap<String, (Key, Vec<Artifact>)>>,
+    /// Resolved notes and body per source file.
+    bodies: Mutex<HashMap<String, (Key, ResolvedBody)>>,
     rendered: AtomicUsize,
     reused: AtomicUsize,
 }
@@ -133,6 +140,24 @@ impl BuildCache {
             .current
             .insert(path.to_string(), (key, bytes.clone()));
         Ok(bytes)
+    }
+
+    /// The resolved body of the page from `source` for inputs `key`, or a
+    /// new one from `resolve`.
+    pub(crate) fn body(
+        &self,
+        source: &str,
+        key: Key,
+        resolve: impl FnOnce() -> ResolvedBody,
+    ) -> ResolvedBody {
+        if let Some((k, body)) = lock(&self.bodies).get(source)
+            && *k == key
+        {
+            return body.clone();
+        }
+        let body = resolve();
+        lock(&self.bodies).insert(source.to_string(), (key, body.clone()));
+        body
     }
 
     /// The search files of `lang` for documents `key`, or new ones from

@@ -48,8 +48,9 @@ pub fn derive_cached(
         extensions::read("search", &corpus.config.search, diagnostics);
     let overrides = term_overrides(corpus, diagnostics);
     let root = &corpus.files.root;
+    let engine_key = engine_key(&cite_config, root, &overrides);
     let made = match cache {
-        Some(cache) => cache.engine(engine_key(&cite_config, root, &overrides), || {
+        Some(cache) => cache.engine(engine_key, || {
             CitationEngine::new(&cite_config, root, overrides)
         }),
         None => CitationEngine::new(&cite_config, root, overrides).map(Arc::new),
@@ -62,21 +63,57 @@ pub fn derive_cached(
         }
     };
     let site_bib = site_bibliography(corpus, diagnostics);
+    let site_bib_key = cache.map(|_| key_of(&corpus.files.bibliography));
+    let dirs_with_bib: std::collections::HashSet<&str> = corpus
+        .files
+        .bundle_assets
+        .iter()
+        .filter(|(_, f)| f.ends_with(".bib"))
+        .map(|(d, _)| d.as_str())
+        .collect();
 
     let results: Vec<(PageBody, Vec<Diagnostic>)> = corpus
         .pages
         .par_iter()
         .map(|page| {
-            let mut ds = Vec::new();
-            let bib = page_bibliography(corpus, page, &site_bib, &mut ds);
-            let body = notes::resolve(
-                page,
-                &cite,
-                bib.as_ref().unwrap_or(&site_bib),
-                base_path,
-                &mut ds,
-            );
-            (body, ds)
+            let resolve = || {
+                let mut ds = Vec::new();
+                let bib = page_bibliography(corpus, page, &site_bib, &mut ds);
+                let body = notes::resolve(
+                    page,
+                    &cite,
+                    bib.as_ref().unwrap_or(&site_bib),
+                    base_path,
+                    &mut ds,
+                );
+                (body, ds)
+            };
+            match cache {
+                // A page with bibliography files of its own reads them
+                // afresh each time.
+                Some(cache)
+                    if page.front.bibliography.is_empty()
+                        && !page
+                            .bundle_dir
+                            .as_ref()
+                            .is_some_and(|d| dirs_with_bib.contains(d.as_str())) =>
+                {
+                    let key = key_of(&(
+                        engine_key,
+                        site_bib_key,
+                        base_path,
+                        &page.source_path,
+                        &page.source_text,
+                        &page.lang,
+                        page.front.references,
+                        &page.link_urls,
+                        &page.rendered.html,
+                        format!("{:?}", page.rendered.notes),
+                    ));
+                    cache.body(&page.source_path, key, resolve)
+                }
+                _ => resolve(),
+            }
         })
         .collect();
     let mut bodies = Vec::with_capacity(results.len());

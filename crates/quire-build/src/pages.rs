@@ -179,7 +179,9 @@ impl<'a> Renderer<'a> {
             Some((cache, templates)) => {
                 let key = key_of_serialized(&(templates, template, &context));
                 cache.output(&file, key, || {
-                    self.theme.render(template, &context).map(String::into_bytes)
+                    self.theme
+                        .render(template, &context)
+                        .map(String::into_bytes)
                 })?
             }
             None => self.theme.render(template, &context)?.into_bytes(),

@@ -119,7 +119,11 @@ pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
         }
         stats.push(doc_stats);
     }
-    let chars: BTreeSet<char> = forms.keys().chain(stop.iter()).flat_map(|f| f.chars()).collect();
+    let chars: BTreeSet<char> = forms
+        .keys()
+        .chain(stop.iter())
+        .flat_map(|f| f.chars())
+        .collect();
     let corpus = Corpus {
         forms: forms.into_iter().collect(),
         stop: stop.into_iter().collect(),
