@@ -106,14 +106,10 @@ pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
         for word in words {
             match word.term {
                 Some(term) => {
-                    if !forms.contains_key(&word.folded) {
-                        forms.insert(word.folded, term);
-                    }
+                    forms.entry(word.folded).or_insert(term);
                 }
                 None => {
-                    if !stop.contains(&word.folded) {
-                        stop.insert(word.folded);
-                    }
+                    stop.insert(word.folded);
                 }
             }
         }
