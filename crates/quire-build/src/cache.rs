@@ -150,14 +150,7 @@ impl BuildCache {
         key: Key,
         resolve: impl FnOnce() -> ResolvedBody,
     ) -> ResolvedBody {
-        if let Some((k, body)) = lock(&self.bodies).get(source)
-            && *k == key
-        {
-            return body.clone();
-        }
-        let body = resolve();
-        lock(&self.bodies).insert(source.to_string(), (key, body.clone()));
-        body
+        keyed(&self.bodies, source, key, resolve)
     }
 
     /// The search files of `lang` for documents `key`, or new ones from
@@ -168,15 +161,26 @@ impl BuildCache {
         key: Key,
         make: impl FnOnce() -> Vec<Artifact>,
     ) -> Vec<Artifact> {
-        if let Some((k, files)) = lock(&self.search).get(lang)
-            && *k == key
-        {
-            return files.clone();
-        }
-        let files = make();
-        lock(&self.search).insert(lang.to_string(), (key, files.clone()));
-        files
+        keyed(&self.search, lang, key, make)
     }
+}
+
+/// The value remembered under `name` when it was made from inputs `key`,
+/// else a new one from `make`, remembered in its place.
+fn keyed<V: Clone>(
+    map: &Mutex<HashMap<String, (Key, V)>>,
+    name: &str,
+    key: Key,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Some((k, value)) = lock(map).get(name)
+        && *k == key
+    {
+        return value.clone();
+    }
+    let value = make();
+    lock(map).insert(name.to_string(), (key, value.clone()));
+    value
 }
 
 /// The key of a serializable value (its JSON form, hashed as it is written).
