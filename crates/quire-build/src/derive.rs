@@ -1,7 +1,7 @@
 //! Derive: pure functions of the corpus, computed before rendering —
 //! notes and citations per page, similar posts, search documents.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use quire_cite::{Bibliography, CitationConfig, CitationEngine, TermOverrides};
@@ -64,21 +64,16 @@ pub fn derive_cached(
     };
     let site_bib = site_bibliography(corpus, diagnostics);
     let site_bib_key = cache.map(|_| key_of(&corpus.files.bibliography));
-    let dirs_with_bib: std::collections::HashSet<&str> = corpus
-        .files
-        .bundle_assets
-        .iter()
-        .filter(|(_, f)| f.ends_with(".bib"))
-        .map(|(d, _)| d.as_str())
-        .collect();
+    let bundle_bibs = bundle_bibliographies(corpus);
 
     let results: Vec<(PageBody, Vec<Diagnostic>)> = corpus
         .pages
         .par_iter()
         .map(|page| {
+            let own_files = own_bibliography_files(page, &bundle_bibs);
             let resolve = || {
                 let mut ds = Vec::new();
-                let bib = page_bibliography(corpus, page, &site_bib, &mut ds);
+                let bib = page_bibliography(corpus, page, &own_files, &site_bib, &mut ds);
                 let body = notes::resolve(
                     page,
                     &cite,
@@ -91,13 +86,7 @@ pub fn derive_cached(
             match cache {
                 // A page with bibliography files of its own reads them
                 // afresh each time.
-                Some(cache)
-                    if page.front.bibliography.is_empty()
-                        && !page
-                            .bundle_dir
-                            .as_ref()
-                            .is_some_and(|d| dirs_with_bib.contains(d.as_str())) =>
-                {
+                Some(cache) if own_files.is_empty() => {
                     let key = key_of(&(
                         engine_key,
                         site_bib_key,
@@ -191,14 +180,21 @@ fn site_bibliography(corpus: &Corpus, diagnostics: &mut Diagnostics) -> Bibliogr
     bib
 }
 
-/// The page's own bibliography files (front matter `bibliography`, or
-/// `*.bib` files in its bundle) merged over the site's; `None` when it has none.
-fn page_bibliography(
-    corpus: &Corpus,
-    page: &Page,
-    site: &Bibliography,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Bibliography> {
+/// The `.bib` files lying directly in each bundle folder, by folder.
+fn bundle_bibliographies(corpus: &Corpus) -> HashMap<&str, Vec<&str>> {
+    let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (dir, file) in &corpus.files.bundle_assets {
+        if file.ends_with(".bib") && !file.contains('/') {
+            out.entry(dir.as_str()).or_default().push(file.as_str());
+        }
+    }
+    out
+}
+
+/// The page's own bibliography files, site-relative: front matter
+/// `bibliography` (relative to its folder), then the `.bib` files in its
+/// bundle.
+fn own_bibliography_files(page: &Page, bundle_bibs: &HashMap<&str, Vec<&str>>) -> Vec<String> {
     let folder = match &page.bundle_dir {
         Some(dir) => dir.clone(),
         None => page
@@ -214,15 +210,25 @@ fn page_bibliography(
         .map(|f| format!("{folder}/{f}"))
         .collect();
     if let Some(dir) = &page.bundle_dir {
-        for (d, f) in &corpus.files.bundle_assets {
-            if d == dir && f.ends_with(".bib") && !f.contains('/') {
-                let full = format!("{dir}/{f}");
-                if !files.contains(&full) {
-                    files.push(full);
-                }
+        for f in bundle_bibs.get(dir.as_str()).into_iter().flatten() {
+            let full = format!("{dir}/{f}");
+            if !files.contains(&full) {
+                files.push(full);
             }
         }
     }
+    files
+}
+
+/// The page's own bibliography `files` merged over the site's; `None` when
+/// it has none.
+fn page_bibliography(
+    corpus: &Corpus,
+    page: &Page,
+    files: &[String],
+    site: &Bibliography,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Bibliography> {
     if files.is_empty() {
         return None;
     }
@@ -237,7 +243,7 @@ fn page_bibliography(
         }
         let mut ds = Diagnostics::default();
         let Some(text) =
-            quire_site::discover::read_text(&corpus.files.root.join(&rel), &rel, &mut ds)
+            quire_site::discover::read_text(&corpus.files.root.join(rel), rel, &mut ds)
         else {
             diagnostics.push(Diagnostic::error(
                 page.source_path.clone(),
@@ -246,7 +252,7 @@ fn page_bibliography(
             continue;
         };
         diagnostics.extend(ds.0);
-        match Bibliography::parse(&rel, &text) {
+        match Bibliography::parse(rel, &text) {
             Ok(b) => bib.merge(b),
             Err(ds) => diagnostics.extend(ds),
         }

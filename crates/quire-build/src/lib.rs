@@ -178,12 +178,7 @@ pub fn theme_and_strings(
     corpus: &Corpus,
     diagnostics: &mut Diagnostics,
 ) -> (Option<Theme>, Strings) {
-    let languages: Vec<String> = corpus
-        .config
-        .languages
-        .iter()
-        .map(|l| l.code.clone())
-        .collect();
+    let languages = corpus.config.language_codes();
     let (strings, string_diags) = Strings::load(&languages, &corpus.files.i18n, &|lang| {
         quire_search::builtin_strings(lang)
             .into_iter()

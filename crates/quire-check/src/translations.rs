@@ -44,12 +44,7 @@ pub fn check(
     derived: Option<&Derived>,
     found: &mut Vec<Diagnostic>,
 ) -> Vec<SectionMatrix> {
-    let languages: Vec<String> = corpus
-        .config
-        .languages
-        .iter()
-        .map(|l| l.code.clone())
-        .collect();
+    let languages = corpus.config.language_codes();
     let default = corpus.config.default_language().code.clone();
     let mut by_section: BTreeMap<String, Vec<MatrixRow>> = BTreeMap::new();
     for group in &corpus.groups {

@@ -72,7 +72,6 @@ struct DocStats {
 }
 
 /// Everything the analysis of the corpus yields.
-#[derive(Default)]
 struct Corpus {
     /// Folded form → term (stems are a function of the folded form).
     forms: BTreeMap<String, String>,

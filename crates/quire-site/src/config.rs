@@ -197,6 +197,11 @@ impl Config {
         &self.languages[0]
     }
 
+    /// The codes of the configured languages, default first.
+    pub fn language_codes(&self) -> Vec<String> {
+        self.languages.iter().map(|l| l.code.clone()).collect()
+    }
+
     /// The language with this code, if configured.
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
