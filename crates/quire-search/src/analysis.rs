@@ -5,7 +5,7 @@
 //! Must not know: fields, scoring or the file format.
 
 use foldhash::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 /// A word of the input as the index sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub(crate) struct Analysis {
     /// Each distinct surface word's analysis (a word's analysis depends only
     /// on the word and the language): folding and stemming are most of the
     /// cost of indexing, and a site repeats the same words in every article.
-    memo: RwLock<HashMap<String, Option<Word>>>,
+    memo: RwLock<HashMap<String, Option<Arc<Word>>>>,
 }
 
 /// Distinct words remembered per language; beyond it words are analysed
@@ -43,25 +43,35 @@ impl Analysis {
         self.analyzer.words(text).map(|(_, surface)| surface)
     }
 
-    /// The analysis of one surface word; `None` when nothing indexable is
-    /// left (a lone apostrophe).
-    pub(crate) fn word(&self, surface: &str) -> Option<Word> {
+    /// The analysis of one surface word (`None` when nothing indexable is
+    /// left, such as a lone apostrophe), and whether the memo kept it, so
+    /// that [`Analysis::remembered_words`] lists it.
+    pub(crate) fn word(&self, surface: &str) -> (Option<Arc<Word>>, bool) {
         if let Some(known) = read(&self.memo).get(surface) {
-            return known.clone();
+            return (known.clone(), true);
         }
         let word = self
             .analyzer
             .token(surface, 0)
             .filter(|t| !t.folded.is_empty())
-            .map(|t| Word {
-                folded: t.folded,
-                term: t.term,
+            .map(|t| {
+                Arc::new(Word {
+                    folded: t.folded,
+                    term: t.term,
+                })
             });
         let mut memo = write(&self.memo);
-        if memo.len() < MEMO_LIMIT {
+        let kept = memo.len() < MEMO_LIMIT;
+        if kept {
             memo.insert(surface.to_owned(), word.clone());
         }
-        word
+        (word, kept)
+    }
+
+    /// Every distinct word the memo kept (words of different surfaces may
+    /// repeat).
+    pub(crate) fn remembered_words(&self) -> Vec<Arc<Word>> {
+        read(&self.memo).values().flatten().cloned().collect()
     }
 }
 

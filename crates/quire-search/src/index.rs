@@ -16,6 +16,8 @@ use serde_json::{Value, json};
 
 use rayon::prelude::*;
 
+use std::sync::Arc;
+
 use crate::analysis::{Analysis, Word, key};
 use crate::format::{DOCMAP_CHUNK, VERSION, hashed_file, json as to_json};
 use crate::{SearchDoc, SearchFile};
@@ -92,27 +94,34 @@ pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
     docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
     docs.dedup_by(|a, b| a.url == b.url);
 
-    // Documents are analysed in parallel; their forms are merged afterwards
-    // into sorted maps, so the result does not depend on threads.
-    let analysed: Vec<(DocStats, Vec<Word>)> =
+    // Documents are analysed in parallel. The corpus's words are the ones
+    // the shared memo kept (each distinct word once, not once per document)
+    // plus any a document saw beyond the memo's limit; merged through hash
+    // maps (a term is a function of its folded form, so order does not
+    // matter) and sorted once at the end.
+    let analysed: Vec<(DocStats, Vec<Arc<Word>>)> =
         docs.par_iter().map(|d| analyse_doc(&analysis, d)).collect();
-    // Merged through hash maps (a term is a function of its folded form, so
-    // the merge order does not matter), sorted once at the end.
     let mut forms: HashMap<String, String> = HashMap::new();
     let mut stop: HashSet<String> = HashSet::new();
     let mut stats = Vec::with_capacity(analysed.len());
-    for (doc_stats, words) in analysed {
-        for word in words {
-            match word.term {
-                Some(term) => {
-                    forms.entry(word.folded).or_insert(term);
+    let mut words = analysis.remembered_words();
+    for (doc_stats, unremembered) in analysed {
+        words.extend(unremembered);
+        stats.push(doc_stats);
+    }
+    for word in &words {
+        match &word.term {
+            Some(term) => {
+                if !forms.contains_key(&word.folded) {
+                    forms.insert(word.folded.clone(), term.clone());
                 }
-                None => {
-                    stop.insert(word.folded);
+            }
+            None => {
+                if !stop.contains(&word.folded) {
+                    stop.insert(word.folded.clone());
                 }
             }
         }
-        stats.push(doc_stats);
     }
     let chars: BTreeSet<char> = forms
         .keys()
@@ -171,8 +180,9 @@ fn field_texts(doc: &SearchDoc) -> [String; FIELD_COUNT] {
     ]
 }
 
-/// One document's field statistics, and its distinct words.
-fn analyse_doc(analysis: &Analysis, doc: &SearchDoc) -> (DocStats, Vec<Word>) {
+/// One document's field statistics, and the words the shared memo could
+/// not keep (none below its limit).
+fn analyse_doc(analysis: &Analysis, doc: &SearchDoc) -> (DocStats, Vec<Arc<Word>>) {
     let texts = field_texts(doc);
     // Occurrences are counted per distinct surface word first, borrowing
     // from the text: each distinct word is then analysed (and the shared
@@ -187,11 +197,9 @@ fn analyse_doc(analysis: &Analysis, doc: &SearchDoc) -> (DocStats, Vec<Word>) {
         tf: HashMap::with_capacity(surfaces.len()),
         len: [0; FIELD_COUNT],
     };
-    // A word's term is a function of its folded form, so which surface
-    // brings a folded form first does not matter.
-    let mut words: HashMap<String, Option<String>> = HashMap::with_capacity(surfaces.len());
+    let mut unremembered = Vec::new();
     for (surface, counts) in surfaces {
-        let Some(word) = analysis.word(surface) else {
+        let (Some(word), kept) = analysis.word(surface) else {
             continue;
         };
         if let Some(term) = &word.term {
@@ -204,13 +212,11 @@ fn analyse_doc(analysis: &Analysis, doc: &SearchDoc) -> (DocStats, Vec<Word>) {
                 stats.len[f] += counts[f];
             }
         }
-        words.entry(word.folded).or_insert(word.term);
+        if !kept {
+            unremembered.push(word);
+        }
     }
-    let words: Vec<Word> = words
-        .into_iter()
-        .map(|(folded, term)| Word { folded, term })
-        .collect();
-    (stats, words)
+    (stats, unremembered)
 }
 
 /// Term → postings `(doc id, BM25F score × 100)`, doc ids ascending.
@@ -225,40 +231,64 @@ fn score(stats: &[DocStats]) -> BTreeMap<String, Vec<(u32, u32)>> {
     for a in &mut avg {
         *a = if n > 0.0 { *a / n } else { 0.0 };
     }
-    // Hash maps while counting (a term is looked up once per document that
-    // has it); the result is sorted once at the end.
-    let mut df: HashMap<&str, u32> = HashMap::new();
-    for s in stats {
-        for t in s.tf.keys() {
-            *df.entry(t.as_str()).or_default() += 1;
-        }
-    }
-    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::with_capacity(df.len());
-    for (id, s) in stats.iter().enumerate() {
-        for (term, tf) in &s.tf {
-            let d = f64::from(df[term.as_str()]);
-            let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
-            // BM25F: length-normalise each field's frequency, weight it by
-            // the field's boost, then saturate once.
-            let weighted: f64 = FIELDS
-                .iter()
-                .enumerate()
-                .filter(|&(f, _)| tf[f] > 0)
-                .map(|(f, spec)| {
-                    let norm = if avg[f] > 0.0 {
-                        1.0 - spec.b + spec.b * f64::from(s.len[f]) / avg[f]
-                    } else {
-                        1.0
-                    };
-                    spec.boost * f64::from(tf[f]) / norm
+    // Document frequencies and each document's scores are computed in
+    // parallel (integer sums and per-document arithmetic: the same on any
+    // thread); hash maps while counting, sorted once at the end.
+    let df: HashMap<&str, u32> = stats
+        .par_iter()
+        .fold(HashMap::new, |mut df, s| {
+            for t in s.tf.keys() {
+                *df.entry(t.as_str()).or_default() += 1;
+            }
+            df
+        })
+        .reduce(HashMap::new, |mut a, mut b| {
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            for (t, d) in b {
+                *a.entry(t).or_default() += d;
+            }
+            a
+        });
+    let scored: Vec<Vec<(&str, u32)>> = stats
+        .par_iter()
+        .map(|s| {
+            s.tf.iter()
+                .map(|(term, tf)| {
+                    let d = f64::from(df[term.as_str()]);
+                    let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
+                    // BM25F: length-normalise each field's frequency, weight
+                    // it by the field's boost, then saturate once.
+                    let weighted: f64 = FIELDS
+                        .iter()
+                        .enumerate()
+                        .filter(|&(f, _)| tf[f] > 0)
+                        .map(|(f, spec)| {
+                            let norm = if avg[f] > 0.0 {
+                                1.0 - spec.b + spec.b * f64::from(s.len[f]) / avg[f]
+                            } else {
+                                1.0
+                            };
+                            spec.boost * f64::from(tf[f]) / norm
+                        })
+                        .sum();
+                    let bm25 = idf * weighted * (K1 + 1.0) / (weighted + K1);
+                    (term.as_str(), (bm25 * 100.0).round().max(1.0) as u32)
                 })
-                .sum();
-            let bm25 = idf * weighted * (K1 + 1.0) / (weighted + K1);
-            let scaled = (bm25 * 100.0).round().max(1.0) as u32;
-            postings
-                .entry(term.as_str())
-                .or_default()
-                .push((id as u32, scaled));
+                .collect()
+        })
+        .collect();
+    // Each list sized once from its document frequency.
+    let mut postings: HashMap<&str, Vec<(u32, u32)>> = df
+        .iter()
+        .map(|(&t, &d)| (t, Vec::with_capacity(d as usize)))
+        .collect();
+    for (id, list) in scored.iter().enumerate() {
+        for &(term, score) in list {
+            if let Some(p) = postings.get_mut(term) {
+                p.push((id as u32, score));
+            }
         }
     }
     postings
