@@ -786,6 +786,11 @@ impl CitationEngine {
         &self.memo
     }
 
+    /// False in tests that compare memoized output with plain runs.
+    pub(crate) fn memo_enabled(&self) -> bool {
+        self.use_memo
+    }
+
     pub(crate) fn styles(&self) -> &Styles {
         &self.styles
     }

@@ -35,7 +35,7 @@ pub struct ArticleRef {
 }
 
 /// `(family, given)` from a display name; a one-word name has no given name.
-fn split_name(name: &str) -> (String, String) {
+pub(crate) fn split_name(name: &str) -> (String, String) {
     let name = name.trim();
     match name.rsplit_once(char::is_whitespace) {
         Some((given, family)) => (family.to_string(), given.trim().to_string()),
@@ -219,11 +219,18 @@ impl CitationEngine {
     /// and `lang`, as safe HTML (the style's reference-list form where it
     /// has one).
     pub fn cite_article(&self, article: &ArticleRef, lang: &str) -> String {
-        self.memo()
-            .article(lang, article, || self.render_article(article, lang))
+        self.memo().article(lang, article, || {
+            let render = |a: &ArticleRef| self.render_article(a, lang);
+            let templated = match self.memo_enabled() {
+                true => self.memo().templates.cite(article, lang, render),
+                false => None,
+            };
+            templated.unwrap_or_else(|| self.render_article(article, lang))
+        })
     }
 
-    fn render_article(&self, article: &ArticleRef, lang: &str) -> String {
+    /// One hayagriva run for the article.
+    pub(crate) fn render_article(&self, article: &ArticleRef, lang: &str) -> String {
         let Some(entry) = article_entry(article) else {
             return crate::html::escape(&article.title);
         };

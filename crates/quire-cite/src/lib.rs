@@ -11,6 +11,7 @@
 //! hayagriva is pinned (`=0.10.1`): its archived styles and locales are part
 //! of the output, and 0.x minors rename styles.
 
+mod article_template;
 mod bibliography;
 mod config;
 mod engine;

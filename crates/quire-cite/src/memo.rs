@@ -93,6 +93,8 @@ pub(crate) struct NoteMemo {
     /// "Cite this" strings: an engine kept between rebuilds (`quire serve`)
     /// renders only the articles whose citable data changed.
     articles: Mutex<HashMap<(String, crate::ArticleRef), String>>,
+    /// "Cite this" layouts by article shape.
+    pub templates: crate::article_template::TemplateMemo,
 }
 
 fn is_plain_number(value: &str) -> bool {
