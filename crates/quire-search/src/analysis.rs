@@ -38,9 +38,10 @@ impl Analysis {
         }
     }
 
-    /// The surface words of `text` (not yet folded), in order.
-    pub(crate) fn surfaces<'t>(&self, text: &'t str) -> impl Iterator<Item = &'t str> + 't {
-        self.analyzer.words(text).map(|(_, surface)| surface)
+    /// Calls `f` with each surface word of `text` (not yet folded), in
+    /// order.
+    pub(crate) fn for_each_surface<'t>(&self, text: &'t str, f: impl FnMut(&'t str)) {
+        self.analyzer.for_each_word(text, f);
     }
 
     /// The analysis of one surface word (`None` when nothing indexable is

@@ -4,6 +4,7 @@
 //! Owns: field boosts, scoring constants, shard sizing, facet extraction.
 //! Must not know: how the files are written, or the page around the search UI.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 // foldhash: these maps hold every word of the corpus and are hashed per
@@ -169,14 +170,14 @@ pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
 }
 
 /// The text of each field of `doc`, in the order of [`FIELDS`].
-fn field_texts(doc: &SearchDoc) -> [String; FIELD_COUNT] {
+fn field_texts(doc: &SearchDoc) -> [Cow<'_, str>; FIELD_COUNT] {
     [
-        doc.title.clone(),
-        doc.highlights.join("\n"),
-        doc.body.clone(),
-        doc.authors.join("\n"),
-        doc.section.clone(),
-        doc.tags.join("\n"),
+        Cow::Borrowed(&doc.title),
+        Cow::Owned(doc.highlights.join("\n")),
+        Cow::Borrowed(&doc.body),
+        Cow::Owned(doc.authors.join("\n")),
+        Cow::Borrowed(&doc.section),
+        Cow::Owned(doc.tags.join("\n")),
     ]
 }
 
@@ -189,9 +190,9 @@ fn analyse_doc(analysis: &Analysis, doc: &SearchDoc) -> (DocStats, Vec<Arc<Word>
     // memo locked) once per document instead of once per occurrence.
     let mut surfaces: HashMap<&str, [u32; FIELD_COUNT]> = HashMap::new();
     for (f, text) in texts.iter().enumerate() {
-        for surface in analysis.surfaces(text) {
+        analysis.for_each_surface(text, |surface| {
             surfaces.entry(surface).or_insert([0; FIELD_COUNT])[f] += 1;
-        }
+        });
     }
     let mut stats = DocStats {
         tf: HashMap::with_capacity(surfaces.len()),

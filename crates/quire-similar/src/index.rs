@@ -19,7 +19,6 @@ use quire_text::{Analyzer, is_numeric};
 use rayon::prelude::*;
 
 use crate::compact::{FxBuild, Rows};
-use crate::segment::for_each_word;
 use crate::{Match, SimilarConfig, SimilarDoc, Tuning};
 
 /// Fewest articles per parallel chunk (each chunk keeps its own dictionary).
@@ -108,7 +107,7 @@ impl<'a> Part<'a> {
         let mut counts = Rows::default();
         for &g in part {
             for_each_field(&docs[g], tuning, |text, boost| {
-                for_each_word(analyzer, text, |w| {
+                analyzer.for_each_word(text, |w| {
                     let id = *ids.entry(w).or_insert_with(|| {
                         words.push(w);
                         count.push(0);

@@ -11,7 +11,6 @@
 
 mod compact;
 mod index;
-mod segment;
 
 use std::collections::{BTreeMap, HashMap};
 

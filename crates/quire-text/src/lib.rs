@@ -6,6 +6,7 @@
 //! Must not know: documents, sites, Markdown, ranking or index formats — it
 //! turns a string into words and nothing more.
 
+mod segment;
 mod stop_words;
 
 use std::collections::HashSet;
@@ -115,6 +116,13 @@ impl Analyzer {
     /// once and cache the result: a word's analysis depends only on the word.
     pub fn words<'t>(&self, text: &'t str) -> impl Iterator<Item = (usize, &'t str)> + 't {
         text.unicode_word_indices()
+    }
+
+    /// Calls `f` with each word of `text`, in order: exactly the words of
+    /// [`Analyzer::words`], found several times faster in Latin, Cyrillic
+    /// and Greek prose.
+    pub fn for_each_word<'t>(&self, text: &'t str, f: impl FnMut(&'t str)) {
+        segment::for_each_word(self, text, f);
     }
 
     /// Analyses one word as returned by [`Analyzer::words`]; None when

@@ -1,5 +1,6 @@
 //! Word segmentation at corpus scale: the words [`Analyzer::words`] yields,
-//! found faster for the common shape of Latin, Cyrillic and Greek prose.
+//! found faster for the common shape of Latin, Cyrillic and Greek prose
+//! ([`Analyzer::for_each_word`], used by similar posts and the search index).
 //!
 //! Owns: a shortcut that is exact by construction — it only claims the pieces
 //! of text whose UAX #29 segmentation follows from a handful of rules, and
@@ -9,7 +10,7 @@
 //! Why: unicode-segmentation has a fast path for all-ASCII strings only. A
 //! Turkish or Russian text takes the general state machine, a table search
 //! per character, which made segmentation the largest single cost of ranking
-//! 100,000 articles (issue #4, "Scale").
+//! 100,000 articles (issue #4, "Scale") and a large part of search indexing.
 //!
 //! The shortcut splits the text at ASCII whitespace into pieces. A piece is
 //! *simple* when it consists of word characters `W` (ASCII letters and digits,
@@ -26,7 +27,7 @@
 //! attach to a preceding space (WB4) with it. The tests compare both paths on
 //! random text built from the awkward characters.
 
-use quire_text::Analyzer;
+use crate::Analyzer;
 
 /// Calls `f` with each word of `text`, in order, exactly as
 /// `analyzer.words(text)` yields them.
