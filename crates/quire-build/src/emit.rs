@@ -2,9 +2,10 @@
 //! swapped in whole, so a failed or killed build never leaves a half-written
 //! site, and quire only ever deletes folders it created.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -162,53 +163,210 @@ pub fn write_site_reusing(
     previous: Option<&Manifest>,
 ) -> Result<HashMap<String, Record>, EmitError> {
     check_output(root, output)?;
-    let parent = match output.parent() {
+    let staging = Staging::begin(output, previous)?;
+    let written = artifacts
+        .par_chunks(64)
+        .try_for_each(|chunk| staging.write(chunk));
+    match written {
+        Ok(()) => staging.commit(),
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// A new output folder being written beside `output`: files go in as the
+/// build makes them ([`Staging::write`], from any thread), and
+/// [`Staging::commit`] swaps the folder in whole. Dropped or
+/// [abandoned](Staging::abandon) before the commit, it is removed and the
+/// previous output stays as it was.
+pub struct Staging<'p> {
+    folder: PathBuf,
+    output: PathBuf,
+    previous: Option<&'p Manifest>,
+    /// Folders already created under `folder`.
+    made: Mutex<HashSet<PathBuf>>,
+    records: Mutex<HashMap<String, Record>>,
+    committed: bool,
+}
+
+impl<'p> Staging<'p> {
+    /// Creates the new folder beside `output` (after removing what killed
+    /// builds left); `previous` is the manifest of the build that wrote
+    /// `output`, whose unchanged files are hard-linked instead of written.
+    /// The caller has checked `output` with [`check_output`].
+    pub fn begin(output: &Path, previous: Option<&'p Manifest>) -> Result<Staging<'p>, EmitError> {
+        let parent = parent_of(output);
+        std::fs::create_dir_all(&parent).map_err(|e| EmitError::Io(parent.clone(), e))?;
+        let name = output_name(output);
+        remove_stale(&parent, &name);
+        let folder = parent.join(format!(".{name}.quire-new-{}", std::process::id()));
+        let staging = Staging {
+            folder,
+            output: output.to_path_buf(),
+            previous,
+            made: Mutex::new(HashSet::new()),
+            records: Mutex::new(HashMap::new()),
+            committed: false,
+        };
+        std::fs::create_dir_all(&staging.folder)
+            .map_err(|e| EmitError::Io(staging.folder.clone(), e))?;
+        std::fs::write(
+            staging.folder.join(MARKER),
+            "This folder was written by quire build; quire replaces it whole on the next build.\n",
+        )
+        .map_err(|e| EmitError::Io(staging.folder.join(MARKER), e))?;
+        Ok(staging)
+    }
+
+    /// Creates the folders that will hold output files, in path order, before
+    /// any file is written: ext4 then places each folder's inodes together,
+    /// where folders made one by one between files of other folders cost
+    /// four times the kernel time (BENCHMARKS.md, session 4).
+    pub fn make_folders<'a>(
+        &self,
+        folders: impl Iterator<Item = &'a str>,
+    ) -> Result<(), EmitError> {
+        let mut folders: Vec<&str> = folders.filter(|f| is_safe_path(f)).collect();
+        folders.sort_unstable();
+        folders.dedup();
+        let mut made = lock(&self.made);
+        for folder in folders {
+            let dir = self.folder.join(folder);
+            if made.contains(&dir) {
+                continue;
+            }
+            std::fs::create_dir_all(&dir).map_err(|e| EmitError::Io(dir.clone(), e))?;
+            made.insert(dir);
+        }
+        Ok(())
+    }
+
+    /// Writes `artifacts` into the new folder (or hard-links them from the
+    /// previous output when unchanged). Paths that [`is_safe_path`] refuses
+    /// are skipped: the build reports them as errors and never commits.
+    pub fn write(&self, artifacts: &[Artifact]) -> Result<(), EmitError> {
+        let mut records = Vec::with_capacity(artifacts.len());
+        for a in artifacts.iter().filter(|a| is_safe_path(&a.path)) {
+            if let Some(dir) = Path::new(&a.path).parent() {
+                let dir = self.folder.join(dir);
+                if !lock(&self.made).contains(&dir) {
+                    std::fs::create_dir_all(&dir).map_err(|e| EmitError::Io(dir.clone(), e))?;
+                    lock(&self.made).insert(dir);
+                }
+            }
+            records.push(self.write_one(a)?);
+        }
+        lock(&self.records).extend(records);
+        Ok(())
+    }
+
+    fn write_one(&self, a: &Artifact) -> Result<(String, Record), EmitError> {
+        let target = self.folder.join(&a.path);
+        let hash = match &a.body {
+            Body::Bytes(bytes) => content_hash(bytes),
+            // A copied file is as unchanged as its source's size and time.
+            Body::Copy(from) => {
+                let stamp = Stamp::of(from);
+                content_hash(format!("{}\0{stamp:?}", from.display()).as_bytes())
+            }
+        };
+        let old = self.output.join(&a.path);
+        let linked = self
+            .previous
+            .and_then(|m| m.files.get(&a.path))
+            .filter(|r| r.hash == hash && Stamp::of(&old) == Some(r.stamp))
+            .is_some_and(|_| std::fs::hard_link(&old, &target).is_ok());
+        if !linked {
+            match &a.body {
+                Body::Bytes(bytes) => std::fs::write(&target, bytes),
+                Body::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
+            }
+            .map_err(|e| EmitError::Io(target.clone(), e))?;
+        }
+        let stamp = Stamp::of(&target).ok_or_else(|| {
+            EmitError::Io(target.clone(), io::Error::other("written file vanished"))
+        })?;
+        Ok((a.path.clone(), Record { hash, stamp }))
+    }
+
+    /// Swaps the new folder in for `output` and deletes the previous one;
+    /// returns the records of every file written.
+    pub fn commit(mut self) -> Result<HashMap<String, Record>, EmitError> {
+        self.committed = true;
+        let records = std::mem::take(&mut *lock(&self.records));
+        let (staging, output) = (self.folder.clone(), self.output.clone());
+        let old = parent_of(&output).join(format!(
+            ".{}.quire-old-{}",
+            output_name(&output),
+            std::process::id()
+        ));
+        // Linux swaps both folders in one step (renameat2 RENAME_EXCHANGE), so
+        // a build killed at any moment leaves a whole output in place (#11).
+        #[cfg(target_os = "linux")]
+        if output.exists() {
+            use rustix::fs::{CWD, RenameFlags, renameat_with};
+            if renameat_with(CWD, &staging, CWD, &output, RenameFlags::EXCHANGE).is_ok() {
+                // `staging` now holds the previous output.
+                let _ = std::fs::remove_dir_all(&staging);
+                return Ok(records);
+            }
+        }
+        // Elsewhere, or where the file system refuses the exchange: move the
+        // old folder aside, move the new one in, delete the old. A kill in
+        // between leaves only the old folder, which the next build puts back
+        // first.
+        if output.exists() {
+            std::fs::rename(&output, &old).map_err(|e| {
+                let _ = std::fs::remove_dir_all(&staging);
+                EmitError::Io(output.clone(), e)
+            })?;
+        }
+        if let Err(e) = std::fs::rename(&staging, &output) {
+            // Put the old output back.
+            let _ = std::fs::rename(&old, &output);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(EmitError::Io(output, e));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(records)
+    }
+
+    /// Removes the new folder; the previous output stays as it was.
+    pub fn abandon(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.folder);
+        }
+    }
+}
+
+/// The folder that holds `output` (`.` for a bare name).
+fn parent_of(output: &Path) -> PathBuf {
+    match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(|e| EmitError::Io(parent.clone(), e))?;
-    let name = output
+    }
+}
+
+/// The output folder's own name (`public`).
+fn output_name(output: &Path) -> String {
+    output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    let staging = parent.join(format!(".{name}.quire-new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.quire-old-{}", std::process::id()));
-    remove_stale(&parent, &name);
-    let records = match write_all(&staging, artifacts, output, previous) {
-        Ok(records) => records,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    // Linux swaps both folders in one step (renameat2 RENAME_EXCHANGE), so
-    // a build killed at any moment leaves a whole output in place (#11).
-    #[cfg(target_os = "linux")]
-    if output.exists() {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        if renameat_with(CWD, &staging, CWD, output, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the previous output.
-            let _ = std::fs::remove_dir_all(&staging);
-            return Ok(records);
-        }
-    }
-    // Elsewhere, or where the file system refuses the exchange: move the old
-    // folder aside, move the new one in, delete the old. A kill in between
-    // leaves only the old folder, which the next build puts back first.
-    if output.exists() {
-        std::fs::rename(output, &old).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staging);
-            EmitError::Io(output.to_path_buf(), e)
-        })?;
-    }
-    if let Err(e) = std::fs::rename(&staging, output) {
-        // Put the old output back.
-        let _ = std::fs::rename(&old, output);
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(EmitError::Io(output.to_path_buf(), e));
-    }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(records)
+        .unwrap_or_else(|| "public".to_string())
+}
+
+/// Locks a map or set; inserts are single calls, so a panic elsewhere
+/// cannot leave one half-written and poisoning is ignored.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Removes staging folders left by builds that were killed. A build killed
@@ -239,59 +397,6 @@ fn remove_stale(parent: &Path, name: &str) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-}
-
-fn write_all(
-    staging: &Path,
-    artifacts: &[Artifact],
-    output: &Path,
-    previous: Option<&Manifest>,
-) -> Result<HashMap<String, Record>, EmitError> {
-    std::fs::create_dir_all(staging).map_err(|e| EmitError::Io(staging.to_path_buf(), e))?;
-    std::fs::write(
-        staging.join(MARKER),
-        "This folder was written by quire build; quire replaces it whole on the next build.\n",
-    )
-    .map_err(|e| EmitError::Io(staging.join(MARKER), e))?;
-    let mut dirs: Vec<PathBuf> = artifacts
-        .iter()
-        .filter_map(|a| Path::new(&a.path).parent().map(|p| staging.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        std::fs::create_dir_all(dir).map_err(|e| EmitError::Io(dir.clone(), e))?;
-    }
-    artifacts
-        .par_iter()
-        .map(|a| {
-            let target = staging.join(&a.path);
-            let hash = match &a.body {
-                Body::Bytes(bytes) => content_hash(bytes),
-                // A copied file is as unchanged as its source's size and time.
-                Body::Copy(from) => {
-                    let stamp = Stamp::of(from);
-                    content_hash(format!("{}\0{stamp:?}", from.display()).as_bytes())
-                }
-            };
-            let old = output.join(&a.path);
-            let linked = previous
-                .and_then(|m| m.files.get(&a.path))
-                .filter(|r| r.hash == hash && Stamp::of(&old) == Some(r.stamp))
-                .is_some_and(|_| std::fs::hard_link(&old, &target).is_ok());
-            if !linked {
-                match &a.body {
-                    Body::Bytes(bytes) => std::fs::write(&target, bytes),
-                    Body::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
-                }
-                .map_err(|e| EmitError::Io(target.clone(), e))?;
-            }
-            let stamp = Stamp::of(&target).ok_or_else(|| {
-                EmitError::Io(target.clone(), io::Error::other("written file vanished"))
-            })?;
-            Ok((a.path.clone(), Record { hash, stamp }))
-        })
-        .collect()
 }
 
 #[cfg(test)]

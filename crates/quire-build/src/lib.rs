@@ -11,6 +11,7 @@ pub mod emit;
 pub mod extensions;
 pub mod feeds;
 pub mod notes;
+mod outputs;
 pub mod pages;
 pub mod reuse;
 pub mod urls;
@@ -20,9 +21,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use quire_core::{Diagnostic, Diagnostics};
+use quire_core::Diagnostics;
 use quire_site::{Corpus, LoadOptions, PageKind};
 use quire_theme::{Strings, Theme};
+
+use outputs::Outputs;
 
 pub use cache::BuildCache;
 pub use emit::{Artifact, Body};
@@ -103,10 +106,33 @@ pub fn build_in_memory_cached(
     options: &BuildOptions,
     cache: Option<&BuildCache>,
 ) -> (Option<BuiltSite>, BuildReport) {
+    let mut report = BuildReport::default();
+    let outputs = Outputs::in_memory();
+    match produce(options, cache, &outputs, &mut report) {
+        Some((corpus, derived)) => (
+            Some(BuiltSite {
+                corpus,
+                artifacts: outputs.into_artifacts(),
+                derived,
+            }),
+            report,
+        ),
+        None => (None, report),
+    }
+}
+
+/// Runs every phase from loading to the last file, putting each file into
+/// `outputs` as it is made. Returns the corpus and derived data when the
+/// site built without errors.
+fn produce(
+    options: &BuildOptions,
+    cache: Option<&BuildCache>,
+    outputs: &Outputs<'_>,
+    report: &mut BuildReport,
+) -> Option<(Corpus, derive::Derived)> {
     if let Some(cache) = cache {
         cache.begin_build();
     }
-    let mut report = BuildReport::default();
     let loaded = quire_site::load_site_cached(
         &options.root,
         &LoadOptions {
@@ -117,9 +143,7 @@ pub fn build_in_memory_cached(
     );
     report.timings.extend(loaded.timings);
     report.diagnostics.extend(loaded.diagnostics.0);
-    let Some(corpus) = loaded.corpus else {
-        return (None, report);
-    };
+    let corpus = loaded.corpus?;
 
     let clock = Instant::now();
     let base_path = pages::base_path_of(&corpus.config.base_url);
@@ -128,11 +152,11 @@ pub fn build_in_memory_cached(
     report.timings.push(("derive", clock.elapsed()));
     let (Some(theme), Some(derived)) = (theme, derived) else {
         report.diagnostics.sort();
-        return (None, report);
+        return None;
     };
     if report.diagnostics.has_errors() {
         report.diagnostics.sort();
-        return (None, report);
+        return None;
     }
 
     let clock = Instant::now();
@@ -142,34 +166,34 @@ pub fn build_in_memory_cached(
     if let Some(cache) = cache {
         renderer = renderer.reusing(cache);
     }
-    let (mut artifacts, errors) = renderer.render_all();
+    outputs.prepare_folders(
+        corpus
+            .pages
+            .iter()
+            .map(|p| p.path.trim_start_matches('/').trim_end_matches('/')),
+    );
+    let errors = renderer.render_into(outputs);
     report.diagnostics.extend(errors);
-    report.pages = artifacts.len();
+    report.pages = outputs.count();
     report.timings.push(("render", clock.elapsed()));
     let clock = Instant::now();
-    artifacts.push(Artifact::bytes(css_path.trim_start_matches('/'), css));
-    artifacts.extend(feeds::machine_files(&corpus, &derived, &renderer));
+    outputs.put(vec![Artifact::bytes(css_path.trim_start_matches('/'), css)]);
+    outputs.put(feeds::machine_files(&corpus, &derived, &renderer));
     report.timings.push(("feeds", clock.elapsed()));
     let clock = Instant::now();
     if derived.search.enabled {
-        artifacts.extend(search_files(&corpus, &renderer, cache));
+        search_files(&corpus, &renderer, cache, outputs);
     }
     report.timings.push(("search", clock.elapsed()));
-    artifacts.extend(copied_files(&corpus));
-    check_artifacts(&mut artifacts, &mut report.diagnostics);
+    outputs.put(copied_files(&corpus));
+    report.diagnostics.extend(outputs.take_problems());
     report.diagnostics.sort();
     if report.diagnostics.has_errors() {
-        return (None, report);
+        return None;
     }
-    report.files = artifacts.len();
-    (
-        Some(BuiltSite {
-            corpus,
-            artifacts,
-            derived,
-        }),
-        report,
-    )
+    report.files = outputs.count();
+    drop(renderer);
+    Some((corpus, derived))
 }
 
 /// The site's templates and UI strings (its own over the built-in ones);
@@ -224,19 +248,35 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         };
     }
     let fingerprint_time = clock.elapsed();
-    let (site, mut report) = build_in_memory(options);
-    report.timings.insert(0, ("fingerprint", fingerprint_time));
-    let Some(site) = site else {
-        return report;
+    let staging = match emit::Staging::begin(&options.output, previous.as_ref()) {
+        Ok(s) => s,
+        Err(e) => {
+            return BuildReport {
+                output_error: Some(e.to_string()),
+                ..BuildReport::default()
+            };
+        }
     };
+    // Files are written into the staging folder as they are made; the
+    // previous output stays in place until the commit below.
+    let outputs = Outputs::into_staging(&staging);
+    let mut report = BuildReport::default();
+    let produced = produce(options, None, &outputs, &mut report);
+    report.timings.insert(0, ("fingerprint", fingerprint_time));
+    let failure = outputs.take_failure();
+    drop(outputs);
+    if produced.is_none() {
+        staging.abandon();
+        return report;
+    }
+    if let Some(e) = failure {
+        report.output_error = Some(e.to_string());
+        staging.abandon();
+        return report;
+    }
     let clock = Instant::now();
     reuse::Manifest::forget(&options.root, &options.output);
-    match emit::write_site_reusing(
-        &options.root,
-        &options.output,
-        &site.artifacts,
-        previous.as_ref(),
-    ) {
+    match staging.commit() {
         Ok(files) => {
             report.written = true;
             reuse::Manifest {
@@ -256,11 +296,14 @@ fn search_files(
     corpus: &Corpus,
     renderer: &pages::Renderer<'_>,
     cache: Option<&BuildCache>,
-) -> Vec<Artifact> {
-    let mut out: Vec<Artifact> = quire_search::assets()
-        .into_iter()
-        .map(|f| Artifact::bytes(f.path, f.bytes))
-        .collect();
+    outputs: &Outputs<'_>,
+) {
+    outputs.put(
+        quire_search::assets()
+            .into_iter()
+            .map(|f| Artifact::bytes(f.path, f.bytes))
+            .collect(),
+    );
     for lang in &corpus.config.languages {
         let docs: Vec<quire_search::SearchDoc> = corpus
             .pages
@@ -287,12 +330,11 @@ fn search_files(
                 .collect()
         };
         // An index is a function of its language and documents.
-        out.extend(match cache {
+        outputs.put(match cache {
             Some(cache) => cache.search(&lang.code, cache::key_of(&docs), index),
             None => index(),
         });
     }
-    out
 }
 
 /// Static files, bundle files beside each language version, and files
@@ -336,37 +378,6 @@ fn copied_files(corpus: &Corpus) -> Vec<Artifact> {
         }
     }
     out
-}
-
-/// Every artifact path must be safe and unique; sorts them for stable output.
-fn check_artifacts(artifacts: &mut Vec<Artifact>, diagnostics: &mut Diagnostics) {
-    artifacts.retain(|a| {
-        let ok = emit::is_safe_path(&a.path);
-        if !ok {
-            diagnostics.push(Diagnostic::error(
-                a.path.clone(),
-                "this output path would leave the output folder; check slugs and aliases",
-            ));
-        }
-        ok
-    });
-    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
-    for pair in artifacts.windows(2) {
-        if pair[0].path == pair[1].path {
-            let describe = |a: &Artifact| match &a.body {
-                Body::Copy(p) => format!("the file {}", p.display()),
-                Body::Bytes(_) => "a generated page".to_string(),
-            };
-            diagnostics.push(Diagnostic::error(
-                pair[0].path.clone(),
-                format!(
-                    "two outputs want this path: {} and {}; rename one of them",
-                    describe(&pair[0]),
-                    describe(&pair[1])
-                ),
-            ));
-        }
-    }
 }
 
 /// True if `path` holds a site (a `quire.toml`).

@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::cache::{BuildCache, Key, key_of, key_of_serialized};
 use crate::derive::Derived;
 use crate::emit::Artifact;
+use crate::outputs::Outputs;
 use crate::urls::{encode, output_file, script_json};
 use crate::views::*;
 
@@ -194,8 +195,9 @@ impl<'a> Renderer<'a> {
         self.page(page)
     }
 
-    /// Renders every page of the site.
-    pub fn render_all(&self) -> (Vec<Artifact>, Vec<Diagnostic>) {
+    /// Renders every page of the site into `outputs`; returns the pages
+    /// that failed.
+    pub(crate) fn render_into(&self, outputs: &Outputs<'_>) -> Vec<Diagnostic> {
         let mut jobs: Vec<Job> = Vec::new();
         for page in &self.corpus.pages {
             jobs.push(Job::Page(page.index));
@@ -220,17 +222,17 @@ impl<'a> Renderer<'a> {
                 jobs.push(Job::Author(id.clone(), lang.code.clone()));
             }
         }
-        let results: Vec<Result<Vec<Artifact>, Diagnostic>> =
-            jobs.par_iter().map(|job| self.run(job)).collect();
-        let mut artifacts = Vec::new();
-        let mut errors = Vec::new();
-        for r in results {
-            match r {
-                Ok(a) => artifacts.extend(a),
-                Err(d) => errors.push(d),
-            }
-        }
-        (artifacts, errors)
+        // Each job's files go to `outputs` as soon as they are made, so a
+        // build writing to disk never holds every page in memory.
+        jobs.par_iter()
+            .filter_map(|job| match self.run(job) {
+                Ok(files) => {
+                    outputs.put(files);
+                    None
+                }
+                Err(d) => Some(d),
+            })
+            .collect()
     }
 
     fn run(&self, job: &Job) -> Result<Vec<Artifact>, Diagnostic> {

@@ -7,7 +7,14 @@
 //!
 //! Usage: `quire-bench --quire <path to quire> --work <dir>
 //!         [--sizes 1000,10000] [--runs 2] [--hugo-max 10000]
-//!         [--related-max 10000] [--seed 1]`
+//!         [--related-max 10000] [--seed 1] [--settle 45]`
+//!
+//! Every measured run that writes a tree starts after the previous trees
+//! were deleted and the file system was left to settle (`sync`, then
+//! `--settle` seconds): ext4 without a journal passes over inodes freed in
+//! the last ~30 s when it allocates new ones, so a run started right after
+//! deleting 166,000 files spent most of its time in the kernel looking for
+//! inodes (quire's emit and `cp -r` both measured 3–6× slower that way).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,6 +30,7 @@ struct Args {
     hugo_max: usize,
     related_max: usize,
     seed: u64,
+    settle: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -34,6 +42,7 @@ fn parse_args() -> Result<Args, String> {
         hugo_max: 10_000,
         related_max: 10_000,
         seed: 1,
+        settle: 45,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let mut it = raw.iter();
@@ -60,6 +69,7 @@ fn parse_args() -> Result<Args, String> {
             "--hugo-max" => args.hugo_max = number()?,
             "--related-max" => args.related_max = number()?,
             "--seed" => args.seed = number()? as u64,
+            "--settle" => args.settle = number()? as u64,
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -74,7 +84,7 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!(
-                "error: {e}\nusage: quire-bench --quire <quire binary> --work <dir> [--sizes 1000,10000] [--runs 2] [--hugo-max N] [--related-max N] [--seed N]"
+                "error: {e}\nusage: quire-bench --quire <quire binary> --work <dir> [--sizes 1000,10000] [--runs 2] [--hugo-max N] [--related-max N] [--seed N] [--settle SECS]"
             );
             return ExitCode::from(2);
         }
@@ -109,6 +119,16 @@ fn ensure_site(dir: &Path, n: usize, seed: u64, flavor: Flavor) -> Result<(), St
 
 fn remove(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Deletes `dirs`, writes everything back and waits `secs` seconds, so the
+/// next measured run does not pay for the deletion (see the crate docs).
+fn clear(dirs: &[&Path], secs: u64) {
+    for dir in dirs {
+        remove(dir);
+    }
+    let _ = std::process::Command::new("sync").status();
+    std::thread::sleep(std::time::Duration::from_secs(secs));
 }
 
 fn checked(run: std::io::Result<Run>, what: &str) -> Result<Run, String> {
@@ -148,8 +168,7 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
     let quire_args = ["build", "--verbose"];
     for round in 0..args.runs {
         eprintln!("{n} articles, round {}", round + 1);
-        remove(&public);
-        remove(&cache);
+        clear(&[&public, &cache, &hugo_dir.join("public")], args.settle);
         full.push(checked(
             measure::run(&args.quire, &quire_args, &quire_dir),
             "quire full build",
@@ -159,13 +178,12 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
             "quire rebuild, nothing changed",
         )?);
         if hugo {
-            remove(&hugo_dir.join("public"));
             plain.push(checked(
                 measure::run("hugo", &["--quiet", "--config", "hugo.toml"], &hugo_dir),
                 "hugo without related",
             )?);
             if n <= args.related_max {
-                remove(&hugo_dir.join("public"));
+                clear(&[&hugo_dir.join("public")], args.settle);
                 related.push(checked(
                     measure::run(
                         "hugo",
@@ -177,7 +195,7 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
             }
         }
         let copy_to = base.join("copy");
-        remove(&copy_to);
+        clear(&[&copy_to, &hugo_dir.join("public")], args.settle);
         let from = public.to_string_lossy().into_owned();
         let to = copy_to.to_string_lossy().into_owned();
         copy.push(checked(
