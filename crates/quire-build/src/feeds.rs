@@ -5,6 +5,7 @@
 //! Written as strings here rather than templates: these formats are fixed
 //! by their specs, and escaping is easier to prove in one place.
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use quire_site::{Corpus, Page, PageKind};
@@ -100,10 +101,16 @@ pub fn machine_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>
             }
         }
     }
-    for mut spec in specs {
-        spec.pages.truncate(limit);
-        out.extend(feed_files(corpus, derived, renderer, &spec));
-    }
+    // A site has a feed per language, section, author and term: written in
+    // parallel, listed in order.
+    let feeds: Vec<Vec<Artifact>> = specs
+        .into_par_iter()
+        .map(|mut spec| {
+            spec.pages.truncate(limit);
+            feed_files(corpus, derived, renderer, &spec)
+        })
+        .collect();
+    out.extend(feeds.into_iter().flatten());
     out.extend(sitemap(corpus));
     out.push(robots(corpus));
     out.extend(redirects(corpus, renderer));

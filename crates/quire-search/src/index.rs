@@ -359,42 +359,49 @@ fn write_shards(
         groups.push(current);
     }
 
-    let mut table = Vec::new();
-    for (i, group) in groups.iter().enumerate() {
-        let terms: BTreeSet<&str> = group
-            .iter()
-            .flat_map(|(_, forms)| forms.iter().map(|&(_, t)| t))
-            .collect();
-        let index: BTreeMap<&str, usize> = terms.iter().enumerate().map(|(i, &t)| (t, i)).collect();
-        let shard = Shard {
-            keys: group
+    // Shards are encoded and compressed in parallel, then listed in order.
+    let encoded: Vec<(SearchFile, String)> = groups
+        .par_iter()
+        .map(|group| {
+            let terms: BTreeSet<&str> = group
                 .iter()
-                .map(|(k, forms)| {
-                    (
-                        k.as_str(),
-                        forms.iter().map(|&(f, t)| (f, index[t])).collect(),
-                    )
-                })
-                .collect(),
-            terms: terms
-                .iter()
-                .map(|&t| {
-                    (
-                        t,
-                        term_forms.get(t).cloned().unwrap_or_default(),
-                        delta_postings(postings.get(t).map_or(&[][..], Vec::as_slice)),
-                    )
-                })
-                .collect(),
-        };
-        let (file, name) = hashed_file(lang, "s", &shard);
+                .flat_map(|(_, forms)| forms.iter().map(|&(_, t)| t))
+                .collect();
+            let index: BTreeMap<&str, usize> =
+                terms.iter().enumerate().map(|(i, &t)| (t, i)).collect();
+            let shard = Shard {
+                keys: group
+                    .iter()
+                    .map(|(k, forms)| {
+                        (
+                            k.as_str(),
+                            forms.iter().map(|&(f, t)| (f, index[t])).collect(),
+                        )
+                    })
+                    .collect(),
+                terms: terms
+                    .iter()
+                    .map(|&t| {
+                        (
+                            t,
+                            term_forms.get(t).cloned().unwrap_or_default(),
+                            delta_postings(postings.get(t).map_or(&[][..], Vec::as_slice)),
+                        )
+                    })
+                    .collect(),
+            };
+            hashed_file(lang, "s", &shard)
+        })
+        .collect();
+    let mut table = Vec::with_capacity(encoded.len());
+    for (i, (file, name)) in encoded.into_iter().enumerate() {
         files.push(file);
         // The first shard starts at the empty key, so every key has a shard
         // to look in.
         let first = if i == 0 {
             String::new()
         } else {
-            group[0].0.clone()
+            groups[i][0].0.clone()
         };
         table.push((first, name));
     }
@@ -420,22 +427,36 @@ fn truncate_chars(s: &str, max: usize) -> &str {
     }
 }
 
+/// One fragment's JSON, borrowed from its document. Fields in alphabetical
+/// order: the order `json!` wrote them in, so the files keep their bytes.
+#[derive(Serialize)]
+struct Fragment<'a> {
+    authors: &'a [String],
+    body: &'a str,
+    date: &'a str,
+    highlights: &'a [String],
+    section: &'a str,
+    tags: &'a [String],
+    title: &'a str,
+    url: &'a str,
+}
+
 /// Writes one fragment per document and the doc maps that name them;
 /// returns the doc-map file names in order.
 fn write_fragments(lang: &str, docs: &[&SearchDoc], files: &mut Vec<SearchFile>) -> Vec<String> {
     let written: Vec<(SearchFile, String)> = docs
         .par_iter()
         .map(|d| {
-            let frag = json!({
-                "url": d.url,
-                "title": d.title,
-                "section": d.section,
-                "date": d.date,
-                "authors": d.authors,
-                "tags": d.tags,
-                "highlights": d.highlights,
-                "body": truncate_chars(&d.body, FRAGMENT_BODY_CHARS),
-            });
+            let frag = Fragment {
+                authors: &d.authors,
+                body: truncate_chars(&d.body, FRAGMENT_BODY_CHARS),
+                date: &d.date,
+                highlights: &d.highlights,
+                section: &d.section,
+                tags: &d.tags,
+                title: &d.title,
+                url: &d.url,
+            };
             hashed_file(lang, "f", &frag)
         })
         .collect();

@@ -4,6 +4,7 @@
 //! Sequential and deterministic: everything is ordered by source path,
 //! language order or date, never by hash order.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use quire_core::{Diagnostic, Diagnostics, SourceText, slugify};
@@ -223,7 +224,28 @@ pub fn assemble(
     let mut section_fronts: BTreeMap<(String, String), (FrontMatter, String)> = BTreeMap::new();
     let mut group_keys: Vec<String> = Vec::new();
 
-    for (source, parsed) in files.sources.iter().zip(parsed) {
+    // The per-page work that needs no other page (summary, word count, a
+    // copy of the source) is done in parallel first.
+    let prepared: Vec<Option<(String, usize, String)>> = files
+        .sources
+        .par_iter()
+        .zip(parsed.par_iter())
+        .map(|(source, parsed)| {
+            let parsed = parsed.as_ref()?;
+            matches!(
+                source.kind,
+                SourceKind::Article { .. } | SourceKind::Page { .. }
+            )
+            .then(|| {
+                (
+                    summary_of(&parsed.front, &parsed.rendered),
+                    parsed.rendered.plain_text.split_whitespace().count(),
+                    source.text.clone(),
+                )
+            })
+        })
+        .collect();
+    for ((source, parsed), prepared) in files.sources.iter().zip(parsed).zip(prepared) {
         let Some(parsed) = parsed else { continue };
         let Parsed {
             front,
@@ -296,8 +318,9 @@ pub fn assemble(
                     Some(s) => format!("{prefix}{}/{slug}/", slugify(s)),
                     None => format!("{prefix}{slug}/"),
                 };
-                let summary = summary_of(&front, &rendered);
-                let word_count = rendered.plain_text.split_whitespace().count();
+                let Some((summary, word_count, source_text)) = prepared else {
+                    continue;
+                };
                 group_keys.push(match (&front.translation_key, &section) {
                     (Some(k), _) => format!("key:{k}"),
                     (None, Some(s)) => format!("path:{s}/{stem}"),
@@ -306,7 +329,7 @@ pub fn assemble(
                 pages.push(Page {
                     index: pages.len(),
                     source_path: source.path.clone(),
-                    source_text: source.text.clone(),
+                    source_text,
                     kind,
                     lang: source.lang.clone(),
                     section,

@@ -265,6 +265,7 @@ fn discover_content(
         return;
     }
     let all = walk(&content, diagnostics, root);
+    let mut pending: Vec<PendingSource> = Vec::new();
     // Folders directly holding an index*.md are bundles.
     let is_index = |p: &Path| {
         p.file_name()
@@ -334,7 +335,7 @@ fn discover_content(
                     continue;
                 }
             };
-            push_source(&path, rel, kind, lang, files, diagnostics);
+            pending.push((path.clone(), rel, kind, lang));
             continue;
         }
 
@@ -381,24 +382,34 @@ fn discover_content(
                 continue;
             }
         };
-        push_source(&path, rel, kind, lang, files, diagnostics);
+        pending.push((path.clone(), rel, kind, lang));
+    }
+    read_sources(pending, files, diagnostics);
+}
+
+/// Reads the found sources in parallel (the content folder is most of a
+/// site's bytes) and adds them to `files`; sources are sorted afterwards.
+fn read_sources(pending: Vec<PendingSource>, files: &mut SiteFiles, diagnostics: &mut Diagnostics) {
+    use rayon::prelude::*;
+    let read: Vec<(Option<Source>, Diagnostics)> = pending
+        .into_par_iter()
+        .map(|(path, rel, kind, lang)| {
+            let mut ds = Diagnostics::default();
+            let source = read_text(&path, &rel, &mut ds).map(|text| Source {
+                path: rel,
+                kind,
+                lang,
+                text,
+            });
+            (source, ds)
+        })
+        .collect();
+    for (source, ds) in read {
+        diagnostics.extend(ds.0);
+        files.sources.extend(source);
     }
 }
 
-fn push_source(
-    path: &Path,
-    rel: String,
-    kind: SourceKind,
-    lang: String,
-    files: &mut SiteFiles,
-    diagnostics: &mut Diagnostics,
-) {
-    if let Some(text) = read_text(path, &rel, diagnostics) {
-        files.sources.push(Source {
-            path: rel,
-            kind,
-            lang,
-            text,
-        });
-    }
-}
+/// A content file found by the walk: path, site-relative path, kind and
+/// language.
+type PendingSource = (PathBuf, String, SourceKind, String);
