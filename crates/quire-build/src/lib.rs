@@ -73,6 +73,9 @@ pub struct BuildReport {
     pub output_error: Option<String>,
     /// Nothing changed since the last build, whose output was kept as it is.
     pub up_to_date: bool,
+    /// Wall time of the search index, made while pages render (included in
+    /// the "render" phase).
+    pub search_time: Duration,
 }
 
 impl BuildReport {
@@ -172,19 +175,27 @@ fn produce(
             .iter()
             .map(|p| p.path.trim_start_matches('/').trim_end_matches('/')),
     );
-    let errors = renderer.render_into(outputs);
+    // Pages and the search index need nothing from each other: they are made
+    // side by side, each filling the cores the other leaves idle (page
+    // rendering waits on file writes, indexing has sequential merges).
+    let search_clock = Instant::now();
+    let ((pages, errors), search_time) = rayon::join(
+        || renderer.render_into(outputs),
+        || {
+            if derived.search.enabled {
+                search_files(&corpus, &renderer, cache, outputs);
+            }
+            search_clock.elapsed()
+        },
+    );
     report.diagnostics.extend(errors);
-    report.pages = outputs.count();
+    report.pages = pages;
     report.timings.push(("render", clock.elapsed()));
+    report.search_time = search_time;
     let clock = Instant::now();
     outputs.put(vec![Artifact::bytes(css_path.trim_start_matches('/'), css)]);
     outputs.put(feeds::machine_files(&corpus, &derived, &renderer));
     report.timings.push(("feeds", clock.elapsed()));
-    let clock = Instant::now();
-    if derived.search.enabled {
-        search_files(&corpus, &renderer, cache, outputs);
-    }
-    report.timings.push(("search", clock.elapsed()));
     outputs.put(copied_files(&corpus));
     report.diagnostics.extend(outputs.take_problems());
     report.diagnostics.sort();

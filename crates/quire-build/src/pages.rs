@@ -195,9 +195,9 @@ impl<'a> Renderer<'a> {
         self.page(page)
     }
 
-    /// Renders every page of the site into `outputs`; returns the pages
-    /// that failed.
-    pub(crate) fn render_into(&self, outputs: &Outputs<'_>) -> Vec<Diagnostic> {
+    /// Renders every page of the site into `outputs`; returns the number of
+    /// files made and the pages that failed.
+    pub(crate) fn render_into(&self, outputs: &Outputs<'_>) -> (usize, Vec<Diagnostic>) {
         let mut jobs: Vec<Job> = Vec::new();
         for page in &self.corpus.pages {
             jobs.push(Job::Page(page.index));
@@ -224,15 +224,25 @@ impl<'a> Renderer<'a> {
         }
         // Each job's files go to `outputs` as soon as they are made, so a
         // build writing to disk never holds every page in memory.
-        jobs.par_iter()
-            .filter_map(|job| match self.run(job) {
-                Ok(files) => {
+        let results: Vec<Result<usize, Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| {
+                self.run(job).map(|files| {
+                    let n = files.len();
                     outputs.put(files);
-                    None
-                }
-                Err(d) => Some(d),
+                    n
+                })
             })
-            .collect()
+            .collect();
+        let mut files = 0;
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(n) => files += n,
+                Err(d) => errors.push(d),
+            }
+        }
+        (files, errors)
     }
 
     fn run(&self, job: &Job) -> Result<Vec<Artifact>, Diagnostic> {

@@ -30,12 +30,20 @@ pub fn print_diagnostics(diagnostics: &Diagnostics) {
     }
 }
 
-/// Prints the phase timing table to stderr.
-pub fn print_timings(timings: &[(&'static str, std::time::Duration)]) {
+/// Prints the phase timing table to stderr; `search` (made while pages
+/// render) is shown under "render" and not added to the total.
+pub fn print_timings(timings: &[(&'static str, std::time::Duration)], search: std::time::Duration) {
     let total: std::time::Duration = timings.iter().map(|(_, d)| *d).sum();
     eprintln!("{:<12} {:>10}", "phase", "ms");
     for (name, d) in timings {
         eprintln!("{:<12} {:>10.1}", name, d.as_secs_f64() * 1000.0);
+        if *name == "render" && !search.is_zero() {
+            eprintln!(
+                "{:<12} {:>10.1}",
+                "  (search)",
+                search.as_secs_f64() * 1000.0
+            );
+        }
     }
     eprintln!("{:<12} {:>10.1}", "total", total.as_secs_f64() * 1000.0);
 }
