@@ -326,7 +326,7 @@ fn search_files(
                     url: card.url,
                     title: p.front.title.clone(),
                     highlights: p.front.highlights.clone(),
-                    body: p.rendered.plain_text.clone(),
+                    body: std::borrow::Cow::Borrowed(&p.rendered.plain_text),
                     authors: card.authors.into_iter().map(|a| a.name).collect(),
                     section: card.section_title.unwrap_or_default(),
                     tags: p.front.taxonomies.values().flatten().cloned().collect(),

@@ -62,7 +62,7 @@ pub fn scan_site(corpus: &Corpus) -> Vec<ScannedFile> {
         out.push(ScannedFile {
             path: source.path.clone(),
             links: links_in(&source.text[body_offset..], body_offset),
-            text: source.text.clone(),
+            text: source.text.to_string(),
             page_path: page.map(|p| p.path.clone()),
         });
     }

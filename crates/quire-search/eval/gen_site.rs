@@ -227,7 +227,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 url: format!("{}/analysis/{slug}/", prefix(lang)),
                 title,
                 highlights: vec![sentence(lang, &mut rng, &vocab, 8)],
-                body,
+                body: body.into(),
                 authors: vec![format!("Author {}", rng.next() % 40)],
                 section: sections[(rng.next() % 3) as usize].to_string(),
                 tags: vec![vocab[rng.zipf(60)].clone()],

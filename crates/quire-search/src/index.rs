@@ -86,12 +86,12 @@ struct Corpus {
 
 /// All index files for one language, deterministic (same docs in any order
 /// give the same bytes), under `search/<lang>/`.
-pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
+pub fn build_index(lang: &str, docs: &[SearchDoc<'_>]) -> Vec<SearchFile> {
     let analysis = Analysis::new(lang);
     // Newest first, then by URL: document ids follow this order, so ties in
     // score favour newer documents and the output does not depend on input
     // order.
-    let mut docs: Vec<&SearchDoc> = docs.iter().collect();
+    let mut docs: Vec<&SearchDoc<'_>> = docs.iter().collect();
     docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
     docs.dedup_by(|a, b| a.url == b.url);
 
@@ -170,7 +170,7 @@ pub fn build_index(lang: &str, docs: &[SearchDoc]) -> Vec<SearchFile> {
 }
 
 /// The text of each field of `doc`, in the order of [`FIELDS`].
-fn field_texts(doc: &SearchDoc) -> [Cow<'_, str>; FIELD_COUNT] {
+fn field_texts<'d>(doc: &'d SearchDoc<'_>) -> [Cow<'d, str>; FIELD_COUNT] {
     [
         Cow::Borrowed(&doc.title),
         Cow::Owned(doc.highlights.join("\n")),
@@ -183,7 +183,7 @@ fn field_texts(doc: &SearchDoc) -> [Cow<'_, str>; FIELD_COUNT] {
 
 /// One document's field statistics, and the words the shared memo could
 /// not keep (none below its limit).
-fn analyse_doc(analysis: &Analysis, doc: &SearchDoc) -> (DocStats, Vec<Arc<Word>>) {
+fn analyse_doc(analysis: &Analysis, doc: &SearchDoc<'_>) -> (DocStats, Vec<Arc<Word>>) {
     let texts = field_texts(doc);
     // Occurrences are counted per distinct surface word first, borrowing
     // from the text: each distinct word is then analysed (and the shared
@@ -443,7 +443,11 @@ struct Fragment<'a> {
 
 /// Writes one fragment per document and the doc maps that name them;
 /// returns the doc-map file names in order.
-fn write_fragments(lang: &str, docs: &[&SearchDoc], files: &mut Vec<SearchFile>) -> Vec<String> {
+fn write_fragments(
+    lang: &str,
+    docs: &[&SearchDoc<'_>],
+    files: &mut Vec<SearchFile>,
+) -> Vec<String> {
     let written: Vec<(SearchFile, String)> = docs
         .par_iter()
         .map(|d| {

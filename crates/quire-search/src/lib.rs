@@ -22,20 +22,23 @@ mod index;
 mod page;
 
 pub use index::build_index;
+use std::borrow::Cow;
+
 pub use page::{assets, builtin_strings, search_page_html};
 
 /// One document as the index sees it: plain text fields, notes excluded,
 /// filled by the build driver from the corpus.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct SearchDoc {
+pub struct SearchDoc<'a> {
     /// Site-absolute path of the page, like `/tr/analysis/x/`.
     pub url: String,
     /// The page title.
     pub title: String,
     /// The key points shown under the title.
     pub highlights: Vec<String>,
-    /// The body as plain text (notes excluded).
-    pub body: String,
+    /// The body as plain text (notes excluded), usually borrowed from the
+    /// page (the bodies are most of a site's text).
+    pub body: Cow<'a, str>,
     /// Display names of the authors.
     pub authors: Vec<String>,
     /// Display label of the page's section.

@@ -76,7 +76,7 @@ fn field_boosts_order_title_above_body() {
     let mk = |url: &str, title: &str, body: &str| SearchDoc {
         url: url.into(),
         title: title.into(),
-        body: body.into(),
+        body: body.to_string().into(),
         date: "2024-01-01".into(),
         ..SearchDoc::default()
     };
@@ -158,7 +158,7 @@ fn files_are_hashed_gzip_and_deterministic() {
         decode(f);
     }
     let mut changed = docs.clone();
-    changed[0].body.push_str(" Новое предложение.");
+    changed[0].body.to_mut().push_str(" Новое предложение.");
     let c = build_index("ru", &changed);
     let names = |v: &[quire_search::SearchFile]| -> Vec<String> {
         v.iter().map(|f| f.path.clone()).collect()

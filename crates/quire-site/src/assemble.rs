@@ -33,7 +33,7 @@ pub struct Page {
     /// Site-relative source path.
     pub source_path: String,
     /// The source text (for locating later diagnostics).
-    pub source_text: String,
+    pub source_text: std::sync::Arc<str>,
     /// Article or page.
     pub kind: PageKind,
     /// Language code.
@@ -226,7 +226,7 @@ pub fn assemble(
 
     // The per-page work that needs no other page (summary, word count, a
     // copy of the source) is done in parallel first.
-    let prepared: Vec<Option<(String, usize, String)>> = files
+    let prepared: Vec<Option<(String, usize, std::sync::Arc<str>)>> = files
         .sources
         .par_iter()
         .zip(parsed.par_iter())

@@ -45,8 +45,9 @@ pub struct Source {
     pub kind: SourceKind,
     /// The language code, from the file name suffix or the default.
     pub lang: String,
-    /// The file's text (a byte-order mark removed).
-    pub text: String,
+    /// The file's text (a byte-order mark removed), shared with the page
+    /// made from it.
+    pub text: std::sync::Arc<str>,
 }
 
 /// Everything found under the site root.
@@ -399,7 +400,7 @@ fn read_sources(pending: Vec<PendingSource>, files: &mut SiteFiles, diagnostics:
                 path: rel,
                 kind,
                 lang,
-                text,
+                text: text.into(),
             });
             (source, ds)
         })

@@ -46,7 +46,7 @@ pub struct ParseCache {
 
 /// One remembered parse: the inputs it was made from and its result.
 struct CacheEntry {
-    text: String,
+    text: std::sync::Arc<str>,
     kind: SourceKind,
     taxonomies: Vec<String>,
     result: (Option<Parsed>, Vec<Diagnostic>),

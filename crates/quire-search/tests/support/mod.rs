@@ -21,12 +21,12 @@ fn doc(
     section: &str,
     tags: &[&str],
     date: &str,
-) -> SearchDoc {
+) -> SearchDoc<'static> {
     SearchDoc {
         url: url.to_string(),
         title: title.to_string(),
         highlights: highlights.iter().map(|s| s.to_string()).collect(),
-        body: body.to_string(),
+        body: body.to_string().into(),
         authors: authors.iter().map(|s| s.to_string()).collect(),
         section: section.to_string(),
         tags: tags.iter().map(|s| s.to_string()).collect(),
@@ -35,7 +35,7 @@ fn doc(
 }
 
 /// Turkish documents.
-pub fn turkish() -> Vec<SearchDoc> {
+pub fn turkish() -> Vec<SearchDoc<'static>> {
     vec![
         doc(
             "/tr/analysis/enerji-guvenligi/",
@@ -88,7 +88,7 @@ pub fn turkish() -> Vec<SearchDoc> {
 }
 
 /// Russian documents.
-pub fn russian() -> Vec<SearchDoc> {
+pub fn russian() -> Vec<SearchDoc<'static>> {
     vec![
         doc(
             "/ru/analysis/kitai-torgovlya/",
@@ -128,7 +128,7 @@ pub fn russian() -> Vec<SearchDoc> {
 }
 
 /// English documents.
-pub fn english() -> Vec<SearchDoc> {
+pub fn english() -> Vec<SearchDoc<'static>> {
     vec![
         doc(
             "/analysis/port-security/",
@@ -168,7 +168,7 @@ pub fn english() -> Vec<SearchDoc> {
 }
 
 /// The corpus of `lang`.
-pub fn corpus(lang: &str) -> Vec<SearchDoc> {
+pub fn corpus(lang: &str) -> Vec<SearchDoc<'static>> {
     match lang {
         "tr" => turkish(),
         "ru" => russian(),
