@@ -14,6 +14,29 @@ pub(crate) struct Word {
     pub folded: String,
     /// The stem; `None` for a stop word.
     pub term: Option<String>,
+    /// The stem's number in [`Analysis::terms`] (0 for a stop word).
+    pub term_id: u32,
+}
+
+/// The memo of analysed words and the numbering of their stems.
+#[derive(Default)]
+struct Memo {
+    words: HashMap<String, Option<Arc<Word>>>,
+    term_ids: HashMap<String, u32>,
+    terms: Vec<String>,
+}
+
+impl Memo {
+    /// The number of `term`, given on first sight.
+    fn term_id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.term_ids.get(term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.terms.push(term.to_owned());
+        self.term_ids.insert(term.to_owned(), id);
+        id
+    }
 }
 
 /// Analysis for one language.
@@ -22,7 +45,9 @@ pub(crate) struct Analysis {
     /// Each distinct surface word's analysis (a word's analysis depends only
     /// on the word and the language): folding and stemming are most of the
     /// cost of indexing, and a site repeats the same words in every article.
-    memo: RwLock<HashMap<String, Option<Arc<Word>>>>,
+    /// Stems are numbered as they are first seen, so documents count
+    /// them by number instead of by string.
+    memo: RwLock<Memo>,
 }
 
 /// Distinct words remembered per language; beyond it words are analysed
@@ -48,23 +73,25 @@ impl Analysis {
     /// left, such as a lone apostrophe), and whether the memo kept it, so
     /// that [`Analysis::remembered_words`] lists it.
     pub(crate) fn word(&self, surface: &str) -> (Option<Arc<Word>>, bool) {
-        if let Some(known) = read(&self.memo).get(surface) {
+        if let Some(known) = read(&self.memo).words.get(surface) {
             return (known.clone(), true);
         }
-        let word = self
+        let token = self
             .analyzer
             .token(surface, 0)
-            .filter(|t| !t.folded.is_empty())
-            .map(|t| {
-                Arc::new(Word {
-                    folded: t.folded,
-                    term: t.term,
-                })
-            });
+            .filter(|t| !t.folded.is_empty());
         let mut memo = write(&self.memo);
-        let kept = memo.len() < MEMO_LIMIT;
+        let word = token.map(|t| {
+            let term_id = t.term.as_deref().map_or(0, |term| memo.term_id(term));
+            Arc::new(Word {
+                folded: t.folded,
+                term: t.term,
+                term_id,
+            })
+        });
+        let kept = memo.words.len() < MEMO_LIMIT;
         if kept {
-            memo.insert(surface.to_owned(), word.clone());
+            memo.words.insert(surface.to_owned(), word.clone());
         }
         (word, kept)
     }
@@ -72,7 +99,12 @@ impl Analysis {
     /// Every distinct word the memo kept (words of different surfaces may
     /// repeat).
     pub(crate) fn remembered_words(&self) -> Vec<Arc<Word>> {
-        read(&self.memo).values().flatten().cloned().collect()
+        read(&self.memo).words.values().flatten().cloned().collect()
+    }
+
+    /// Every stem seen, by number ([`Word::term_id`]).
+    pub(crate) fn terms(&self) -> Vec<String> {
+        read(&self.memo).terms.clone()
     }
 }
 

@@ -70,7 +70,8 @@ const FRAGMENT_BODY_CHARS: usize = 40_000;
 
 /// Per-document field statistics: term frequencies and field lengths.
 struct DocStats {
-    tf: HashMap<String, [u32; FIELD_COUNT]>,
+    /// By term number ([`Word::term_id`]).
+    tf: HashMap<u32, [u32; FIELD_COUNT]>,
     len: [u32; FIELD_COUNT],
 }
 
@@ -135,7 +136,7 @@ pub fn build_index(lang: &str, docs: &[SearchDoc<'_>]) -> Vec<SearchFile> {
         chars,
     };
 
-    let postings = score(&stats);
+    let postings = score(&stats, &analysis.terms());
     let mut files = Vec::new();
     let shards = write_shards(lang, &corpus, &postings, &mut files);
     let docmap = write_fragments(lang, &docs, &mut files);
@@ -203,11 +204,8 @@ fn analyse_doc(analysis: &Analysis, doc: &SearchDoc<'_>) -> (DocStats, Vec<Arc<W
         let (Some(word), kept) = analysis.word(surface) else {
             continue;
         };
-        if let Some(term) = &word.term {
-            let tf = match stats.tf.get_mut(term.as_str()) {
-                Some(tf) => tf,
-                None => stats.tf.entry(term.clone()).or_insert([0; FIELD_COUNT]),
-            };
+        if word.term.is_some() {
+            let tf = stats.tf.entry(word.term_id).or_insert([0; FIELD_COUNT]);
             for f in 0..FIELD_COUNT {
                 tf[f] += counts[f];
                 stats.len[f] += counts[f];
@@ -220,8 +218,9 @@ fn analyse_doc(analysis: &Analysis, doc: &SearchDoc<'_>) -> (DocStats, Vec<Arc<W
     (stats, unremembered)
 }
 
-/// Term → postings `(doc id, BM25F score × 100)`, doc ids ascending.
-fn score(stats: &[DocStats]) -> BTreeMap<String, Vec<(u32, u32)>> {
+/// Term → postings `(doc id, BM25F score × 100)`, doc ids ascending;
+/// `terms` names the term numbers the documents count.
+fn score(stats: &[DocStats], terms: &[String]) -> BTreeMap<String, Vec<(u32, u32)>> {
     let n = stats.len() as f64;
     let mut avg = [0.0f64; FIELD_COUNT];
     for s in stats {
@@ -232,32 +231,21 @@ fn score(stats: &[DocStats]) -> BTreeMap<String, Vec<(u32, u32)>> {
     for a in &mut avg {
         *a = if n > 0.0 { *a / n } else { 0.0 };
     }
-    // Document frequencies and each document's scores are computed in
-    // parallel (integer sums and per-document arithmetic: the same on any
-    // thread); hash maps while counting, sorted once at the end.
-    let df: HashMap<&str, u32> = stats
-        .par_iter()
-        .fold(HashMap::new, |mut df, s| {
-            for t in s.tf.keys() {
-                *df.entry(t.as_str()).or_default() += 1;
-            }
-            df
-        })
-        .reduce(HashMap::new, |mut a, mut b| {
-            if a.len() < b.len() {
-                std::mem::swap(&mut a, &mut b);
-            }
-            for (t, d) in b {
-                *a.entry(t).or_default() += d;
-            }
-            a
-        });
-    let scored: Vec<Vec<(&str, u32)>> = stats
+    // Document frequencies by term number (one pass of integer increments),
+    // then each document's scores in parallel (per-document arithmetic: the
+    // same on any thread).
+    let mut df = vec![0u32; terms.len()];
+    for s in stats {
+        for &t in s.tf.keys() {
+            df[t as usize] += 1;
+        }
+    }
+    let scored: Vec<Vec<(u32, u32)>> = stats
         .par_iter()
         .map(|s| {
             s.tf.iter()
-                .map(|(term, tf)| {
-                    let d = f64::from(df[term.as_str()]);
+                .map(|(&term, tf)| {
+                    let d = f64::from(df[term as usize]);
                     let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
                     // BM25F: length-normalise each field's frequency, weight
                     // it by the field's boost, then saturate once.
@@ -275,26 +263,24 @@ fn score(stats: &[DocStats]) -> BTreeMap<String, Vec<(u32, u32)>> {
                         })
                         .sum();
                     let bm25 = idf * weighted * (K1 + 1.0) / (weighted + K1);
-                    (term.as_str(), (bm25 * 100.0).round().max(1.0) as u32)
+                    (term, (bm25 * 100.0).round().max(1.0) as u32)
                 })
                 .collect()
         })
         .collect();
     // Each list sized once from its document frequency.
-    let mut postings: HashMap<&str, Vec<(u32, u32)>> = df
-        .iter()
-        .map(|(&t, &d)| (t, Vec::with_capacity(d as usize)))
-        .collect();
+    let mut postings: Vec<Vec<(u32, u32)>> =
+        df.iter().map(|&d| Vec::with_capacity(d as usize)).collect();
     for (id, list) in scored.iter().enumerate() {
         for &(term, score) in list {
-            if let Some(p) = postings.get_mut(term) {
-                p.push((id as u32, score));
-            }
+            postings[term as usize].push((id as u32, score));
         }
     }
-    postings
-        .into_iter()
-        .map(|(term, list)| (term.to_string(), list))
+    terms
+        .iter()
+        .zip(postings)
+        .filter(|(_, list)| !list.is_empty())
+        .map(|(term, list)| (term.clone(), list))
         .collect()
 }
 
