@@ -37,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
                 url: format!("/a/{i}/"),
                 title: lines.next().unwrap_or_default().to_string(),
                 highlights: lines.next().map(str::to_string).into_iter().collect(),
-                body: lines.collect::<Vec<_>>().join("\n"),
+                body: lines.collect::<Vec<_>>().join("\n").into(),
                 authors: vec!["A. Writer".into()],
                 section: "Analysis".into(),
                 tags: vec![part.chars().take(12).collect()],
