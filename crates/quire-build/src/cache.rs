@@ -215,9 +215,9 @@ impl std::io::Write for HashWriter {
     }
 }
 
-// A panic while a map is held cannot leave it half-written (each change is
-// one call), so poisoning is ignored.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+/// Locks a shared map or set of the build. A panic while one is held cannot
+/// leave it half-written (each change is one call), so poisoning is ignored.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

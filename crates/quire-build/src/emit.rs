@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::cache::lock;
 use crate::reuse::{Manifest, Record, Stamp, content_hash};
 
 /// The name of the file that marks a folder as created by quire.
@@ -361,12 +362,6 @@ fn output_name(output: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".to_string())
-}
-
-/// Locks a map or set; inserts are single calls, so a panic elsewhere
-/// cannot leave one half-written and poisoning is ignored.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Removes staging folders left by builds that were killed. A build killed

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use quire_core::Diagnostic;
 
+use crate::cache::lock;
 use crate::emit::{self, Artifact, Body, EmitError, Staging};
 
 /// What made an output path, for the duplicate-path error.
@@ -152,10 +153,6 @@ impl<'s> Outputs<'s> {
         kept.sort_by(|a, b| a.path.cmp(&b.path));
         kept
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]
