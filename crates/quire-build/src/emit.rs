@@ -232,15 +232,20 @@ impl<'p> Staging<'p> {
         let mut folders: Vec<&str> = folders.filter(|f| is_safe_path(f)).collect();
         folders.sort_unstable();
         folders.dedup();
-        let mut made = lock(&self.made);
         for folder in folders {
-            let dir = self.folder.join(folder);
-            if made.contains(&dir) {
-                continue;
-            }
-            std::fs::create_dir_all(&dir).map_err(|e| EmitError::Io(dir.clone(), e))?;
-            made.insert(dir);
+            self.make_folder(Path::new(folder))?;
         }
+        Ok(())
+    }
+
+    /// Creates `rel` (and its parents) under the new folder once.
+    fn make_folder(&self, rel: &Path) -> Result<(), EmitError> {
+        let dir = self.folder.join(rel);
+        if lock(&self.made).contains(&dir) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| EmitError::Io(dir.clone(), e))?;
+        lock(&self.made).insert(dir);
         Ok(())
     }
 
@@ -251,11 +256,7 @@ impl<'p> Staging<'p> {
         let mut records = Vec::with_capacity(artifacts.len());
         for a in artifacts.iter().filter(|a| is_safe_path(&a.path)) {
             if let Some(dir) = Path::new(&a.path).parent() {
-                let dir = self.folder.join(dir);
-                if !lock(&self.made).contains(&dir) {
-                    std::fs::create_dir_all(&dir).map_err(|e| EmitError::Io(dir.clone(), e))?;
-                    lock(&self.made).insert(dir);
-                }
+                self.make_folder(dir)?;
             }
             records.push(self.write_one(a)?);
         }

@@ -61,8 +61,8 @@ struct Values {
     url: String,
     /// `(family, given)` per author; given is empty when absent.
     names: Vec<(String, String)>,
-    year: String,
-    day: String,
+    year: i32,
+    day: u8,
 }
 
 /// A citation layout with slots for an article's values.
@@ -114,8 +114,8 @@ fn stand_ins(shape: &Shape, variant: usize) -> Values {
         ][variant]
             .to_string(),
         names,
-        year: ["9876", "5432"][variant].to_string(),
-        day: ["21", "3"][variant].to_string(),
+        year: [9876, 5432][variant],
+        day: [21, 3][variant],
     }
 }
 
@@ -134,8 +134,6 @@ fn letter(i: usize) -> String {
 
 /// An article carrying `values` in the given shape.
 fn article_with(shape: &Shape, values: &Values) -> ArticleRef {
-    let year: i32 = values.year.parse().unwrap_or(2000);
-    let day: u8 = values.day.parse().unwrap_or(1);
     ArticleRef {
         title: values.title.clone(),
         authors: values
@@ -146,7 +144,7 @@ fn article_with(shape: &Shape, values: &Values) -> ArticleRef {
                 false => format!("{given} {family}"),
             })
             .collect(),
-        date: (year, shape.month, day),
+        date: (values.year, shape.month, values.day),
         updated: None,
         url: values.url.clone(),
         publisher: values.publisher.clone(),
@@ -220,8 +218,8 @@ fn shape_of(article: &ArticleRef, lang: &str) -> Option<(Shape, Values)> {
         publisher: article.publisher.clone(),
         url: article.url.clone(),
         names,
-        year: year.to_string(),
-        day: day.to_string(),
+        year,
+        day,
     };
     Some((shape, values))
 }
@@ -241,8 +239,8 @@ impl Template {
             }
         }
         // Numbers last: the text stand-ins hold no "9876" or "21".
-        slots.push((values.year.clone(), Piece::Year));
-        slots.push((values.day.clone(), Piece::Day));
+        slots.push((values.year.to_string(), Piece::Year));
+        slots.push((values.day.to_string(), Piece::Day));
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let mut rest = html;
@@ -289,9 +287,9 @@ impl Template {
                 Piece::Url => out.push_str(&escape(&values.url)),
                 Piece::Family(i) => out.push_str(&escape(&values.names[*i].0)),
                 Piece::Given(i) => out.push_str(&escape(&values.names[*i].1)),
-                Piece::Year => out.push_str(&values.year),
-                Piece::Day if self.padded_day => out.push_str(&format!("{:0>2}", values.day)),
-                Piece::Day => out.push_str(&values.day),
+                Piece::Year => out.push_str(&values.year.to_string()),
+                Piece::Day if self.padded_day => out.push_str(&format!("{:02}", values.day)),
+                Piece::Day => out.push_str(&values.day.to_string()),
             }
         }
         out
@@ -380,7 +378,9 @@ mod tests {
             assert!(plain_value(&s.names[0].1, true));
             let article = article_with(&shape, &s);
             assert_eq!(split_name(&article.authors[0]), s.names[0].clone());
-            assert!(!s.title.contains(&s.year) && !s.title.contains(&s.day));
+            assert!(
+                !s.title.contains(&s.year.to_string()) && !s.title.contains(&s.day.to_string())
+            );
         }
     }
 
