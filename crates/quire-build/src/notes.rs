@@ -28,8 +28,13 @@ pub struct NoteView {
 /// A page's body after notes and links are resolved.
 #[derive(Debug, Clone, Default)]
 pub struct PageBody {
-    /// Final body HTML.
-    pub html: String,
+    /// What replaces each note placeholder of the parsed body (index-aligned
+    /// with `rendered.notes`): a numbered marker, an in-text citation or
+    /// nothing.
+    markers: Vec<String>,
+    /// The URL of each internal link placeholder (index-aligned with
+    /// `rendered.links`), with the site's base path.
+    links: Vec<String>,
     /// Numbered notes.
     pub notes: Vec<NoteView>,
     /// Reference list HTML, if the style or configuration asks for one.
@@ -39,6 +44,18 @@ pub struct PageBody {
     /// Each cited source as plain text in the page language (Highwire
     /// `citation_reference`, JSON-LD `citation`).
     pub references: Vec<String>,
+}
+
+impl PageBody {
+    /// The final body HTML of `page` (the page this body was resolved
+    /// for). Made when asked rather than kept: a site holds every page's
+    /// parsed body already, and a second copy per page would double that.
+    pub fn html(&self, page: &Page) -> String {
+        fill_placeholders(&page.rendered.html, |p| match p {
+            Placeholder::Note(i) => self.markers.get(i).cloned().unwrap_or_default(),
+            Placeholder::Link(i) => self.links.get(i).cloned().unwrap_or_else(|| "#".into()),
+        })
+    }
 }
 
 /// Resolves notes, citations and links of `page`. `base_path` prefixes
@@ -153,17 +170,17 @@ pub fn resolve(
             Some(CiteOutput::NarrativeNote { .. }) | None => markers.push(String::new()),
         }
     }
-    let html = fill_placeholders(&page.rendered.html, |p| match p {
-        Placeholder::Note(i) => markers.get(i).cloned().unwrap_or_default(),
-        Placeholder::Link(i) => link_url(page, i, base_path),
-    });
+    let links = (0..page.link_urls.len())
+        .map(|i| link_url(page, i, base_path))
+        .collect();
     let references = if processed.cited_keys.is_empty() {
         Vec::new()
     } else {
         engine.reference_strings(bib, &processed.cited_keys, &page.lang)
     };
     PageBody {
-        html,
+        markers,
+        links,
         notes,
         references_html: processed.references_html,
         cited_keys: processed.cited_keys,

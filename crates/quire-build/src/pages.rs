@@ -482,7 +482,7 @@ impl<'a> Renderer<'a> {
             highlights: page.front.highlights.clone(),
             share,
             translations,
-            body_html: body.html.clone(),
+            body_html: body.html(page),
             notes: body.notes.clone(),
             references_html: body.references_html.clone(),
             tags,

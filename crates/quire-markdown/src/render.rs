@@ -341,6 +341,11 @@ pub fn render(markdown: &str) -> Rendered {
     }
 
     html::push_html(&mut out.html, html_events.into_iter());
+    // The result lives until the build ends, once per page: give back what
+    // growing by doubling over-allocated (up to half of each string).
+    out.html.shrink_to_fit();
+    out.plain_text.shrink_to_fit();
+    out.first_paragraph.shrink_to_fit();
     out
 }
 
