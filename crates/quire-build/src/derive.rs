@@ -280,7 +280,7 @@ pub fn similar_posts(corpus: &Corpus, config: &SimilarConfig) -> Vec<Vec<Match>>
                 lang: p.lang.clone(),
                 title: p.front.title.clone(),
                 highlights: p.front.highlights.clone(),
-                body: p.rendered.plain_text.clone(),
+                body: std::borrow::Cow::Borrowed(&p.rendered.plain_text),
                 terms: p
                     .front
                     .taxonomies

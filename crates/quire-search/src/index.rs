@@ -70,8 +70,10 @@ const FRAGMENT_BODY_CHARS: usize = 40_000;
 
 /// Per-document field statistics: term frequencies and field lengths.
 struct DocStats {
-    /// By term number ([`Word::term_id`]).
-    tf: HashMap<u32, [u32; FIELD_COUNT]>,
+    /// By term number ([`Word::term_id`]), ascending, one entry per term.
+    /// A sorted vector rather than a map: every document of a language is
+    /// held at once, and a map's spare buckets doubled the index's memory.
+    tf: Vec<(u32, [u32; FIELD_COUNT])>,
     len: [u32; FIELD_COUNT],
 }
 
@@ -195,26 +197,36 @@ fn analyse_doc(analysis: &Analysis, doc: &SearchDoc<'_>) -> (DocStats, Vec<Arc<W
             surfaces.entry(surface).or_insert([0; FIELD_COUNT])[f] += 1;
         });
     }
-    let mut stats = DocStats {
-        tf: HashMap::with_capacity(surfaces.len()),
-        len: [0; FIELD_COUNT],
-    };
+    let mut tf: Vec<(u32, [u32; FIELD_COUNT])> = Vec::with_capacity(surfaces.len());
+    let mut len = [0; FIELD_COUNT];
     let mut unremembered = Vec::new();
     for (surface, counts) in surfaces {
         let (Some(word), kept) = analysis.word(surface) else {
             continue;
         };
         if word.term.is_some() {
-            let tf = stats.tf.entry(word.term_id).or_insert([0; FIELD_COUNT]);
+            tf.push((word.term_id, counts));
             for f in 0..FIELD_COUNT {
-                tf[f] += counts[f];
-                stats.len[f] += counts[f];
+                len[f] += counts[f];
             }
         }
         if !kept {
             unremembered.push(word);
         }
     }
+    // Surface words with the same term (inflections) become one entry.
+    tf.sort_unstable_by_key(|&(term, _)| term);
+    tf.dedup_by(|later, kept| {
+        if later.0 != kept.0 {
+            return false;
+        }
+        for f in 0..FIELD_COUNT {
+            kept.1[f] += later.1[f];
+        }
+        true
+    });
+    tf.shrink_to_fit();
+    let stats = DocStats { tf, len };
     (stats, unremembered)
 }
 
@@ -236,7 +248,7 @@ fn score(stats: &[DocStats], terms: &[String]) -> BTreeMap<String, Vec<(u32, u32
     // same on any thread).
     let mut df = vec![0u32; terms.len()];
     for s in stats {
-        for &t in s.tf.keys() {
+        for &(t, _) in &s.tf {
             df[t as usize] += 1;
         }
     }
@@ -244,7 +256,8 @@ fn score(stats: &[DocStats], terms: &[String]) -> BTreeMap<String, Vec<(u32, u32
         .par_iter()
         .map(|s| {
             s.tf.iter()
-                .map(|(&term, tf)| {
+                .map(|(term, tf)| {
+                    let term = *term;
                     let d = f64::from(df[term as usize]);
                     let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
                     // BM25F: length-normalise each field's frequency, weight

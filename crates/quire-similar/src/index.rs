@@ -38,7 +38,7 @@ type FxMap<K, V> = HashMap<K, V, FxBuild>;
 /// numbered locally (`0..len()`, in input order); terms, taxonomy terms,
 /// authors and sections by ids of their own.
 pub(crate) struct LangIndex<'a> {
-    docs: &'a [SimilarDoc],
+    docs: &'a [SimilarDoc<'a>],
     /// Global indices of this language's articles, in input order.
     members: Vec<usize>,
     /// Per article: its translation group (here, not in the articles, so
@@ -94,7 +94,7 @@ struct Part<'a> {
 impl<'a> Part<'a> {
     /// Segments the articles `part` (global indices), each exactly once.
     fn read(
-        docs: &'a [SimilarDoc],
+        docs: &'a [SimilarDoc<'a>],
         part: &[usize],
         analyzer: &Analyzer,
         tuning: &Tuning,
@@ -134,7 +134,7 @@ impl<'a> Part<'a> {
 impl<'a> LangIndex<'a> {
     /// Analyses and indexes the articles `members` (global indices, all in `lang`).
     pub(crate) fn build(
-        docs: &'a [SimilarDoc],
+        docs: &'a [SimilarDoc<'a>],
         lang: &str,
         members: Vec<usize>,
         tuning: &Tuning,
@@ -615,7 +615,7 @@ struct Tags<'a> {
 }
 
 impl<'a> Tags<'a> {
-    fn build(docs: &'a [SimilarDoc], members: &[usize], tuning: &Tuning) -> Tags<'a> {
+    fn build(docs: &'a [SimilarDoc<'a>], members: &[usize], tuning: &Tuning) -> Tags<'a> {
         let n = members.len() as f64;
         // A term listed twice on one article counts once.
         let (rows, names) = intern_rows(members.iter().map(|&g| &docs[g].terms[..]));
@@ -712,7 +712,7 @@ fn shared_terms(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
 }
 
 /// Calls `f` with each text field of an article and its weight multiplier.
-fn for_each_field<'d>(doc: &'d SimilarDoc, tuning: &Tuning, mut f: impl FnMut(&'d str, u32)) {
+fn for_each_field<'d>(doc: &'d SimilarDoc<'_>, tuning: &Tuning, mut f: impl FnMut(&'d str, u32)) {
     f(&doc.title, tuning.title_boost);
     for h in &doc.highlights {
         f(h, tuning.highlights_boost);

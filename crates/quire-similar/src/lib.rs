@@ -102,15 +102,16 @@ impl Default for Tuning {
 
 /// One article as the ranking sees it (the lead fills these from the corpus).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct SimilarDoc {
+pub struct SimilarDoc<'a> {
     /// Language code ("en", "tr", "ru", …); ranking never crosses languages.
     pub lang: String,
     /// Title, boosted.
     pub title: String,
     /// Highlights (key points), boosted.
     pub highlights: Vec<String>,
-    /// Plain text of the body, notes excluded.
-    pub body: String,
+    /// Plain text of the body, notes excluded; borrowed from the caller's
+    /// page when it has one (a site's bodies are most of its text).
+    pub body: std::borrow::Cow<'a, str>,
     /// Taxonomy terms as "taxonomy/term-slug".
     pub terms: Vec<String>,
     /// Author identifiers.
@@ -141,13 +142,13 @@ pub struct Match {
 }
 
 /// For every doc, its top `count` matches in the same language, best first; deterministic.
-pub fn rank_all(docs: &[SimilarDoc], config: &SimilarConfig) -> Vec<Vec<Match>> {
+pub fn rank_all(docs: &[SimilarDoc<'_>], config: &SimilarConfig) -> Vec<Vec<Match>> {
     rank_all_with(docs, config, &Tuning::default())
 }
 
 /// [`rank_all`] with explicit internal limits.
 pub fn rank_all_with(
-    docs: &[SimilarDoc],
+    docs: &[SimilarDoc<'_>],
     config: &SimilarConfig,
     tuning: &Tuning,
 ) -> Vec<Vec<Match>> {
@@ -202,7 +203,7 @@ fn rank_language(index: &LangIndex, config: &SimilarConfig, tuning: &Tuning) -> 
 /// thin statistics; the original's ranking, mapped to the versions that exist
 /// in this language, is a better guess (issue #4, "Languages").
 fn apply_translation_fallback(
-    docs: &[SimilarDoc],
+    docs: &[SimilarDoc<'_>],
     config: &SimilarConfig,
     tuning: &Tuning,
     indexes: &BTreeMap<&str, LangIndex>,

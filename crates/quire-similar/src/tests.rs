@@ -4,11 +4,11 @@
 
 use super::*;
 
-fn doc(lang: &str, url: &str, title: &str, body: &str) -> SimilarDoc {
+fn doc(lang: &str, url: &str, title: &str, body: &str) -> SimilarDoc<'static> {
     SimilarDoc {
         lang: lang.into(),
         title: title.into(),
-        body: body.into(),
+        body: body.to_string().into(),
         section: "analysis".into(),
         date: "2024-01-01".into(),
         url: url.into(),
@@ -17,7 +17,7 @@ fn doc(lang: &str, url: &str, title: &str, body: &str) -> SimilarDoc {
 }
 
 /// Three articles on one bilateral relationship and one on something else.
-fn fixture() -> Vec<SimilarDoc> {
+fn fixture() -> Vec<SimilarDoc<'static>> {
     let mut docs = vec![
         doc(
             "en",
@@ -82,7 +82,7 @@ fn fixture() -> Vec<SimilarDoc> {
     docs
 }
 
-fn urls(docs: &[SimilarDoc], matches: &[Match]) -> Vec<String> {
+fn urls(docs: &[SimilarDoc<'_>], matches: &[Match]) -> Vec<String> {
     matches.iter().map(|m| docs[m.doc].url.clone()).collect()
 }
 
@@ -126,7 +126,7 @@ fn inverted_index_path_agrees_on_the_fixture() {
 }
 
 /// A small multi-topic corpus generated from fixed word lists.
-fn corpus(n: usize, lang: &str) -> Vec<SimilarDoc> {
+fn corpus(n: usize, lang: &str) -> Vec<SimilarDoc<'static>> {
     let topics = [
         ["water", "river", "dam", "irrigation", "reservoir", "basin"],
         ["trade", "tariff", "export", "customs", "border", "quota"],

@@ -109,7 +109,7 @@ fn precision(corpus: &synth::Corpus, ranked: &[Vec<Match>]) -> f64 {
 }
 
 /// Hugo-like related content: score = shared taxonomy terms; ties newer first, then URL.
-fn tags_only(docs: &[SimilarDoc]) -> Vec<Vec<Match>> {
+fn tags_only(docs: &[SimilarDoc<'_>]) -> Vec<Vec<Match>> {
     let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         for t in &d.terms {

@@ -341,7 +341,7 @@ fn vocab(lang: &str, spec: &Spec, seed: u64) -> Vocab {
 
 /// A generated corpus and its ground truth.
 pub struct Corpus {
-    pub docs: Vec<SimilarDoc>,
+    pub docs: Vec<SimilarDoc<'static>>,
     /// Primary topic of each article.
     #[allow(dead_code, reason = "ground truth, read by similar-eval only")]
     pub topic: Vec<usize>,
@@ -431,7 +431,7 @@ pub fn generate(n: usize, langs: &[&str], spec: &Spec, seed: u64) -> Corpus {
             lang: lang.to_owned(),
             title: title.join(" "),
             highlights,
-            body,
+            body: body.into(),
             terms,
             authors: vec![format!("author-{author}")],
             section: sections[rng.below(sections.len())].to_owned(),
