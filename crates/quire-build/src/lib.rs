@@ -111,7 +111,7 @@ pub fn build_in_memory_cached(
 ) -> (Option<BuiltSite>, BuildReport) {
     let mut report = BuildReport::default();
     let outputs = Outputs::in_memory();
-    match produce(options, cache, &outputs, &mut report) {
+    match produce(options, cache, Keep::SourceTexts, &outputs, &mut report) {
         Some((corpus, derived)) => (
             Some(BuiltSite {
                 corpus,
@@ -124,12 +124,22 @@ pub fn build_in_memory_cached(
     }
 }
 
+/// What [`produce`] keeps of the corpus after the derive phase.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Everything: the caller looks at the corpus afterwards.
+    SourceTexts,
+    /// Not the source texts: nothing after derive reads them.
+    Rendered,
+}
+
 /// Runs every phase from loading to the last file, putting each file into
 /// `outputs` as it is made. Returns the corpus and derived data when the
 /// site built without errors.
 fn produce(
     options: &BuildOptions,
     cache: Option<&BuildCache>,
+    keep: Keep,
     outputs: &Outputs<'_>,
     report: &mut BuildReport,
 ) -> Option<(Corpus, derive::Derived)> {
@@ -146,7 +156,7 @@ fn produce(
     );
     report.timings.extend(loaded.timings);
     report.diagnostics.extend(loaded.diagnostics.0);
-    let corpus = loaded.corpus?;
+    let mut corpus = loaded.corpus?;
 
     let clock = Instant::now();
     let base_path = pages::base_path_of(&corpus.config.base_url);
@@ -160,6 +170,9 @@ fn produce(
     if report.diagnostics.has_errors() {
         report.diagnostics.sort();
         return None;
+    }
+    if keep == Keep::Rendered {
+        corpus.release_source_texts();
     }
 
     let clock = Instant::now();
@@ -272,7 +285,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     // previous output stays in place until the commit below.
     let outputs = Outputs::into_staging(&staging);
     let mut report = BuildReport::default();
-    let produced = produce(options, None, &outputs, &mut report);
+    let produced = produce(options, None, Keep::Rendered, &outputs, &mut report);
     report.timings.insert(0, ("fingerprint", fingerprint_time));
     let failure = outputs.take_failure();
     drop(outputs);

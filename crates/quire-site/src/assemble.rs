@@ -163,6 +163,20 @@ pub struct Corpus {
 }
 
 impl Corpus {
+    /// Frees the text of every source file (pages keep their parsed
+    /// bodies; `source_text` becomes empty). For a build past the phases
+    /// whose diagnostics quote source lines: the texts are about a quarter
+    /// of a large site's memory while its pages render.
+    pub fn release_source_texts(&mut self) {
+        let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+        for page in &mut self.pages {
+            page.source_text = empty.clone();
+        }
+        for source in &mut self.files.sources {
+            source.text = empty.clone();
+        }
+    }
+
     /// The other language versions of a page (itself excluded), in language order.
     pub fn translations(&self, page: &Page) -> Vec<&Page> {
         let group = &self.groups[page.group];

@@ -7,7 +7,11 @@
 //!
 //! Usage: `quire-bench --quire <path to quire> --work <dir>
 //!         [--sizes 1000,10000] [--runs 2] [--hugo-max 10000]
-//!         [--related-max 10000] [--seed 1] [--settle 45]`
+//!         [--related-max 10000] [--copy-max 10000] [--seed 1] [--settle 45]`
+//!
+//! Above `--hugo-max` articles Hugo is not run (its memory grows past the
+//! machine's), above `--copy-max` the copy floor is not measured (it needs a
+//! second output tree's worth of disk).
 //!
 //! Every measured run that writes a tree starts after the previous trees
 //! were deleted and the file system was left to settle (`sync`, then
@@ -29,6 +33,7 @@ struct Args {
     runs: usize,
     hugo_max: usize,
     related_max: usize,
+    copy_max: usize,
     seed: u64,
     settle: u64,
 }
@@ -41,6 +46,7 @@ fn parse_args() -> Result<Args, String> {
         runs: 2,
         hugo_max: 10_000,
         related_max: 10_000,
+        copy_max: 10_000,
         seed: 1,
         settle: 45,
     };
@@ -68,6 +74,7 @@ fn parse_args() -> Result<Args, String> {
             "--runs" => args.runs = number()?.max(1),
             "--hugo-max" => args.hugo_max = number()?,
             "--related-max" => args.related_max = number()?,
+            "--copy-max" => args.copy_max = number()?,
             "--seed" => args.seed = number()? as u64,
             "--settle" => args.settle = number()? as u64,
             _ => return Err(format!("unknown option {flag}")),
@@ -84,7 +91,7 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!(
-                "error: {e}\nusage: quire-bench --quire <quire binary> --work <dir> [--sizes 1000,10000] [--runs 2] [--hugo-max N] [--related-max N] [--seed N] [--settle SECS]"
+                "error: {e}\nusage: quire-bench --quire <quire binary> --work <dir> [--sizes 1000,10000] [--runs 2] [--hugo-max N] [--related-max N] [--copy-max N] [--seed N] [--settle SECS]"
             );
             return ExitCode::from(2);
         }
@@ -194,15 +201,17 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
                 )?);
             }
         }
-        let copy_to = base.join("copy");
-        clear(&[&copy_to, &hugo_dir.join("public")], args.settle);
-        let from = public.to_string_lossy().into_owned();
-        let to = copy_to.to_string_lossy().into_owned();
-        copy.push(checked(
-            measure::run("cp", &["-r", &from, &to], &base),
-            "copy floor (cp -r)",
-        )?);
-        remove(&copy_to);
+        if n <= args.copy_max {
+            let copy_to = base.join("copy");
+            clear(&[&copy_to, &hugo_dir.join("public")], args.settle);
+            let from = public.to_string_lossy().into_owned();
+            let to = copy_to.to_string_lossy().into_owned();
+            copy.push(checked(
+                measure::run("cp", &["-r", &from, &to], &base),
+                "copy floor (cp -r)",
+            )?);
+            remove(&copy_to);
+        }
     }
     let (md_time, _) =
         measure::markdown_alone(&quire_dir.join("content")).map_err(|e| e.to_string())?;
@@ -236,7 +245,9 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
     if !related.is_empty() {
         row("hugo, related content", median(&related));
     }
-    row("floor: cp -r of quire's output", median(&copy));
+    if !copy.is_empty() {
+        row("floor: cp -r of quire's output", median(&copy));
+    }
     println!(
         "| floor: Markdown → HTML alone (pulldown-cmark, 2 threads) | {:.2} | – | – |",
         md_time.as_secs_f64()
@@ -270,10 +281,12 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
             f.max_rss_kib as f64 / hugo_mem as f64
         );
     }
-    println!(
-        "- full / copy floor = {:.2} (target ≤ 1.5)",
-        ratio(f, median(&copy))
-    );
+    if !copy.is_empty() {
+        println!(
+            "- full / copy floor = {:.2} (target ≤ 1.5)",
+            ratio(f, median(&copy))
+        );
+    }
     println!(
         "- no-change rebuild / full = {:.3} (target ≤ 0.1)",
         ratio(median(&again), f)
