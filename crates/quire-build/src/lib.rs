@@ -111,7 +111,7 @@ pub fn build_in_memory_cached(
 ) -> (Option<BuiltSite>, BuildReport) {
     let mut report = BuildReport::default();
     let outputs = Outputs::in_memory();
-    match produce(options, cache, Keep::SourceTexts, &outputs, &mut report) {
+    match produce(options, cache, Keep::Everything, &outputs, &mut report) {
         Some((corpus, derived)) => (
             Some(BuiltSite {
                 corpus,
@@ -128,9 +128,9 @@ pub fn build_in_memory_cached(
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Keep {
     /// Everything: the caller looks at the corpus afterwards.
-    SourceTexts,
-    /// Not the source texts: nothing after derive reads them.
-    Rendered,
+    Everything,
+    /// All but the source texts: nothing after derive reads them.
+    AllButSourceTexts,
 }
 
 /// Runs every phase from loading to the last file, putting each file into
@@ -171,7 +171,7 @@ fn produce(
         report.diagnostics.sort();
         return None;
     }
-    if keep == Keep::Rendered {
+    if keep == Keep::AllButSourceTexts {
         corpus.release_source_texts();
     }
 
@@ -285,7 +285,13 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     // previous output stays in place until the commit below.
     let outputs = Outputs::into_staging(&staging);
     let mut report = BuildReport::default();
-    let produced = produce(options, None, Keep::Rendered, &outputs, &mut report);
+    let produced = produce(
+        options,
+        None,
+        Keep::AllButSourceTexts,
+        &outputs,
+        &mut report,
+    );
     report.timings.insert(0, ("fingerprint", fingerprint_time));
     let failure = outputs.take_failure();
     drop(outputs);
