@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html,
+};
 use quire_core::{CiteCluster, Severity, slugify};
 
 use crate::citations::parse_cluster;
@@ -460,7 +462,8 @@ fn safe_text(text: CowStr<'_>) -> Event<'_> {
 
 /// An event with placeholder characters neutralised wherever the author's
 /// text reaches the HTML unescaped by [`safe_text`]: raw HTML, inline code,
-/// link and image destinations and titles, heading attributes. Without this
+/// link and image destinations and titles, heading attributes, a fenced
+/// code block's language (its `class`). Without this
 /// `<b>\u{E000}N0\u{E001}</b>` forged a note marker (found by the property
 /// test `placeholders_point_at_real_items`, #11).
 fn neutral(event: Event<'_>) -> Event<'_> {
@@ -529,6 +532,9 @@ fn neutral(event: Event<'_>) -> Event<'_> {
                 })
                 .collect(),
         }),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => Event::Start(Tag::CodeBlock(
+            CodeBlockKind::Fenced(swap(info, REPLACEMENT, REPLACEMENT)),
+        )),
         other => other,
     }
 }

@@ -73,8 +73,8 @@ proptest! {
 }
 
 /// Regression (#11, found by `placeholders_point_at_real_items`): placeholder
-/// characters in raw HTML, inline code, link destinations and heading ids
-/// must not turn into note markers or links.
+/// characters in raw HTML, inline code, link destinations, heading ids and a
+/// fenced code block's language must not turn into note markers or links.
 #[test]
 fn placeholders_cannot_be_forged_from_raw_html_code_or_links() {
     for text in [
@@ -83,6 +83,8 @@ fn placeholders_cannot_be_forged_from_raw_html_code_or_links() {
         "`\u{E000}N0\u{E001}`",
         "[x](/a\u{E000}N0\u{E001} \"t\u{E000}N0\u{E001}\")",
         "## H {#h\u{E000}N0\u{E001}}",
+        "```\u{E000}N0\u{E001}A",
+        "~~~ py\u{E000}L0\u{E001}\ncode\n~~~",
     ] {
         let r = render(text);
         let mut forged = 0;
