@@ -120,7 +120,12 @@ pub fn machine_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>
 fn entry_content(corpus: &Corpus, derived: &Derived, page: &Page) -> String {
     if corpus.config.feeds.full_content {
         let body = &derived.bodies[page.index];
-        absolutize(&body.html(page), &corpus.config.base_url, &page.permalink)
+        let base_path = crate::pages::base_path_of(&corpus.config.base_url);
+        absolutize(
+            &body.html(page, &base_path),
+            &corpus.config.base_url,
+            &page.permalink,
+        )
     } else {
         page.summary.clone()
     }

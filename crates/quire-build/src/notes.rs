@@ -32,9 +32,6 @@ pub struct PageBody {
     /// with `rendered.notes`): a numbered marker, an in-text citation or
     /// nothing.
     markers: Vec<String>,
-    /// The URL of each internal link placeholder (index-aligned with
-    /// `rendered.links`), with the site's base path.
-    links: Vec<String>,
     /// Numbered notes.
     pub notes: Vec<NoteView>,
     /// Reference list HTML, if the style or configuration asks for one.
@@ -48,12 +45,13 @@ pub struct PageBody {
 
 impl PageBody {
     /// The final body HTML of `page` (the page this body was resolved
-    /// for). Made when asked rather than kept: a site holds every page's
-    /// parsed body already, and a second copy per page would double that.
-    pub fn html(&self, page: &Page) -> String {
+    /// for); `base_path` as given to [`resolve`]. Made when asked rather
+    /// than kept: a site holds every page's parsed body already, and a
+    /// second copy per page would double that.
+    pub fn html(&self, page: &Page, base_path: &str) -> String {
         fill_placeholders(&page.rendered.html, |p| match p {
             Placeholder::Note(i) => self.markers.get(i).cloned().unwrap_or_default(),
-            Placeholder::Link(i) => self.links.get(i).cloned().unwrap_or_else(|| "#".into()),
+            Placeholder::Link(i) => link_url(page, i, base_path),
         })
     }
 }
@@ -170,9 +168,6 @@ pub fn resolve(
             Some(CiteOutput::NarrativeNote { .. }) | None => markers.push(String::new()),
         }
     }
-    let links = (0..page.link_urls.len())
-        .map(|i| link_url(page, i, base_path))
-        .collect();
     let references = if processed.cited_keys.is_empty() {
         Vec::new()
     } else {
@@ -180,7 +175,6 @@ pub fn resolve(
     };
     PageBody {
         markers,
-        links,
         notes,
         references_html: processed.references_html,
         cited_keys: processed.cited_keys,

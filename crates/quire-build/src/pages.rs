@@ -482,7 +482,7 @@ impl<'a> Renderer<'a> {
             highlights: page.front.highlights.clone(),
             share,
             translations,
-            body_html: body.html(page),
+            body_html: body.html(page, &self.base_path),
             notes: body.notes.clone(),
             references_html: body.references_html.clone(),
             tags,

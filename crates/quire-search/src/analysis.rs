@@ -14,8 +14,8 @@ pub(crate) struct Word {
     pub folded: String,
     /// The stem; `None` for a stop word.
     pub term: Option<String>,
-    /// The stem's number in [`Analysis::terms`] (0 for a stop word).
-    pub term_id: u32,
+    /// The stem's number in [`Analysis::terms`]; `None` for a stop word.
+    pub term_id: Option<u32>,
 }
 
 /// The memo of analysed words and the numbering of their stems.
@@ -82,7 +82,7 @@ impl Analysis {
             .filter(|t| !t.folded.is_empty());
         let mut memo = write(&self.memo);
         let word = token.map(|t| {
-            let term_id = t.term.as_deref().map_or(0, |term| memo.term_id(term));
+            let term_id = t.term.as_deref().map(|term| memo.term_id(term));
             Arc::new(Word {
                 folded: t.folded,
                 term: t.term,

@@ -204,8 +204,8 @@ fn analyse_doc(analysis: &Analysis, doc: &SearchDoc<'_>) -> (DocStats, Vec<Arc<W
         let (Some(word), kept) = analysis.word(surface) else {
             continue;
         };
-        if word.term.is_some() {
-            tf.push((word.term_id, counts));
+        if let Some(term_id) = word.term_id {
+            tf.push((term_id, counts));
             for f in 0..FIELD_COUNT {
                 len[f] += counts[f];
             }
