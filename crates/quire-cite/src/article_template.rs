@@ -85,7 +85,7 @@ const INTERIOR: &str = "-–—,:;.()/’'&!?";
 /// A stand-in value: a field code inside characters of every kind a real
 /// value may hold. The two variants differ in every letter's case-pattern
 /// start so that initials or case changes show.
-fn stand_in(field: &str, variant: usize, spaces: bool) -> String {
+pub(crate) fn stand_in(field: &str, variant: usize, spaces: bool) -> String {
     let (start, end) = [("qz", "Aq"), ("wk", "Bw")][variant];
     let sep = if spaces { " " } else { "" };
     format!("{start}{field}x-y–z—v,{sep}u:t;s.r(p)o/n’m'l&k!j?5{sep}h{end}")
@@ -120,7 +120,7 @@ fn stand_ins(shape: &Shape, variant: usize) -> Values {
 }
 
 /// Author index as letters, so field codes hold no digits.
-fn letter(i: usize) -> String {
+pub(crate) fn letter(i: usize) -> String {
     let mut s = String::new();
     let mut n = i;
     loop {
@@ -158,7 +158,7 @@ fn article_with(shape: &Shape, values: &Values) -> ArticleRef {
 /// interior punctuation, starting and ending with a letter or digit, with
 /// at least one letter (hayagriva drops an all-punctuation string that
 /// repeats the text before it).
-fn plain_value(s: &str, spaces: bool) -> bool {
+pub(crate) fn plain_value(s: &str, spaces: bool) -> bool {
     let (Some(first), Some(last)) = (s.chars().next(), s.chars().next_back()) else {
         return false;
     };
@@ -171,7 +171,7 @@ fn plain_value(s: &str, spaces: bool) -> bool {
 }
 
 /// CJK names are laid out family-first by hayagriva.
-fn has_cjk(s: &str) -> bool {
+pub(crate) fn has_cjk(s: &str) -> bool {
     s.chars().any(|c| {
         let cp = c as u32;
         (0x3400..=0x4DBF).contains(&cp)

@@ -265,7 +265,7 @@ impl CitationEngine {
         keys.iter()
             .filter_map(|k| bib.get(k))
             .map(|entry| {
-                self.memo().reference(lang, entry, || {
+                let render = |entry: &hayagriva::Entry| {
                     let rendered = crate::engine::render_one(
                         self.styles().list_only(lang),
                         style,
@@ -284,7 +284,11 @@ impl CitationEngine {
                                 .map(|c| to_plain(&c.citation, lang))
                         })
                         .unwrap_or_default()
-                })
+                };
+                match self.memo_enabled() {
+                    true => self.memo().reference(lang, entry, render),
+                    false => render(entry),
+                }
             })
             .collect()
     }

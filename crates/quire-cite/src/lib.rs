@@ -15,10 +15,12 @@ mod article_template;
 mod bibliography;
 mod config;
 mod engine;
+mod entry_template;
 mod export;
 mod html;
 mod ibid;
 mod memo;
+mod slot_template;
 mod style;
 
 pub use bibliography::Bibliography;

@@ -19,6 +19,8 @@ use std::sync::Mutex;
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::{CitePurpose, Entry};
 
+use crate::entry_template::{ShapeMemo, SlotCache};
+
 /// A page-number stand-in no real locator or record uses; an output that
 /// contains it other than exactly once is not used as a template.
 pub(crate) const SENTINEL: &str = "739164825";
@@ -95,6 +97,12 @@ pub(crate) struct NoteMemo {
     articles: Mutex<HashMap<(String, crate::ArticleRef), String>>,
     /// "Cite this" layouts by article shape.
     pub templates: crate::article_template::TemplateMemo,
+    /// The slots of each record, for the record-shape templates.
+    slots: SlotCache,
+    /// Note templates by record shape (see [`crate::entry_template`]).
+    note_shapes: ShapeMemo<NoteKey>,
+    /// Reference-string templates by language and record shape.
+    reference_shapes: ShapeMemo<(String, Entry)>,
 }
 
 fn is_plain_number(value: &str) -> bool {
@@ -115,6 +123,16 @@ impl NoteMemo {
         suffixed: bool,
         render: impl Fn(&[MemoItem<'_>]) -> String,
     ) -> String {
+        // A record's shape is tried once, after the memo of the record
+        // itself missed, so a record met before costs no template work.
+        let mut shape_tried = false;
+        let mut from_shape = || match (shape_tried, items) {
+            (false, [item]) => {
+                shape_tried = true;
+                self.note_from_shape(lang, item, position, suffixed, &render)
+            }
+            _ => None,
+        };
         // Only one number per note can go through the sentinel.
         let numbers = items
             .iter()
@@ -151,6 +169,9 @@ impl NoteMemo {
             let memo = match found {
                 Some(m) => m,
                 None => {
+                    if let Some(html) = from_shape() {
+                        return html;
+                    }
                     let with_sentinel: Vec<MemoItem<'_>> = items
                         .iter()
                         .map(|i| MemoItem {
@@ -185,19 +206,83 @@ impl NoteMemo {
         if let Some(Memo::Html(h)) = self.lookup(&exact_key) {
             return h;
         }
+        if let Some(html) = from_shape() {
+            return html;
+        }
         let html = render(items);
         self.store(exact_key, Memo::Html(html.clone()));
         html
     }
 
-    /// The reference string of one record in `lang`, from the memo or
-    /// rendered by `render`.
-    pub fn reference(&self, lang: &str, entry: &Entry, render: impl FnOnce() -> String) -> String {
+    /// A one-item note from its record shape's template, or `None` when
+    /// the record or its shape has none yet. A plain-number locator goes
+    /// through [`SENTINEL`] as one more slot.
+    fn note_from_shape(
+        &self,
+        lang: &str,
+        item: &MemoItem<'_>,
+        position: Position,
+        suffixed: bool,
+        render: &impl Fn(&[MemoItem<'_>]) -> String,
+    ) -> Option<String> {
+        let slots = self.slots.slots(item.entry)?;
+        let number = item
+            .locator
+            .as_ref()
+            .map(|(_, v)| v.as_str())
+            .filter(|v| is_plain_number(v));
+        let key = NoteKey {
+            lang: lang.to_string(),
+            items: vec![ItemKey {
+                entry: slots.twins[0].clone(),
+                locator: item.locator.as_ref().map(|(kind, value)| {
+                    let v = match number {
+                        Some(_) => LocatorValue::Number,
+                        None => LocatorValue::Exact(value.clone()),
+                    };
+                    (*kind, v)
+                }),
+                purpose: item.purpose,
+                prefix: item.prefix.clone(),
+            }],
+            position,
+            suffixed,
+        };
+        let locator = item.locator.as_ref().map(|(kind, value)| match number {
+            Some(_) => (*kind, SENTINEL.to_string()),
+            None => (*kind, value.clone()),
+        });
+        let extra = number.map(|n| (SENTINEL, n));
+        self.note_shapes
+            .render(key, &slots, crate::html::escape, extra, |twin| {
+                render(&[MemoItem {
+                    entry: twin,
+                    locator: locator.clone(),
+                    purpose: item.purpose,
+                    prefix: item.prefix.clone(),
+                }])
+            })
+    }
+
+    /// The reference string of one record in `lang`, from the memo, its
+    /// record shape's template, or rendered by `render` (which renders the
+    /// record given).
+    pub fn reference(
+        &self,
+        lang: &str,
+        entry: &Entry,
+        render: impl Fn(&Entry) -> String,
+    ) -> String {
         let key = (lang.to_string(), entry.clone());
         if let Some(s) = lock(&self.references).get(&key) {
             return s.clone();
         }
-        let s = render();
+        let templated = self.slots.slots(entry).and_then(|slots| {
+            let shape = (lang.to_string(), slots.twins[0].clone());
+            self.reference_shapes
+                .render(shape, &slots, str::to_string, None, &render)
+        });
+        let s = templated.unwrap_or_else(|| render(entry));
         lock(&self.references).insert(key, s.clone());
         s
     }
@@ -217,6 +302,12 @@ impl NoteMemo {
         let s = render();
         lock(&self.articles).insert(key, s.clone());
         s
+    }
+
+    /// How many note and reference-string shapes have a checked template.
+    #[cfg(test)]
+    pub fn shape_templates(&self) -> (usize, usize) {
+        (self.note_shapes.ready(), self.reference_shapes.ready())
     }
 
     fn lookup(&self, key: &NoteKey) -> Option<Memo> {
