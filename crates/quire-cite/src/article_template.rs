@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::export::{ArticleRef, split_name};
 use crate::html::escape;
+use crate::slot_template::SlotTemplate;
 
 /// What decides how a style lays out an article's citation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -38,20 +39,6 @@ pub(crate) struct Shape {
     month: u8,
     /// Per author: has a given name.
     givens: Vec<bool>,
-}
-
-/// One slot of a template.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Piece {
-    /// Literal HTML from the style.
-    Html(String),
-    Title,
-    Publisher,
-    Url,
-    Family(usize),
-    Given(usize),
-    Year,
-    Day,
 }
 
 /// The values that fill a template, unescaped.
@@ -68,7 +55,7 @@ struct Values {
 /// A citation layout with slots for an article's values.
 #[derive(Debug)]
 pub(crate) struct Template {
-    pieces: Vec<Piece>,
+    slots: SlotTemplate,
     /// The style writes days with two digits ("03").
     padded_day: bool,
 }
@@ -224,46 +211,37 @@ fn shape_of(article: &ArticleRef, lang: &str) -> Option<(Shape, Values)> {
     Some((shape, values))
 }
 
+impl Values {
+    /// The values as they appear in the output, in slot order: escaped
+    /// texts (title, publisher, URL, then family and given name per
+    /// author; an absent given name is empty and never matched), then the
+    /// numbers, which no text stand-in contains.
+    fn shown(&self, padded_day: bool) -> Vec<String> {
+        let mut out = vec![
+            escape(&self.title),
+            escape(&self.publisher),
+            escape(&self.url),
+        ];
+        for (family, given) in &self.names {
+            out.push(escape(family));
+            out.push(escape(given));
+        }
+        out.push(self.year.to_string());
+        out.push(match padded_day {
+            true => format!("{:02}", self.day),
+            false => self.day.to_string(),
+        });
+        out
+    }
+}
+
 impl Template {
     /// Splits `html` (rendered with `values`) at each escaped value.
     fn parse(html: &str, values: &Values) -> Template {
-        let mut slots: Vec<(String, Piece)> = vec![
-            (escape(&values.title), Piece::Title),
-            (escape(&values.publisher), Piece::Publisher),
-            (escape(&values.url), Piece::Url),
-        ];
-        for (i, (family, given)) in values.names.iter().enumerate() {
-            slots.push((escape(family), Piece::Family(i)));
-            if !given.is_empty() {
-                slots.push((escape(given), Piece::Given(i)));
-            }
-        }
-        // Numbers last: the text stand-ins hold no "9876" or "21".
-        slots.push((values.year.to_string(), Piece::Year));
-        slots.push((values.day.to_string(), Piece::Day));
-        let mut pieces = Vec::new();
-        let mut literal = String::new();
-        let mut rest = html;
-        'scan: while !rest.is_empty() {
-            for (text, piece) in &slots {
-                if let Some(after) = rest.strip_prefix(text.as_str()) {
-                    if !literal.is_empty() {
-                        pieces.push(Piece::Html(std::mem::take(&mut literal)));
-                    }
-                    pieces.push(piece.clone());
-                    rest = after;
-                    continue 'scan;
-                }
-            }
-            let c = rest.chars().next().unwrap_or_default();
-            literal.push(c);
-            rest = &rest[c.len_utf8()..];
-        }
-        if !literal.is_empty() {
-            pieces.push(Piece::Html(literal));
-        }
+        let shown = values.shown(false);
+        let texts: Vec<&str> = shown.iter().map(String::as_str).collect();
         Template {
-            pieces,
+            slots: SlotTemplate::parse(html, &texts),
             padded_day: false,
         }
     }
@@ -271,28 +249,12 @@ impl Template {
     /// True when two value slots touch: hayagriva's handling of what is
     /// pushed after a value then depends on how the value ends.
     fn has_adjacent_slots(&self) -> bool {
-        self.pieces
-            .windows(2)
-            .any(|w| !matches!(w[0], Piece::Html(_)) && !matches!(w[1], Piece::Html(_)))
+        self.slots.has_touching_slots()
     }
 
     /// The HTML with `values` in the slots.
     fn fill(&self, values: &Values) -> String {
-        let mut out = String::new();
-        for piece in &self.pieces {
-            match piece {
-                Piece::Html(h) => out.push_str(h),
-                Piece::Title => out.push_str(&escape(&values.title)),
-                Piece::Publisher => out.push_str(&escape(&values.publisher)),
-                Piece::Url => out.push_str(&escape(&values.url)),
-                Piece::Family(i) => out.push_str(&escape(&values.names[*i].0)),
-                Piece::Given(i) => out.push_str(&escape(&values.names[*i].1)),
-                Piece::Year => out.push_str(&values.year.to_string()),
-                Piece::Day if self.padded_day => out.push_str(&format!("{:02}", values.day)),
-                Piece::Day => out.push_str(&values.day.to_string()),
-            }
-        }
-        out
+        self.slots.fill(&values.shown(self.padded_day))
     }
 }
 
