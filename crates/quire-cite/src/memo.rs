@@ -8,6 +8,10 @@
 //! rendered as a sentinel number and substituted afterwards, so `p. 4` and
 //! `p. 12` of one record share a rendering.
 //!
+//! A record not met before is tried against its shape's template
+//! (`entry_template`): another record with the same fields and plain values
+//! lends its layout.
+//!
 //! Owns: the memo keys, the sentinel substitution and the thread-safe maps.
 //! Must not know: how a position is replayed through hayagriva (the engine
 //! passes a renderer) or where notes come from.
