@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::export::{ArticleRef, split_name};
 use crate::html::escape;
+use crate::memo::lock;
 use crate::slot_template::SlotTemplate;
 
 /// What decides how a style lays out an article's citation.
@@ -269,20 +270,12 @@ impl TemplateMemo {
         render: impl Fn(&ArticleRef) -> String,
     ) -> Option<String> {
         let (shape, values) = shape_of(article, lang)?;
-        let known = self
-            .shapes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&shape)
-            .cloned();
+        let known = lock(&self.shapes).get(&shape).cloned();
         let template = match known {
             Some(t) => t,
             None => {
                 let t = build(&shape, &render).map(Arc::new);
-                self.shapes
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(shape, t.clone());
+                lock(&self.shapes).insert(shape, t.clone());
                 t
             }
         }?;

@@ -1096,6 +1096,22 @@ mod tests {
         "Polity",
     ];
 
+    /// A note citing one record.
+    fn single_cite(key: &str, locator: &str) -> NoteInput {
+        NoteInput::Cite {
+            cluster: CiteCluster {
+                items: vec![quire_core::CiteItem {
+                    key: key.to_string(),
+                    prefix: String::new(),
+                    locator: locator.to_string(),
+                    suppress_author: false,
+                }],
+                in_text: false,
+            },
+            line: 1,
+        }
+    }
+
     /// A BibLaTeX record of one of four shapes from generated indices:
     /// books and reports share shapes across records, some values are not
     /// plain (quotes, braces, particles, CJK).
@@ -1137,18 +1153,7 @@ mod tests {
             let keys: Vec<String> = (0..records.len()).map(|i| format!("r{i}")).collect();
             let inputs: Vec<NoteInput> = cites
                 .iter()
-                .map(|(k, l)| NoteInput::Cite {
-                    cluster: CiteCluster {
-                        items: vec![quire_core::CiteItem {
-                            key: keys[k % keys.len()].clone(),
-                            prefix: String::new(),
-                            locator: LOCATORS[*l].to_string(),
-                            suppress_author: false,
-                        }],
-                        in_text: false,
-                    },
-                    line: 1,
-                })
+                .map(|(k, l)| single_cite(&keys[k % keys.len()], LOCATORS[*l]))
                 .collect();
             let source = SourceText::new("x");
             let fast = engine(style, true);
@@ -1172,19 +1177,11 @@ mod tests {
         let bib = Bibliography::parse("gen.bib", &text).unwrap();
         // Records 0 and 1 are plain ("Okafor, Ada", "Yılmaz, Mehmet Ali");
         // 2 has a Cyrillic title, 3 a title ending in "?" (not plain).
-        let cite = |key: &str, locator: &str| NoteInput::Cite {
-            cluster: CiteCluster {
-                items: vec![quire_core::CiteItem {
-                    key: key.to_string(),
-                    prefix: String::new(),
-                    locator: locator.to_string(),
-                    suppress_author: false,
-                }],
-                in_text: false,
-            },
-            line: 1,
-        };
-        let inputs = vec![cite("r0", "p. 4"), cite("r1", "p. 9"), cite("r2", "p. 12")];
+        let inputs = vec![
+            single_cite("r0", "p. 4"),
+            single_cite("r1", "p. 9"),
+            single_cite("r2", "p. 12"),
+        ];
         let keys: Vec<String> = (0..4).map(|i| format!("r{i}")).collect();
         let source = SourceText::new("x");
         for style in ["chicago-notes", "chicago-shortened-notes"] {

@@ -32,6 +32,7 @@ use hayagriva::types::{ChunkKind, ChunkedString, Date, FormatString, Person, Str
 use hayagriva::{Entry, Library};
 
 use crate::article_template::{has_cjk, letter, plain_value, stand_in};
+use crate::memo::lock;
 use crate::slot_template::SlotTemplate;
 
 /// The key of every stand-in record, so that the twins of two records of
@@ -90,15 +91,20 @@ struct ShapeTemplate {
     cases: Vec<Case>,
 }
 
-impl ShapeTemplate {
-    /// `values` as they appear in the output: case-changed, then shown.
-    fn shown(&self, values: &[String], show: &impl Fn(&str) -> String) -> Vec<String> {
-        values
-            .iter()
-            .zip(&self.cases)
-            .map(|(v, case)| show(&case.transform(v)))
-            .collect()
-    }
+/// `values` as they appear in the output — each case-changed, then shown —
+/// followed by the caller's extra slot text, if any.
+fn shown(
+    values: &[String],
+    cases: &[Case],
+    show: &impl Fn(&str) -> String,
+    extra: Option<&str>,
+) -> Vec<String> {
+    values
+        .iter()
+        .zip(cases)
+        .map(|(v, case)| show(&case.transform(v)))
+        .chain(extra.map(str::to_string))
+        .collect()
 }
 
 /// A shape's state in a [`ShapeMemo`].
@@ -316,7 +322,7 @@ impl<K: Hash + Eq> ShapeMemo<K> {
         extra: Option<(&str, &str)>,
         render: impl Fn(&Entry) -> String,
     ) -> Option<String> {
-        let template = {
+        let known = {
             let mut shapes = lock(&self.shapes);
             match shapes.get(&key) {
                 None => {
@@ -328,25 +334,16 @@ impl<K: Hash + Eq> ShapeMemo<K> {
                 Some(ShapeState::Seen) => None,
             }
         };
-        let template = match template {
+        let template = match known {
             Some(t) => t,
             None => {
-                let state = match build(slots, &show, extra, &render) {
-                    Some(t) => ShapeState::Ready(Arc::new(t)),
-                    None => ShapeState::Refused,
-                };
-                let made = match &state {
-                    ShapeState::Ready(t) => Some(t.clone()),
-                    _ => None,
-                };
+                let built = build(slots, &show, extra, &render).map(Arc::new);
+                let state = built.clone().map_or(ShapeState::Refused, ShapeState::Ready);
                 lock(&self.shapes).insert(key, state);
-                made?
+                built?
             }
         };
-        let mut values = template.shown(&slots.values, &show);
-        if let Some((_, value)) = extra {
-            values.push(value.to_string());
-        }
+        let values = shown(&slots.values, &template.cases, &show, extra.map(|e| e.1));
         Some(template.template.fill(&values))
     }
 }
@@ -372,7 +369,7 @@ fn build(
     render: &impl Fn(&Entry) -> String,
 ) -> Option<ShapeTemplate> {
     let output = render(&slots.twins[0]);
-    let cases = slots.stand_ins[0]
+    let cases: Vec<Case> = slots.stand_ins[0]
         .iter()
         .map(|v| {
             cases()
@@ -381,19 +378,9 @@ fn build(
                 .unwrap_or_default()
         })
         .collect();
-    let mut shape = ShapeTemplate {
-        template: SlotTemplate::parse("", &[]),
-        cases,
-    };
-    let shown = |variant: usize| -> Vec<String> {
-        let mut v = shape.shown(&slots.stand_ins[variant], show);
-        if let Some((text, _)) = extra {
-            v.push(text.to_string());
-        }
-        v
-    };
-    let first = shown(0);
-    let second = shown(1);
+    let extra_text = extra.map(|e| e.0);
+    let first = shown(&slots.stand_ins[0], &cases, show, extra_text);
+    let second = shown(&slots.stand_ins[1], &cases, show, extra_text);
     let texts: Vec<&str> = first.iter().map(String::as_str).collect();
     let template = SlotTemplate::parse(&output, &texts);
     if template.has_touching_slots() {
@@ -405,14 +392,7 @@ fn build(
     if template.fill(&second) != render(&slots.twins[1]) {
         return None;
     }
-    shape.template = template;
-    Some(shape)
-}
-
-/// Locks a map; inserts are single calls, so a panic elsewhere cannot leave
-/// it half-written and poisoning is ignored.
-fn lock<K, V>(m: &Mutex<HashMap<K, V>>) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    Some(ShapeTemplate { template, cases })
 }
 
 #[cfg(test)]

@@ -127,16 +127,6 @@ impl NoteMemo {
         suffixed: bool,
         render: impl Fn(&[MemoItem<'_>]) -> String,
     ) -> String {
-        // A record's shape is tried once, after the memo of the record
-        // itself missed, so a record met before costs no template work.
-        let mut shape_tried = false;
-        let mut from_shape = || match (shape_tried, items) {
-            (false, [item]) => {
-                shape_tried = true;
-                self.note_from_shape(lang, item, position, suffixed, &render)
-            }
-            _ => None,
-        };
         // Only one number per note can go through the sentinel.
         let numbers = items
             .iter()
@@ -162,56 +152,52 @@ impl NoteMemo {
             position,
             suffixed,
         };
-        if numbers == 1 {
-            let template_key = key(true);
-            let value = items
-                .iter()
-                .find_map(|i| i.locator.as_ref().filter(|(_, v)| is_plain_number(v)))
-                .map(|(_, v)| v.as_str())
-                .unwrap_or_default();
-            let found = self.lookup(&template_key);
-            let memo = match found {
-                Some(m) => m,
-                None => {
-                    if let Some(html) = from_shape() {
-                        return html;
-                    }
-                    let with_sentinel: Vec<MemoItem<'_>> = items
-                        .iter()
-                        .map(|i| MemoItem {
-                            entry: i.entry,
-                            locator: i
-                                .locator
-                                .as_ref()
-                                .map(|(kind, v)| match is_plain_number(v) {
-                                    true => (*kind, SENTINEL.to_string()),
-                                    false => (*kind, v.clone()),
-                                }),
-                            purpose: i.purpose,
-                            prefix: i.prefix.clone(),
-                        })
-                        .collect();
-                    let html = render(&with_sentinel);
-                    let memo = match html.matches(SENTINEL).count() {
-                        1 => Memo::Template(html),
-                        _ => Memo::NotTemplatable,
-                    };
-                    self.store(template_key, memo.clone());
-                    memo
-                }
-            };
-            match memo {
-                Memo::Template(t) => return t.replacen(SENTINEL, value, 1),
-                Memo::Html(h) => return h,
-                Memo::NotTemplatable => {}
-            }
+        let value = items
+            .iter()
+            .find_map(|i| i.locator.as_ref().filter(|(_, v)| is_plain_number(v)))
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default();
+        // 1. These records met before.
+        let template_key = (numbers == 1).then(|| key(true));
+        let known = template_key.as_ref().and_then(|k| self.lookup(k));
+        if let Some(Memo::Template(t)) = &known {
+            return t.replacen(SENTINEL, value, 1);
         }
         let exact_key = key(false);
         if let Some(Memo::Html(h)) = self.lookup(&exact_key) {
             return h;
         }
-        if let Some(html) = from_shape() {
+        // 2. Another record of the same shape met before.
+        if let [item] = items
+            && let Some(html) = self.note_from_shape(lang, item, position, suffixed, &render)
+        {
             return html;
+        }
+        // 3. hayagriva: with the number as the sentinel when it can be
+        // one, else exactly.
+        if let (Some(template_key), None) = (template_key, known) {
+            let with_sentinel: Vec<MemoItem<'_>> = items
+                .iter()
+                .map(|i| MemoItem {
+                    entry: i.entry,
+                    locator: i
+                        .locator
+                        .as_ref()
+                        .map(|(kind, v)| match is_plain_number(v) {
+                            true => (*kind, SENTINEL.to_string()),
+                            false => (*kind, v.clone()),
+                        }),
+                    purpose: i.purpose,
+                    prefix: i.prefix.clone(),
+                })
+                .collect();
+            let html = render(&with_sentinel);
+            if html.matches(SENTINEL).count() == 1 {
+                let filled = html.replacen(SENTINEL, value, 1);
+                self.store(template_key, Memo::Template(html));
+                return filled;
+            }
+            self.store(template_key, Memo::NotTemplatable);
         }
         let html = render(items);
         self.store(exact_key, Memo::Html(html.clone()));
@@ -325,7 +311,7 @@ impl NoteMemo {
 
 /// Locks a map; a panic in another thread while holding it cannot leave a
 /// memo half-written (inserts are single calls), so poisoning is ignored.
-fn lock<K: Eq + Hash, V>(m: &Mutex<HashMap<K, V>>) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
+pub(crate) fn lock<K, V>(m: &Mutex<HashMap<K, V>>) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
