@@ -7,18 +7,23 @@
 //!
 //! Usage: `quire-bench --quire <path to quire> --work <dir>
 //!         [--sizes 1000,10000] [--runs 2] [--hugo-max 10000]
-//!         [--related-max 10000] [--copy-max 10000] [--seed 1] [--settle 45]`
+//!         [--related-max 10000] [--copy-max 10000] [--seed 1] [--settle 400]`
 //!
 //! Above `--hugo-max` articles Hugo is not run (its memory grows past the
 //! machine's), above `--copy-max` the copy floor is not measured (it needs a
 //! second output tree's worth of disk).
 //!
-//! Every measured run that writes a tree starts after the previous trees
-//! were deleted and the file system was left to settle (`sync`, then
-//! `--settle` seconds): ext4 without a journal passes over inodes freed in
-//! the last ~30 s when it allocates new ones, so a run started right after
-//! deleting 166,000 files spent most of its time in the kernel looking for
-//! inodes (quire's emit and `cp -r` both measured 3–6× slower that way).
+//! No measured run writes where files were just deleted: every run of a
+//! size writes a fresh folder under `<work>/n<N>/runs/` (quire with
+//! `--output`, Hugo with `--destination`, `cp -r` to a new name), and the
+//! folders are deleted only when the size is done. ext4 without a journal
+//! (this machine's disk) passes over inodes freed in the last minute — six
+//! minutes once their inode-table block is dirty again, which a build makes
+//! it — when it allocates new ones: a 10,000-article build started 65 s
+//! after deleting 166,000 files spent 40 s in the kernel, one started 150 s
+//! after 10 s. Leftovers of an
+//! earlier invocation are deleted before a size starts, followed by a
+//! `sync` and `--settle` seconds.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -48,7 +53,7 @@ fn parse_args() -> Result<Args, String> {
         related_max: 10_000,
         copy_max: 10_000,
         seed: 1,
-        settle: 45,
+        settle: 400,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let mut it = raw.iter();
@@ -96,7 +101,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for &n in &args.sizes {
+    for (i, &n) in args.sizes.iter().enumerate() {
+        if i > 0 {
+            // The previous size's runs, deleted now that it is done.
+            clear(
+                &args.work.join(format!("n{}/runs", args.sizes[i - 1])),
+                args.settle,
+            );
+        }
         if let Err(e) = bench_size(&args, n) {
             eprintln!("error: {n} articles: {e}");
             return ExitCode::FAILURE;
@@ -128,14 +140,22 @@ fn remove(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Deletes `dirs`, writes everything back and waits `secs` seconds, so the
-/// next measured run does not pay for the deletion (see the crate docs).
-fn clear(dirs: &[&Path], secs: u64) {
-    for dir in dirs {
-        remove(dir);
+/// Deletes `dir` if it exists, writes everything back and waits `secs`
+/// seconds, so the next measured run does not pay for the deletion (see the
+/// crate docs).
+fn clear(dir: &Path, secs: u64) {
+    if !dir.exists() {
+        return;
     }
+    eprintln!("deleting {} and waiting {secs} s", dir.display());
+    remove(dir);
     let _ = std::process::Command::new("sync").status();
     std::thread::sleep(std::time::Duration::from_secs(secs));
+}
+
+/// `path` as a command-line argument.
+fn arg(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 fn checked(run: std::io::Result<Run>, what: &str) -> Result<Run, String> {
@@ -168,14 +188,19 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
     if hugo {
         ensure_site(&hugo_dir, n, args.seed, Flavor::Hugo)?;
     }
-    let public = quire_dir.join("public");
+    // Absolute: Hugo and quire run in their own site folders.
+    let runs_dir = std::path::absolute(base.join("runs")).map_err(|e| e.to_string())?;
+    clear(&runs_dir, args.settle);
+    std::fs::create_dir_all(&runs_dir).map_err(|e| format!("{}: {e}", runs_dir.display()))?;
     let cache = quire_dir.join(".quire-cache");
     let (mut full, mut again, mut plain, mut related, mut copy) =
         (vec![], vec![], vec![], vec![], vec![]);
-    let quire_args = ["build", "--verbose"];
-    for round in 0..args.runs {
-        eprintln!("{n} articles, round {}", round + 1);
-        clear(&[&public, &cache, &hugo_dir.join("public")], args.settle);
+    for round in 1..=args.runs {
+        eprintln!("{n} articles, round {round}");
+        // The cache holds a handful of files: deleting it costs nothing.
+        remove(&cache);
+        let out = arg(&runs_dir.join(format!("quire-{round}")));
+        let quire_args = ["build", "--verbose", "--output", out.as_str()];
         full.push(checked(
             measure::run(&args.quire, &quire_args, &quire_dir),
             "quire full build",
@@ -185,16 +210,27 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
             "quire rebuild, nothing changed",
         )?);
         if hugo {
+            let dest = arg(&runs_dir.join(format!("hugo-plain-{round}")));
             plain.push(checked(
-                measure::run("hugo", &["--quiet", "--config", "hugo.toml"], &hugo_dir),
+                measure::run(
+                    "hugo",
+                    &["--quiet", "--config", "hugo.toml", "--destination", &dest],
+                    &hugo_dir,
+                ),
                 "hugo without related",
             )?);
             if n <= args.related_max {
-                clear(&[&hugo_dir.join("public")], args.settle);
+                let dest = arg(&runs_dir.join(format!("hugo-related-{round}")));
                 related.push(checked(
                     measure::run(
                         "hugo",
-                        &["--quiet", "--config", "hugo.toml,related.toml"],
+                        &[
+                            "--quiet",
+                            "--config",
+                            "hugo.toml,related.toml",
+                            "--destination",
+                            &dest,
+                        ],
                         &hugo_dir,
                     ),
                     "hugo with related",
@@ -202,17 +238,14 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
             }
         }
         if n <= args.copy_max {
-            let copy_to = base.join("copy");
-            clear(&[&copy_to, &hugo_dir.join("public")], args.settle);
-            let from = public.to_string_lossy().into_owned();
-            let to = copy_to.to_string_lossy().into_owned();
+            let to = arg(&runs_dir.join(format!("copy-{round}")));
             copy.push(checked(
-                measure::run("cp", &["-r", &from, &to], &base),
+                measure::run("cp", &["-r", &out, &to], &base),
                 "copy floor (cp -r)",
             )?);
-            remove(&copy_to);
         }
     }
+    let public = runs_dir.join("quire-1");
     let (md_time, _) =
         measure::markdown_alone(&quire_dir.join("content")).map_err(|e| e.to_string())?;
     let (files, bytes) = measure::tree_stats(&public);
