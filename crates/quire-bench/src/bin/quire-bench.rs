@@ -16,14 +16,14 @@
 //! No measured run writes where files were just deleted: every run of a
 //! size writes a fresh folder under `<work>/n<N>/runs/` (quire with
 //! `--output`, Hugo with `--destination`, `cp -r` to a new name), and the
-//! folders are deleted only when the size is done. ext4 without a journal
-//! (this machine's disk) passes over inodes freed in the last minute — six
-//! minutes once their inode-table block is dirty again, which a build makes
-//! it — when it allocates new ones: a 10,000-article build started 65 s
-//! after deleting 166,000 files spent 40 s in the kernel, one started 150 s
-//! after 10 s. Leftovers of an
-//! earlier invocation are deleted before a size starts, followed by a
-//! `sync` and `--settle` seconds.
+//! folders are deleted only when the size is done, so `--runs N` needs N
+//! sets of outputs' worth of disk. ext4 without a journal (this machine's
+//! disk) passes over inodes freed in the last minute — six minutes once
+//! their inode-table block is dirty again, which a build makes it — when it
+//! allocates new ones: a 10,000-article build started 65 s after deleting
+//! 166,000 files spent 40 s in the kernel, one started 150 s after, 10 s.
+//! Between sizes, and before a size whose folders an earlier invocation
+//! left, the deletion is followed by a `sync` and `--settle` seconds.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
