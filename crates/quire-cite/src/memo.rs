@@ -109,6 +109,16 @@ pub(crate) struct NoteMemo {
     reference_shapes: ShapeMemo<(String, Entry)>,
 }
 
+/// `locator` with a plain-number value replaced by [`SENTINEL`].
+fn with_sentinel(locator: &Option<(Locator, String)>) -> Option<(Locator, String)> {
+    locator
+        .as_ref()
+        .map(|(kind, value)| match is_plain_number(value) {
+            true => (*kind, SENTINEL.to_string()),
+            false => (*kind, value.clone()),
+        })
+}
+
 fn is_plain_number(value: &str) -> bool {
     !value.is_empty()
         && value.len() < SENTINEL.len()
@@ -180,13 +190,7 @@ impl NoteMemo {
                 .iter()
                 .map(|i| MemoItem {
                     entry: i.entry,
-                    locator: i
-                        .locator
-                        .as_ref()
-                        .map(|(kind, v)| match is_plain_number(v) {
-                            true => (*kind, SENTINEL.to_string()),
-                            false => (*kind, v.clone()),
-                        }),
+                    locator: with_sentinel(&i.locator),
                     purpose: i.purpose,
                     prefix: i.prefix.clone(),
                 })
@@ -238,10 +242,7 @@ impl NoteMemo {
             position,
             suffixed,
         };
-        let locator = item.locator.as_ref().map(|(kind, value)| match number {
-            Some(_) => (*kind, SENTINEL.to_string()),
-            None => (*kind, value.clone()),
-        });
+        let locator = with_sentinel(&item.locator);
         let extra = number.map(|n| (SENTINEL, n));
         self.note_shapes
             .render(key, &slots, crate::html::escape, extra, |twin| {
