@@ -253,13 +253,20 @@ impl<'p> Staging<'p> {
     /// previous output when unchanged). Paths that [`is_safe_path`] refuses
     /// are skipped: the build reports them as errors and never commits.
     pub fn write(&self, artifacts: &[Artifact]) -> Result<(), EmitError> {
-        let mut records = Vec::with_capacity(artifacts.len());
-        for a in artifacts.iter().filter(|a| is_safe_path(&a.path)) {
-            if let Some(dir) = Path::new(&a.path).parent() {
-                self.make_folder(dir)?;
-            }
-            records.push(self.write_one(a)?);
-        }
+        // Large batches (the feeds, the sitemap, a long listing) are written
+        // by every core: a file write is mostly kernel time on the calling
+        // thread.
+        let records: Vec<(String, Record)> = artifacts
+            .par_iter()
+            .with_min_len(8)
+            .filter(|a| is_safe_path(&a.path))
+            .map(|a| {
+                if let Some(dir) = Path::new(&a.path).parent() {
+                    self.make_folder(dir)?;
+                }
+                self.write_one(a)
+            })
+            .collect::<Result<_, _>>()?;
         lock(&self.records).extend(records);
         Ok(())
     }

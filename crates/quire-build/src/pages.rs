@@ -900,8 +900,10 @@ impl<'a> Renderer<'a> {
                 format!("{first}page/{n}/")
             }
         };
-        let mut out = Vec::with_capacity(total);
-        for n in 1..=total {
+        // A listing of thousands of articles is hundreds of pages: they
+        // render in parallel, or the build ends waiting on one core for the
+        // largest section.
+        let render_page = |n: usize| -> Result<Artifact, Diagnostic> {
             let slice = items.iter().skip((n - 1) * per_page).take(per_page);
             let mut list = base.clone();
             list.items = slice
@@ -922,7 +924,7 @@ impl<'a> Renderer<'a> {
                         || (a.hreflang == "x-default" && langs.contains(default))
                 });
             }
-            out.push(self.render(
+            self.render(
                 template,
                 lang,
                 &path,
@@ -933,9 +935,9 @@ impl<'a> Renderer<'a> {
                     list: Some(list),
                     search_html: None,
                 },
-            )?);
-        }
-        Ok(out)
+            )
+        };
+        (1..=total).into_par_iter().map(render_page).collect()
     }
 
     fn home(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
