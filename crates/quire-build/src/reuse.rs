@@ -26,13 +26,12 @@ use siphasher::sip128::{Hasher128, SipHasher13};
 pub const CACHE_DIR: &str = ".quire-cache";
 const FORMAT: &str = "quire-output-manifest 1";
 
-/// A 128-bit content hash (SipHash-1-3 with fixed keys: stable between
-/// runs, not meant to resist an attacker, who could only make quire
-/// rewrite a file it could have skipped).
+/// A 128-bit content hash (XXH3-128: stable between runs and machines, and
+/// fast enough to run over every byte of the output; not meant to resist an
+/// attacker, who could only make quire rewrite a file it could have
+/// skipped).
 pub fn content_hash(bytes: &[u8]) -> u128 {
-    let mut h = SipHasher13::new_with_keys(0x7175_6972_6521, 0x6f75_7470_7574);
-    h.write(bytes);
-    h.finish128().as_u128()
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// Size and modification time of a file, as recorded in the manifest.

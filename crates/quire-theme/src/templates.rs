@@ -69,7 +69,7 @@ impl Theme {
                 && !value.is_safe()
                 && let Some(text) = value.as_str()
             {
-                return out.write_str(&escape_html(text)).map_err(|_| {
+                return write_escaped(out, text).map_err(|_| {
                     minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed")
                 });
             }
@@ -130,17 +130,31 @@ impl Theme {
 /// Escapes `& < > " '` for HTML text and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = write_escaped(&mut out, text);
     out
+}
+
+/// Writes `text` to `out` with `& < > " '` escaped, in runs between the
+/// characters that need it (most values have none): the template formatter
+/// calls this for every value of every page.
+fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The escaped characters are ASCII, so `i` is a char boundary.
+        out.write_str(&text[start..i])?;
+        out.write_str(entity)?;
+        start = i + 1;
+    }
+    out.write_str(&text[start..])
 }
 
 fn template_diagnostic(
@@ -232,5 +246,31 @@ mod tests {
         )])
         .unwrap();
         assert!(theme.render("page.html", &()).is_err());
+    }
+
+    #[test]
+    fn values_are_escaped_for_html_only_where_needed() {
+        assert_eq!(
+            escape_html(r#"Çin & "Türkiye" <b>'ş'</b> a/b"#),
+            "Çin &amp; &quot;Türkiye&quot; &lt;b&gt;&#39;ş&#39;&lt;/b&gt; a/b"
+        );
+        assert_eq!(escape_html("<"), "&lt;");
+        assert_eq!(escape_html("ğ"), "ğ");
+        let theme = Theme::new(&[(
+            "page.html".into(),
+            "templates/page.html".into(),
+            "<a title=\"{{ t }}\" href=\"{{ u }}\">{{ t }}</a>".into(),
+        )])
+        .unwrap();
+        let out = theme
+            .render(
+                "page.html",
+                &serde_json::json!({ "t": "Ана & \"Бо\"", "u": "/tr/a/b/" }),
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            "<a title=\"Ана &amp; &quot;Бо&quot;\" href=\"/tr/a/b/\">Ана &amp; &quot;Бо&quot;</a>"
+        );
     }
 }
