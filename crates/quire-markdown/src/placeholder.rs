@@ -30,7 +30,11 @@ pub(crate) fn link(i: usize) -> String {
 pub fn fill_placeholders(html: &str, mut fill: impl FnMut(Placeholder) -> String) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
-    while let Some(start) = rest.find(OPEN) {
+    // A byte-string search: `str::find` with a char looks for the char's
+    // last byte first, 0x80, which most Cyrillic letters contain.
+    let mut open = [0; 4];
+    let open = OPEN.encode_utf8(&mut open).as_bytes();
+    while let Some(start) = memchr::memmem::find(rest.as_bytes(), open) {
         out.push_str(&rest[..start]);
         let after = &rest[start + OPEN.len_utf8()..];
         let Some(end) = after.find(CLOSE) else {
