@@ -18,17 +18,30 @@ pub fn encode(text: &str) -> String {
 /// written as `\u` escapes so no content can close the element.
 pub fn script_json(value: &serde_json::Value) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    // Copied in runs between the characters to escape (every article page
+    // has one of these; most runs are long).
+    let mut out = String::with_capacity(text.len() + 16);
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let (escape, len) = match b {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => {
+                ("\\u2028", 3)
+            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => {
+                ("\\u2029", 3)
+            }
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(escape);
+        start = i + len;
     }
+    out.push_str(&text[start..]);
     out
 }
 
@@ -65,6 +78,10 @@ mod tests {
         let v = serde_json::json!({"t": "</script><script>alert(1)</script>"});
         let s = script_json(&v);
         assert!(!s.contains("</script>"));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+        let v = serde_json::json!({"t": "Çin\u{2028}ş & <b>\u{2029}—ê"});
+        let s = script_json(&v);
+        assert_eq!(s, r#"{"t":"Çin\u2028ş \u0026 \u003cb\u003e\u2029—ê"}"#);
         assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
         assert_eq!(output_file("/"), "index.html");
         assert_eq!(output_file("/tr/a/"), "tr/a/index.html");
