@@ -133,7 +133,11 @@ fn ensure_site(dir: &Path, n: usize, seed: u64, flavor: Flavor) -> Result<(), St
         w.versions,
         w.bytes as f64 / 1e6
     );
-    std::fs::write(marker, format!("{n} {seed}\n")).map_err(|e| e.to_string())
+    std::fs::write(marker, format!("{n} {seed}\n")).map_err(|e| e.to_string())?;
+    // Written back now: otherwise the first measured run shares the disk
+    // with the writeback of the site it reads (at 10k, 765 MB).
+    let _ = std::process::Command::new("sync").status();
+    Ok(())
 }
 
 fn remove(dir: &Path) {
