@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use quire_core::Diagnostic;
 use quire_site::{Author, Corpus, Page, PageKind, PubDate};
-use quire_theme::{Strings, Theme, UiStrings, format_date};
+use quire_theme::{Prepared, Strings, Theme, UiStrings, format_date};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -32,6 +32,8 @@ pub struct Renderer<'a> {
     pub sites: BTreeMap<String, SiteView>,
     /// Strings per language as a plain map (for templates).
     pub texts: BTreeMap<String, BTreeMap<String, String>>,
+    /// `sites` and `texts` converted for the templates once, not per page.
+    prepared: BTreeMap<String, (Prepared, Prepared)>,
     /// Outputs of the previous build to reuse, and the key of the site's
     /// templates (see [`Renderer::reusing`]).
     cache: Option<(&'a BuildCache, Key)>,
@@ -114,6 +116,14 @@ impl<'a> Renderer<'a> {
             );
             texts.insert(lang.code.clone(), strings.of(&lang.code).text.clone());
         }
+        let prepared = sites
+            .iter()
+            .map(|(lang, site)| {
+                let t = texts.get(lang).map(Prepared::new);
+                let t = t.unwrap_or_else(|| Prepared::new(&BTreeMap::<String, String>::new()));
+                (lang.clone(), (Prepared::new(site), t))
+            })
+            .collect();
         Renderer {
             corpus,
             derived,
@@ -122,6 +132,7 @@ impl<'a> Renderer<'a> {
             base_path,
             sites,
             texts,
+            prepared,
             cache: None,
         }
     }
@@ -165,9 +176,12 @@ impl<'a> Renderer<'a> {
         site: Option<&SiteView>,
         content: Content,
     ) -> Result<Artifact, Diagnostic> {
+        let (site_value, t) = &self.prepared[lang];
         let context = PageContext {
-            site: site.unwrap_or(&self.sites[lang]),
-            t: &self.texts[lang],
+            // A page with its own site view (a section marked current in the
+            // navigation) has it converted for this render only.
+            site: site.map_or_else(|| site_value.clone(), Prepared::new),
+            t: t.clone(),
             meta: content.meta,
             article: content.article,
             list: content.list,

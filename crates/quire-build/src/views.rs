@@ -3,8 +3,7 @@
 //! Templates get these structs and nothing else, so every fact a page
 //! depends on is computed here, from the corpus and the derived data.
 
-use std::collections::BTreeMap;
-
+use quire_theme::Prepared;
 use serde::Serialize;
 
 /// A link with a label.
@@ -331,11 +330,11 @@ pub struct ListView {
 
 /// The whole context of one template render.
 #[derive(Debug, Clone, Serialize)]
-pub struct PageContext<'a> {
-    /// Site facts in the page language.
-    pub site: &'a SiteView,
-    /// UI strings of the page language.
-    pub t: &'a BTreeMap<String, String>,
+pub struct PageContext {
+    /// Site facts in the page language (a [`SiteView`]).
+    pub site: Prepared,
+    /// UI strings of the page language (a map).
+    pub t: Prepared,
     /// The head.
     pub meta: Meta,
     /// For article and page templates.

@@ -127,6 +127,28 @@ impl Theme {
     }
 }
 
+/// A view model converted for the templates once and shared by many renders
+/// (a language's site facts and UI strings are the same on every page):
+/// putting it in a page's context costs a reference count instead of a
+/// conversion of every string it holds.
+#[derive(Debug, Clone)]
+pub struct Prepared(minijinja::Value);
+
+impl Prepared {
+    /// Converts `value` for the templates.
+    pub fn new<T: Serialize + ?Sized>(value: &T) -> Self {
+        Prepared(minijinja::Value::from_serialize(value))
+    }
+}
+
+impl Serialize for Prepared {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Inside a render's context conversion minijinja passes the value
+        // through as it is; anywhere else it serializes as plain data.
+        self.0.serialize(serializer)
+    }
+}
+
 /// Escapes `& < > " '` for HTML text and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);

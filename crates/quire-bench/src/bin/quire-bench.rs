@@ -3,7 +3,9 @@
 //! runs — quire full build, quire rebuild with nothing changed, Hugo
 //! without related content, Hugo with it — so every engine sees the same
 //! machine state, and measures the floors (copying quire's output tree,
-//! Markdown to HTML alone). Prints Markdown tables for BENCHMARKS.md.
+//! Markdown to HTML alone). Before each build its site's files are read
+//! once, so every engine starts with its inputs in the page cache. Prints
+//! Markdown tables for BENCHMARKS.md.
 //!
 //! Usage: `quire-bench --quire <path to quire> --work <dir>
 //!         [--sizes 1000,10000] [--runs 2] [--hugo-max 10000]
@@ -140,6 +142,25 @@ fn ensure_site(dir: &Path, n: usize, seed: u64, flavor: Flavor) -> Result<(), St
     Ok(())
 }
 
+/// Reads every file under `dir`, so the run that follows finds its inputs
+/// in the page cache whatever ran before it (a Hugo run of 9 GB, or the
+/// deletion of a round's outputs, can evict them).
+fn warm(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => warm(&path),
+            Ok(t) if t.is_file() => {
+                let _ = std::fs::read(&path);
+            }
+            _ => {}
+        }
+    }
+}
+
 fn remove(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -205,6 +226,7 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
         remove(&cache);
         let out = arg(&runs_dir.join(format!("quire-{round}")));
         let quire_args = ["build", "--verbose", "--output", out.as_str()];
+        warm(&quire_dir);
         full.push(checked(
             measure::run(&args.quire, &quire_args, &quire_dir),
             "quire full build",
@@ -214,6 +236,7 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
             "quire rebuild, nothing changed",
         )?);
         if hugo {
+            warm(&hugo_dir);
             let dest = arg(&runs_dir.join(format!("hugo-plain-{round}")));
             plain.push(checked(
                 measure::run(
@@ -224,6 +247,7 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
                 "hugo without related",
             )?);
             if n <= args.related_max {
+                warm(&hugo_dir);
                 let dest = arg(&runs_dir.join(format!("hugo-related-{round}")));
                 related.push(checked(
                     measure::run(
