@@ -9,6 +9,17 @@ pub(crate) const OPEN: char = '\u{E000}';
 /// Closing character of a placeholder.
 pub(crate) const CLOSE: char = '\u{E001}';
 
+/// True when `text` holds a placeholder character ([`OPEN`] or [`CLOSE`]).
+/// Runs over every text event of every article: a byte search for their
+/// shared lead byte, where `str::contains` with a char set decodes every
+/// character.
+pub(crate) fn has_placeholder_char(text: &str) -> bool {
+    // U+E000 and U+E001 are EE 80 80 and EE 80 81 in UTF-8.
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xEE, bytes)
+        .any(|i| bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0x80 | 0x81)))
+}
+
 /// What a placeholder stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placeholder {
@@ -63,6 +74,16 @@ pub fn fill_placeholders(html: &str, mut fill: impl FnMut(Placeholder) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_placeholder_characters_only() {
+        assert!(has_placeholder_char("a\u{E000}b"));
+        assert!(has_placeholder_char("\u{E001}"));
+        assert!(!has_placeholder_char(
+            "\u{E002} \u{E0FF} \u{E800} ascii Çin Дом"
+        ));
+        assert!(!has_placeholder_char(""));
+    }
 
     #[test]
     fn fills_notes_and_links() {

@@ -9,7 +9,7 @@ use pulldown_cmark::{
 use quire_core::{CiteCluster, Severity, slugify};
 
 use crate::citations::parse_cluster;
-use crate::placeholder::{self, CLOSE, OPEN};
+use crate::placeholder::{self, CLOSE, OPEN, has_placeholder_char};
 
 /// Marks a citation link produced by the broken-link callback.
 const CITE_DEST: &str = "quire:cite";
@@ -451,7 +451,7 @@ fn push_plain(out: &mut Rendered, state: &BodyState, text: &str) {
 
 /// Text with private-use placeholder characters neutralised.
 fn safe_text(text: CowStr<'_>) -> Event<'_> {
-    if text.contains([OPEN, CLOSE]) {
+    if has_placeholder_char(&text) {
         let mut s = String::new();
         escape_into(&mut s, &text);
         Event::Html(s.into())
@@ -468,7 +468,7 @@ fn safe_text(text: CowStr<'_>) -> Event<'_> {
 /// test `placeholders_point_at_real_items`, #11).
 fn neutral(event: Event<'_>) -> Event<'_> {
     fn has(s: &str) -> bool {
-        s.contains([OPEN, CLOSE])
+        has_placeholder_char(s)
     }
     /// Replaces the placeholder characters with `open` and `close`.
     fn swap<'a>(s: CowStr<'a>, open: &str, close: &str) -> CowStr<'a> {
