@@ -96,6 +96,43 @@ impl Analysis {
         (word, kept)
     }
 
+    /// The stem number of each of `surfaces` (`None` for a stop word or
+    /// nothing indexable), in order; the analyses the memo could not keep
+    /// are added to `unremembered`. One read lock for the known words of a
+    /// whole document, and no reference counts touched: both threads
+    /// indexing read the same common words, and a lock or count per word
+    /// had their cores trading cache lines.
+    pub(crate) fn term_ids(
+        &self,
+        surfaces: &[&str],
+        unremembered: &mut Vec<Arc<Word>>,
+    ) -> Vec<Option<u32>> {
+        let mut ids = Vec::with_capacity(surfaces.len());
+        let mut missing = Vec::new();
+        {
+            let memo = read(&self.memo);
+            for (i, surface) in surfaces.iter().enumerate() {
+                match memo.words.get(*surface) {
+                    Some(known) => ids.push(known.as_ref().and_then(|w| w.term_id)),
+                    None => {
+                        ids.push(None);
+                        missing.push(i);
+                    }
+                }
+            }
+        }
+        for i in missing {
+            let (word, kept) = self.word(surfaces[i]);
+            if let Some(word) = word {
+                ids[i] = word.term_id;
+                if !kept {
+                    unremembered.push(word);
+                }
+            }
+        }
+        ids
+    }
+
     /// Every distinct word the memo kept (words of different surfaces may
     /// repeat).
     pub(crate) fn remembered_words(&self) -> Vec<Arc<Word>> {

@@ -200,18 +200,14 @@ fn analyse_doc(analysis: &Analysis, doc: &SearchDoc<'_>) -> (DocStats, Vec<Arc<W
     let mut tf: Vec<(u32, [u32; FIELD_COUNT])> = Vec::with_capacity(surfaces.len());
     let mut len = [0; FIELD_COUNT];
     let mut unremembered = Vec::new();
-    for (surface, counts) in surfaces {
-        let (Some(word), kept) = analysis.word(surface) else {
-            continue;
-        };
-        if let Some(term_id) = word.term_id {
+    let (words, counts): (Vec<&str>, Vec<[u32; FIELD_COUNT]>) = surfaces.into_iter().unzip();
+    let ids = analysis.term_ids(&words, &mut unremembered);
+    for (term_id, counts) in ids.into_iter().zip(counts) {
+        if let Some(term_id) = term_id {
             tf.push((term_id, counts));
             for f in 0..FIELD_COUNT {
                 len[f] += counts[f];
             }
-        }
-        if !kept {
-            unremembered.push(word);
         }
     }
     // Surface words with the same term (inflections) become one entry.
