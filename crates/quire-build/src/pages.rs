@@ -2,6 +2,7 @@
 //! Rendering never writes; it returns artifacts.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use quire_core::Diagnostic;
 use quire_site::{Author, Corpus, Page, PageKind, PubDate};
@@ -34,6 +35,8 @@ pub struct Renderer<'a> {
     pub texts: BTreeMap<String, BTreeMap<String, String>>,
     /// `sites` and `texts` converted for the templates once, not per page.
     prepared: BTreeMap<String, (Prepared, Prepared)>,
+    /// Per page: its card in its own language, once converted.
+    cards: Vec<OnceLock<Prepared>>,
     /// Outputs of the previous build to reuse, and the key of the site's
     /// templates (see [`Renderer::reusing`]).
     cache: Option<(&'a BuildCache, Key)>,
@@ -133,6 +136,7 @@ impl<'a> Renderer<'a> {
             sites,
             texts,
             prepared,
+            cards: corpus.pages.iter().map(|_| OnceLock::new()).collect(),
             cache: None,
         }
     }
@@ -304,6 +308,18 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// [`Renderer::card`] converted for the templates: made once per page
+    /// shown in its own language (a card appears in a dozen listings and
+    /// similar-posts boxes), each time otherwise.
+    fn prepared_card(&self, page: &Page, lang: &str) -> Prepared {
+        if page.lang != lang {
+            return Prepared::new(&self.card(page, lang));
+        }
+        self.cards[page.index]
+            .get_or_init(|| Prepared::new(&self.card(page, lang)))
+            .clone()
+    }
+
     /// An author as shown in `lang`.
     pub fn author_view(&self, author: &Author, lang: &str) -> AuthorView {
         let prefix = self.prefix(lang);
@@ -469,9 +485,9 @@ impl<'a> Renderer<'a> {
                 ..l
             })
             .collect();
-        let similar: Vec<Card> = self.derived.similar[page.index]
+        let similar: Vec<Prepared> = self.derived.similar[page.index]
             .iter()
-            .map(|m| self.card(&self.corpus.pages[m.doc], lang))
+            .map(|m| self.prepared_card(&self.corpus.pages[m.doc], lang))
             .collect();
         let share = share_links(&page.permalink, &page.front.title, ui);
         let cite = (page.kind == PageKind::Article).then(|| self.cite_view(page));
@@ -921,7 +937,7 @@ impl<'a> Renderer<'a> {
             let slice = items.iter().skip((n - 1) * per_page).take(per_page);
             let mut list = base.clone();
             list.items = slice
-                .map(|&i| self.card(&self.corpus.pages[i], lang))
+                .map(|&i| self.prepared_card(&self.corpus.pages[i], lang))
                 .collect();
             list.pagination = Some(Pagination {
                 current: n,
@@ -972,7 +988,7 @@ impl<'a> Renderer<'a> {
                     items: pages
                         .iter()
                         .take(per_group)
-                        .map(|&i| self.card(&self.corpus.pages[i], lang))
+                        .map(|&i| self.prepared_card(&self.corpus.pages[i], lang))
                         .collect(),
                     more_label: (pages.len() > per_group).then(|| {
                         ui.get("all_in_section")

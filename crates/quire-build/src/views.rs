@@ -256,8 +256,8 @@ pub struct ArticleView {
     pub references_html: Option<String>,
     /// Taxonomy terms.
     pub tags: Vec<Link>,
-    /// Similar posts.
-    pub similar: Vec<Card>,
+    /// Similar posts ([`Card`]s, converted once per page and site).
+    pub similar: Vec<Prepared>,
     /// Cite this analysis.
     pub cite: Option<CiteView>,
     /// Front matter `[extra]`.
@@ -284,8 +284,8 @@ pub struct CardGroup {
     pub title: String,
     /// Link of the title.
     pub url: String,
-    /// Cards.
-    pub items: Vec<Card>,
+    /// Cards ([`Card`]s, converted once per page and site).
+    pub items: Vec<Prepared>,
     /// "All in …" label, when there are more.
     pub more_label: Option<String>,
 }
@@ -318,8 +318,8 @@ pub struct ListView {
     pub groups: Vec<CardGroup>,
     /// Links with counts.
     pub links: Vec<CountLink>,
-    /// Cards.
-    pub items: Vec<Card>,
+    /// Cards ([`Card`]s, converted once per page and site).
+    pub items: Vec<Prepared>,
     /// Show the "nothing yet" message when empty.
     pub show_empty: bool,
     /// Pagination.
