@@ -287,14 +287,24 @@ impl<'p> Staging<'p> {
             .and_then(|m| m.files.get(&a.path))
             .filter(|r| r.hash == hash && Stamp::of(&old) == Some(r.stamp))
             .is_some_and(|_| std::fs::hard_link(&old, &target).is_ok());
-        if !linked {
-            match &a.body {
-                Body::Bytes(bytes) => std::fs::write(&target, bytes),
-                Body::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
+        let written = match (&a.body, linked) {
+            // The stamp from the open file: no second walk of the path.
+            (Body::Bytes(bytes), false) => {
+                let write = || -> io::Result<std::fs::Metadata> {
+                    let mut file = std::fs::File::create(&target)?;
+                    io::Write::write_all(&mut file, bytes)?;
+                    file.metadata()
+                };
+                let meta = write().map_err(|e| EmitError::Io(target.clone(), e))?;
+                Stamp::of_metadata(&meta)
             }
-            .map_err(|e| EmitError::Io(target.clone(), e))?;
-        }
-        let stamp = Stamp::of(&target).ok_or_else(|| {
+            (Body::Copy(from), false) => {
+                std::fs::copy(from, &target).map_err(|e| EmitError::Io(target.clone(), e))?;
+                Stamp::of(&target)
+            }
+            (_, true) => Stamp::of(&target),
+        };
+        let stamp = written.ok_or_else(|| {
             EmitError::Io(target.clone(), io::Error::other("written file vanished"))
         })?;
         Ok((a.path.clone(), Record { hash, stamp }))
