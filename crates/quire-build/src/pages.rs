@@ -35,6 +35,10 @@ pub struct Renderer<'a> {
     pub texts: BTreeMap<String, BTreeMap<String, String>>,
     /// `sites` and `texts` converted for the templates once, not per page.
     prepared: BTreeMap<String, (Prepared, Prepared)>,
+    /// Per language and section id: the site view with that section marked
+    /// current in the navigation (article and section pages), converted
+    /// once.
+    section_sites: BTreeMap<(String, String), Prepared>,
     /// Per page: its card in its own language, once converted.
     cards: Vec<OnceLock<Prepared>>,
     /// Outputs of the previous build to reuse, and the key of the site's
@@ -122,11 +126,20 @@ impl<'a> Renderer<'a> {
         let prepared = sites
             .iter()
             .map(|(lang, site)| {
-                let t = texts.get(lang).map(Prepared::new);
-                let t = t.unwrap_or_else(|| Prepared::new(&BTreeMap::<String, String>::new()));
+                let t = Prepared::new(&texts[lang]);
                 (lang.clone(), (Prepared::new(site), t))
             })
             .collect();
+        let mut section_sites = BTreeMap::new();
+        for (lang, site) in &sites {
+            for section in &corpus.sections {
+                let mut site = site.clone();
+                for nav in &mut site.sections {
+                    nav.current = nav.id == section.id;
+                }
+                section_sites.insert((lang.clone(), section.id.clone()), Prepared::new(&site));
+            }
+        }
         Renderer {
             corpus,
             derived,
@@ -136,6 +149,7 @@ impl<'a> Renderer<'a> {
             sites,
             texts,
             prepared,
+            section_sites,
             cards: corpus.pages.iter().map(|_| OnceLock::new()).collect(),
             cache: None,
         }
@@ -177,14 +191,14 @@ impl<'a> Renderer<'a> {
         template: &str,
         lang: &str,
         path: &str,
-        site: Option<&SiteView>,
+        site: Option<Prepared>,
         content: Content,
     ) -> Result<Artifact, Diagnostic> {
         let (site_value, t) = &self.prepared[lang];
         let context = PageContext {
-            // A page with its own site view (a section marked current in the
-            // navigation) has it converted for this render only.
-            site: site.map_or_else(|| site_value.clone(), Prepared::new),
+            // The language's site view unless the page has its own (a
+            // section marked current, see `section_site`).
+            site: site.unwrap_or_else(|| site_value.clone()),
             t: t.clone(),
             meta: content.meta,
             article: content.article,
@@ -318,6 +332,13 @@ impl<'a> Renderer<'a> {
         self.cards[page.index]
             .get_or_init(|| Prepared::new(&self.card(page, lang)))
             .clone()
+    }
+
+    /// The site view of `lang` with section `id` marked current.
+    fn section_site(&self, lang: &str, id: &str) -> Option<Prepared> {
+        self.section_sites
+            .get(&(lang.to_string(), id.to_string()))
+            .cloned()
     }
 
     /// An author as shown in `lang`.
@@ -526,17 +547,12 @@ impl<'a> Renderer<'a> {
             (None, PageKind::Article) => "article.html",
             (None, PageKind::Page) => "page.html",
         };
-        let mut site = self.sites[lang].clone();
-        if let Some(s) = section {
-            for nav in &mut site.sections {
-                nav.current = nav.id == s.id;
-            }
-        }
+        let site = section.and_then(|s| self.section_site(lang, &s.id));
         let mut out = vec![self.render(
             template,
             lang,
             &page.path,
-            Some(&site),
+            site,
             Content {
                 meta,
                 article: Some(article),
@@ -910,6 +926,7 @@ impl<'a> Renderer<'a> {
 
     fn paginated(&self, lang: &str, listing: Listing<'_>) -> Result<Vec<Artifact>, Diagnostic> {
         let Listing {
+            site,
             template,
             base,
             items,
@@ -958,7 +975,7 @@ impl<'a> Renderer<'a> {
                 template,
                 lang,
                 &path,
-                None,
+                site.clone(),
                 Content {
                     meta,
                     article: None,
@@ -1052,14 +1069,10 @@ impl<'a> Renderer<'a> {
             ..ListView::default()
         };
         let per_page = section.paginate.unwrap_or(self.corpus.config.paginate);
-        let mut site = self.sites[lang].clone();
-        for nav in &mut site.sections {
-            nav.current = nav.id == section.id;
-        }
-        let _ = &site;
         self.paginated(
             lang,
             Listing {
+                site: self.section_site(lang, &section.id),
                 template: "section.html",
                 base,
                 items: &items,
@@ -1165,6 +1178,7 @@ impl<'a> Renderer<'a> {
         self.paginated(
             lang,
             Listing {
+                site: None,
                 template: "taxonomy_term.html",
                 base,
                 items: &term.pages,
@@ -1240,6 +1254,7 @@ impl<'a> Renderer<'a> {
         let mut artifacts = self.paginated(
             lang,
             Listing {
+                site: None,
                 template: "author.html",
                 base,
                 items: &items,
@@ -1317,6 +1332,8 @@ impl<'a> Renderer<'a> {
 
 /// A paginated listing to render.
 struct Listing<'l> {
+    /// The site view, when not the language's own (see `section_site`).
+    site: Option<Prepared>,
     template: &'l str,
     base: ListView,
     items: &'l [usize],

@@ -82,6 +82,28 @@ fn sections_paginate_newest_first() {
 }
 
 #[test]
+fn section_pages_mark_their_section_current_in_the_navigation() {
+    let site = Site::fixture("basic");
+    site.build();
+    let current = |file: &str| -> Vec<String> {
+        site.page(file)
+            .all(".site-nav a[aria-current=page]")
+            .iter()
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(current("briefs/index.html"), ["/briefs/"]);
+    assert_eq!(current("notes/index.html"), ["/notes/"]);
+    assert_eq!(current("tr/briefs/index.html"), ["/tr/briefs/"]);
+    // The article pages of a section mark it too; the home page marks none.
+    assert_eq!(
+        current("tr/briefs/liman-lojistigi/index.html"),
+        ["/tr/briefs/"]
+    );
+    assert!(current("index.html").is_empty());
+}
+
+#[test]
 fn taxonomy_terms_get_ascii_slugs_from_turkish_and_cyrillic() {
     let site = Site::fixture("basic");
     site.build();
