@@ -11,4 +11,4 @@ mod strings;
 mod templates;
 
 pub use strings::{Strings, UiStrings, format_date, localize_digits};
-pub use templates::{Prepared, Theme, escape_html, stylesheet};
+pub use templates::{Prepared, Theme, stylesheet};

@@ -69,7 +69,7 @@ impl Theme {
                 && !value.is_safe()
                 && let Some(text) = value.as_str()
             {
-                return write_escaped(out, text).map_err(|_| {
+                return quire_core::write_escaped_html(out, text).map_err(|_| {
                     minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed")
                 });
             }
@@ -149,36 +149,6 @@ impl Serialize for Prepared {
     }
 }
 
-/// Escapes `& < > " '` for HTML text and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    // Writing to a String cannot fail.
-    let _ = write_escaped(&mut out, text);
-    out
-}
-
-/// Writes `text` to `out` with `& < > " '` escaped, in runs between the
-/// characters that need it (most values have none): the template formatter
-/// calls this for every value of every page.
-fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
-    let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        // The escaped characters are ASCII, so `i` is a char boundary.
-        out.write_str(&text[start..i])?;
-        out.write_str(entity)?;
-        start = i + 1;
-    }
-    out.write_str(&text[start..])
-}
-
 fn template_diagnostic(
     overrides: &BTreeMap<String, (String, String)>,
     name: &str,
@@ -215,6 +185,16 @@ fn template_diagnostic(
 mod tests {
     use super::*;
 
+    /// The built-in theme with `page.html` overridden by `text`.
+    fn page_theme(text: &str) -> Theme {
+        Theme::new(&[(
+            "page.html".into(),
+            "templates/page.html".into(),
+            text.into(),
+        )])
+        .unwrap()
+    }
+
     #[test]
     fn override_syntax_error_names_file_and_line() {
         let errs = Theme::new(&[(
@@ -230,13 +210,9 @@ mod tests {
 
     #[test]
     fn endless_loop_stops_with_an_error() {
-        let theme = Theme::new(&[(
-            "page.html".into(),
-            "templates/page.html".into(),
-            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
-                .into(),
-        )])
-        .unwrap();
+        let theme = page_theme(
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+        );
         let err = theme.render("page.html", &()).unwrap_err();
         assert!(
             err.message.contains("fuel") || err.message.contains("too long"),
@@ -247,12 +223,8 @@ mod tests {
 
     #[test]
     fn digits_filter_localizes_numbers() {
-        let theme = Theme::new(&[(
-            "page.html".into(),
-            "templates/page.html".into(),
-            "{{ n | digits('arabext') }}|{{ n | digits }}|{{ n | digits(none) }}".into(),
-        )])
-        .unwrap();
+        let theme =
+            page_theme("{{ n | digits('arabext') }}|{{ n | digits }}|{{ n | digits(none) }}");
         let out = theme
             .render("page.html", &serde_json::json!({ "n": 12 }))
             .unwrap();
@@ -261,29 +233,13 @@ mod tests {
 
     #[test]
     fn recursion_stops_with_an_error() {
-        let theme = Theme::new(&[(
-            "page.html".into(),
-            "templates/page.html".into(),
-            "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}".into(),
-        )])
-        .unwrap();
+        let theme = page_theme("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}");
         assert!(theme.render("page.html", &()).is_err());
     }
 
     #[test]
-    fn values_are_escaped_for_html_only_where_needed() {
-        assert_eq!(
-            escape_html(r#"Çin & "Türkiye" <b>'ş'</b> a/b"#),
-            "Çin &amp; &quot;Türkiye&quot; &lt;b&gt;&#39;ş&#39;&lt;/b&gt; a/b"
-        );
-        assert_eq!(escape_html("<"), "&lt;");
-        assert_eq!(escape_html("ğ"), "ğ");
-        let theme = Theme::new(&[(
-            "page.html".into(),
-            "templates/page.html".into(),
-            "<a title=\"{{ t }}\" href=\"{{ u }}\">{{ t }}</a>".into(),
-        )])
-        .unwrap();
+    fn template_values_are_escaped_for_html_only_where_needed() {
+        let theme = page_theme("<a title=\"{{ t }}\" href=\"{{ u }}\">{{ t }}</a>");
         let out = theme
             .render(
                 "page.html",
