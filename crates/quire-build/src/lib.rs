@@ -73,9 +73,9 @@ pub struct BuildReport {
     pub output_error: Option<String>,
     /// Nothing changed since the last build, whose output was kept as it is.
     pub up_to_date: bool,
-    /// Wall time of the search index, made while pages render (included in
-    /// the "render" phase).
-    pub search_time: Duration,
+    /// Wall time of each part made while pages render (the search index,
+    /// the feeds and sitemap), by name; included in the "render" phase.
+    pub overlapped: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -188,12 +188,23 @@ fn produce(
             .iter()
             .map(|p| p.path.trim_start_matches('/').trim_end_matches('/')),
     );
-    // Pages and the search index need nothing from each other: they are made
-    // side by side, each filling the cores the other leaves idle (page
-    // rendering waits on file writes, indexing has sequential merges).
+    // Pages, the search index and the feeds need nothing from each other:
+    // they are made side by side, each filling the cores the others leave
+    // idle (page rendering waits on file writes, indexing has sequential
+    // merges, the sitemap is one long string).
     let search_clock = Instant::now();
-    let ((pages, errors), search_time) = rayon::join(
-        || renderer.render_into(outputs),
+    let (((pages, errors), feeds_time), search_time) = rayon::join(
+        || {
+            rayon::join(
+                || renderer.render_into(outputs),
+                || {
+                    let feeds_clock = Instant::now();
+                    outputs.put(vec![Artifact::bytes(css_path.trim_start_matches('/'), css)]);
+                    outputs.put(feeds::machine_files(&corpus, &derived, &renderer));
+                    feeds_clock.elapsed()
+                },
+            )
+        },
         || {
             if derived.search.enabled {
                 search_files(&corpus, &renderer, cache, outputs);
@@ -204,11 +215,7 @@ fn produce(
     report.diagnostics.extend(errors);
     report.pages = pages;
     report.timings.push(("render", clock.elapsed()));
-    report.search_time = search_time;
-    let clock = Instant::now();
-    outputs.put(vec![Artifact::bytes(css_path.trim_start_matches('/'), css)]);
-    outputs.put(feeds::machine_files(&corpus, &derived, &renderer));
-    report.timings.push(("feeds", clock.elapsed()));
+    report.overlapped = vec![("search", search_time), ("feeds", feeds_time)];
     outputs.put(copied_files(&corpus));
     report.diagnostics.extend(outputs.take_problems());
     report.diagnostics.sort();

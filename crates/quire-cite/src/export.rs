@@ -219,14 +219,16 @@ impl CitationEngine {
     /// and `lang`, as safe HTML (the style's reference-list form where it
     /// has one).
     pub fn cite_article(&self, article: &ArticleRef, lang: &str) -> String {
-        self.memo().article(lang, article, || {
+        // A template fill costs less than remembering its result, so only
+        // the articles hayagriva renders whole are remembered.
+        if self.memo_enabled() {
             let render = |a: &ArticleRef| self.render_article(a, lang);
-            let templated = match self.memo_enabled() {
-                true => self.memo().templates.cite(article, lang, render),
-                false => None,
-            };
-            templated.unwrap_or_else(|| self.render_article(article, lang))
-        })
+            if let Some(html) = self.memo().templates.cite(article, lang, render) {
+                return html;
+            }
+        }
+        self.memo()
+            .article(lang, article, || self.render_article(article, lang))
     }
 
     /// One hayagriva run for the article.

@@ -122,7 +122,7 @@ pub fn build_site(
     let report = quire_build::build(&options);
     print_diagnostics(&report.diagnostics);
     if verbose {
-        print_timings(&report.timings, report.search_time);
+        print_timings(&report.timings, &report.overlapped);
     }
     if let Some(e) = &report.output_error {
         eprintln!("error: {e}");

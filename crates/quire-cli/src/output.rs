@@ -30,19 +30,24 @@ pub fn print_diagnostics(diagnostics: &Diagnostics) {
     }
 }
 
-/// Prints the phase timing table to stderr; `search` (made while pages
-/// render) is shown under "render" and not added to the total.
-pub fn print_timings(timings: &[(&'static str, std::time::Duration)], search: std::time::Duration) {
+/// Prints the phase timing table to stderr; the `overlapped` parts (made
+/// while pages render) are shown under "render" and not added to the total.
+pub fn print_timings(
+    timings: &[(&'static str, std::time::Duration)],
+    overlapped: &[(&'static str, std::time::Duration)],
+) {
     let total: std::time::Duration = timings.iter().map(|(_, d)| *d).sum();
     eprintln!("{:<12} {:>10}", "phase", "ms");
     for (name, d) in timings {
         eprintln!("{:<12} {:>10.1}", name, d.as_secs_f64() * 1000.0);
-        if *name == "render" && !search.is_zero() {
-            eprintln!(
-                "{:<12} {:>10.1}",
-                "  (search)",
-                search.as_secs_f64() * 1000.0
-            );
+        if *name == "render" {
+            for (part, d) in overlapped.iter().filter(|(_, d)| !d.is_zero()) {
+                eprintln!(
+                    "{:<12} {:>10.1}",
+                    format!("  ({part})"),
+                    d.as_secs_f64() * 1000.0
+                );
+            }
         }
     }
     eprintln!("{:<12} {:>10.1}", "total", total.as_secs_f64() * 1000.0);
