@@ -8,6 +8,7 @@ use quire_cite::{Bibliography, CitationConfig, CitationEngine, TermOverrides};
 use quire_core::{Diagnostic, Diagnostics};
 use quire_similar::{Match, SimilarConfig, SimilarDoc};
 use quire_site::{Corpus, Page, PageKind};
+use quire_text::WordCounts;
 use rayon::prelude::*;
 
 use crate::cache::{BuildCache, key_of};
@@ -25,6 +26,40 @@ pub struct Derived {
     pub cite: Arc<CitationEngine>,
     /// Search settings.
     pub search: extensions::SearchConfig,
+    /// The articles' words, counted for similar posts and kept for the
+    /// search index; empty when search is off.
+    pub words: ArticleWords,
+}
+
+/// The words of every article (title, highlights, body), segmented and
+/// counted once for both similar posts and the search index.
+#[derive(Default)]
+pub struct ArticleWords {
+    /// Document `i` is the `i`-th article in page order; fields as
+    /// [`quire_similar::COUNTED_FIELDS`] and [`quire_search::COUNTED_FIELDS`]
+    /// (the same: title, highlights, body).
+    pub counts: WordCounts,
+    /// Per page: its document in `counts`, `None` for other pages.
+    pub of_page: Vec<Option<usize>>,
+}
+
+impl ArticleWords {
+    /// Counts the words of the articles of `corpus`.
+    pub fn count(corpus: &Corpus) -> ArticleWords {
+        let mut of_page = vec![None; corpus.pages.len()];
+        let mut texts = Vec::new();
+        for page in corpus.pages.iter().filter(|p| p.kind == PageKind::Article) {
+            of_page[page.index] = Some(texts.len());
+            let mut fields = vec![(0, page.front.title.as_str())];
+            fields.extend(page.front.highlights.iter().map(|h| (1, h.as_str())));
+            fields.push((2, page.rendered.plain_text.as_str()));
+            texts.push(fields);
+        }
+        ArticleWords {
+            counts: WordCounts::count(quire_similar::COUNTED_FIELDS, &texts),
+            of_page,
+        }
+    }
 }
 
 /// Computes everything derived. Errors are added to `diagnostics`.
@@ -61,6 +96,17 @@ pub fn derive_cached(
             diagnostics.push(d);
             return None;
         }
+    };
+    // Similar posts first: their index is large while it is built and
+    // small once done, so it is made before the bodies are held.
+    let words = match similar_config.count > 0 || search.enabled {
+        true => ArticleWords::count(corpus),
+        false => ArticleWords::default(),
+    };
+    let similar = similar_posts_counted(corpus, &similar_config, &words);
+    let words = match search.enabled {
+        true => words,
+        false => ArticleWords::default(),
     };
     let site_bib = site_bibliography(corpus, diagnostics);
     let site_bib_key = cache.map(|_| key_of(&corpus.files.bibliography));
@@ -110,12 +156,12 @@ pub fn derive_cached(
         diagnostics.extend(ds);
         bodies.push(body);
     }
-    let similar = similar_posts(corpus, &similar_config);
     Some(Derived {
         bodies,
         similar,
         cite,
         search,
+        words,
     })
 }
 
@@ -262,6 +308,15 @@ fn page_bibliography(
 
 /// Similar posts for every page (empty for pages outside sections).
 pub fn similar_posts(corpus: &Corpus, config: &SimilarConfig) -> Vec<Vec<Match>> {
+    similar_posts_counted(corpus, config, &ArticleWords::count(corpus))
+}
+
+/// [`similar_posts`] from the articles' words counted beforehand.
+fn similar_posts_counted(
+    corpus: &Corpus,
+    config: &SimilarConfig,
+    words: &ArticleWords,
+) -> Vec<Vec<Match>> {
     let articles: Vec<&Page> = corpus
         .pages
         .iter()
@@ -300,7 +355,7 @@ pub fn similar_posts(corpus: &Corpus, config: &SimilarConfig) -> Vec<Vec<Match>>
             }
         })
         .collect();
-    let ranked = quire_similar::rank_all(&docs, config);
+    let ranked = quire_similar::rank_all_counted(&docs, &words.counts, config);
     let mut out = vec![Vec::new(); corpus.pages.len()];
     for (doc_index, matches) in ranked.into_iter().enumerate() {
         let page = articles[doc_index].index;

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use quire_core::Diagnostics;
-use quire_site::{Corpus, LoadOptions, PageKind};
+use quire_site::{Corpus, LoadOptions, Page, PageKind};
 use quire_theme::{Strings, Theme};
 
 use outputs::Outputs;
@@ -207,7 +207,7 @@ fn produce(
         },
         || {
             if derived.search.enabled {
-                search_files(&corpus, &renderer, cache, outputs);
+                search_files(&corpus, &derived.words, &renderer, cache, outputs);
             }
             search_clock.elapsed()
         },
@@ -331,6 +331,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
 
 fn search_files(
     corpus: &Corpus,
+    words: &derive::ArticleWords,
     renderer: &pages::Renderer<'_>,
     cache: Option<&BuildCache>,
     outputs: &Outputs<'_>,
@@ -342,10 +343,17 @@ fn search_files(
             .collect(),
     );
     for lang in &corpus.config.languages {
-        let docs: Vec<quire_search::SearchDoc> = corpus
+        let pages: Vec<&Page> = corpus
             .pages
             .iter()
             .filter(|p| p.kind == PageKind::Article && p.lang == lang.code)
+            .collect();
+        let counted: Vec<Option<usize>> = pages
+            .iter()
+            .map(|p| words.of_page.get(p.index).copied().flatten())
+            .collect();
+        let docs: Vec<quire_search::SearchDoc> = pages
+            .iter()
             .map(|p| {
                 let card = renderer.card(p, &lang.code);
                 quire_search::SearchDoc {
@@ -361,7 +369,7 @@ fn search_files(
             })
             .collect();
         let index = || -> Vec<Artifact> {
-            quire_search::build_index(&lang.code, &docs)
+            quire_search::build_index_counted(&lang.code, &docs, &words.counts, &counted)
                 .into_iter()
                 .map(|f| Artifact::bytes(f.path, f.bytes))
                 .collect()

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 // occurrence; SipHash was a third of the indexing time. Nothing iterates
 // them into the output unsorted.
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use quire_text::WordCounts;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -90,25 +91,131 @@ struct Corpus {
 /// All index files for one language, deterministic (same docs in any order
 /// give the same bytes), under `search/<lang>/`.
 pub fn build_index(lang: &str, docs: &[SearchDoc<'_>]) -> Vec<SearchFile> {
+    build(lang, docs.iter().map(|d| (d, None)).collect(), None)
+}
+
+/// The fields of the [`WordCounts`] that [`build_index_counted`] reads, by
+/// number: 0 the title, 1 the highlights, 2 the body.
+pub const COUNTED_FIELDS: usize = 3;
+
+/// [`build_index`] with the title, highlights and body words already
+/// counted: `counted[i]` is the document of `counts` holding the words of
+/// `docs[i]` (fields as [`COUNTED_FIELDS`] says), `None` to segment it
+/// here. A caller that also ranks similar posts segments each text once,
+/// and each distinct word is looked up by its number. The files are the
+/// same as [`build_index`]'s.
+pub fn build_index_counted(
+    lang: &str,
+    docs: &[SearchDoc<'_>],
+    counts: &WordCounts,
+    counted: &[Option<usize>],
+) -> Vec<SearchFile> {
+    if counts.fields() != COUNTED_FIELDS {
+        return build_index(lang, docs);
+    }
+    let docs = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let row = counted.get(i).copied().flatten();
+            (d, row.filter(|&r| r < counts.len()))
+        })
+        .collect();
+    build(lang, docs, Some(counts))
+}
+
+/// "No term": a stop word or nothing indexable.
+const NO_TERM: u32 = u32::MAX;
+
+/// The counted words' analysis, by word number.
+struct CountedTerms<'c> {
+    counts: &'c WordCounts,
+    /// Per word number: its term number, [`NO_TERM`] for none (or a word
+    /// no counted document of this language uses).
+    term_of: Vec<u32>,
+}
+
+impl<'c> CountedTerms<'c> {
+    /// Analyses, once each and in parallel, the distinct words that the
+    /// counted documents `rows` use; the analyses the memo could not keep
+    /// are added to `unremembered`.
+    fn new(
+        analysis: &Analysis,
+        counts: &'c WordCounts,
+        rows: impl Iterator<Item = usize>,
+        unremembered: &mut Vec<Arc<Word>>,
+    ) -> Self {
+        let mut used = vec![false; counts.distinct_words()];
+        for row in rows {
+            for f in 0..COUNTED_FIELDS {
+                for &(w, _) in counts.field_ids(row, f) {
+                    used[w as usize] = true;
+                }
+            }
+        }
+        let ids: Vec<u32> = (0..used.len() as u32)
+            .filter(|&w| used[w as usize])
+            .collect();
+        drop(used);
+        let analysed: Vec<(u32, Option<Arc<Word>>, bool)> = ids
+            .par_iter()
+            .map(|&w| {
+                let (word, kept) = analysis.word(counts.word(w));
+                (w, word, kept)
+            })
+            .collect();
+        let mut term_of = vec![NO_TERM; counts.distinct_words()];
+        for (w, word, kept) in analysed {
+            if let Some(word) = word {
+                term_of[w as usize] = word.term_id.unwrap_or(NO_TERM);
+                if !kept {
+                    unremembered.push(word);
+                }
+            }
+        }
+        CountedTerms { counts, term_of }
+    }
+}
+
+/// A document and, when counted, its number in the [`WordCounts`].
+type Counted<'d, 'a> = (&'d SearchDoc<'a>, Option<usize>);
+
+fn build(
+    lang: &str,
+    mut docs: Vec<Counted<'_, '_>>,
+    counts: Option<&WordCounts>,
+) -> Vec<SearchFile> {
     let analysis = Analysis::new(lang);
     // Newest first, then by URL: document ids follow this order, so ties in
     // score favour newer documents and the output does not depend on input
     // order.
-    let mut docs: Vec<&SearchDoc<'_>> = docs.iter().collect();
-    docs.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
-    docs.dedup_by(|a, b| a.url == b.url);
+    docs.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+    docs.dedup_by(|(a, _), (b, _)| a.url == b.url);
 
     // Documents are analysed in parallel. The corpus's words are the ones
     // the shared memo kept (each distinct word once, not once per document)
     // plus any a document saw beyond the memo's limit; merged through hash
     // maps (a term is a function of its folded form, so order does not
     // matter) and sorted once at the end.
-    let analysed: Vec<(DocStats, Vec<Arc<Word>>)> =
-        docs.par_iter().map(|d| analyse_doc(&analysis, d)).collect();
+    let mut beyond_memo = Vec::new();
+    let counted = counts.map(|counts| {
+        let rows = docs.iter().filter_map(|&(_, row)| row);
+        CountedTerms::new(&analysis, counts, rows, &mut beyond_memo)
+    });
+    let analysed: Vec<(DocStats, Vec<Arc<Word>>)> = docs
+        .par_iter()
+        .map(|&(d, row)| {
+            let words = counted.as_ref().zip(row);
+            analyse_doc(&analysis, d, words)
+        })
+        .collect();
+    drop(counted);
+    let docs: Vec<&SearchDoc<'_>> = docs.into_iter().map(|(d, _)| d).collect();
     let mut forms: HashMap<String, String> = HashMap::new();
     let mut stop: HashSet<String> = HashSet::new();
     let mut stats = Vec::with_capacity(analysed.len());
     let mut words = analysis.remembered_words();
+    words.extend(beyond_memo);
     for (doc_stats, unremembered) in analysed {
         words.extend(unremembered);
         stats.push(doc_stats);
@@ -185,20 +292,44 @@ fn field_texts<'d>(doc: &'d SearchDoc<'_>) -> [Cow<'d, str>; FIELD_COUNT] {
 }
 
 /// One document's field statistics, and the words the shared memo could
-/// not keep (none below its limit).
-fn analyse_doc(analysis: &Analysis, doc: &SearchDoc<'_>) -> (DocStats, Vec<Arc<Word>>) {
-    let texts = field_texts(doc);
+/// not keep (none below its limit). `counted` holds the analysed words of
+/// the first [`COUNTED_FIELDS`] fields and the document's number there,
+/// if they were counted.
+fn analyse_doc(
+    analysis: &Analysis,
+    doc: &SearchDoc<'_>,
+    counted: Option<(&CountedTerms<'_>, usize)>,
+) -> (DocStats, Vec<Arc<Word>>) {
+    let mut tf: Vec<(u32, [u32; FIELD_COUNT])> = Vec::new();
+    let mut len = [0; FIELD_COUNT];
+    let segment_from = match counted {
+        Some((terms, row)) => {
+            for f in 0..COUNTED_FIELDS {
+                for &(w, n) in terms.counts.field_ids(row, f) {
+                    let term = terms.term_of[w as usize];
+                    if term != NO_TERM {
+                        let mut counts = [0; FIELD_COUNT];
+                        counts[f] = n;
+                        tf.push((term, counts));
+                        len[f] += n;
+                    }
+                }
+            }
+            COUNTED_FIELDS
+        }
+        None => 0,
+    };
     // Occurrences are counted per distinct surface word first, borrowing
     // from the text: each distinct word is then analysed (and the shared
     // memo locked) once per document instead of once per occurrence.
     let mut surfaces: HashMap<&str, [u32; FIELD_COUNT]> = HashMap::new();
-    for (f, text) in texts.iter().enumerate() {
+    let texts = field_texts(doc);
+    for (f, text) in texts.iter().enumerate().skip(segment_from) {
         analysis.for_each_surface(text, |surface| {
             surfaces.entry(surface).or_insert([0; FIELD_COUNT])[f] += 1;
         });
     }
-    let mut tf: Vec<(u32, [u32; FIELD_COUNT])> = Vec::with_capacity(surfaces.len());
-    let mut len = [0; FIELD_COUNT];
+    tf.reserve(surfaces.len());
     let mut unremembered = Vec::new();
     let (words, counts): (Vec<&str>, Vec<[u32; FIELD_COUNT]>) = surfaces.into_iter().unzip();
     let ids = analysis.term_ids(&words, &mut unremembered);

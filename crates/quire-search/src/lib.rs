@@ -21,7 +21,7 @@ mod format;
 mod index;
 mod page;
 
-pub use index::build_index;
+pub use index::{COUNTED_FIELDS, build_index, build_index_counted};
 use std::borrow::Cow;
 
 pub use page::{assets, builtin_strings, search_page_html};

@@ -230,3 +230,33 @@ fn large_corpus_is_split_into_small_shards() {
         Some(true)
     );
 }
+
+#[test]
+fn counted_words_give_the_same_files() {
+    for lang in ["tr", "ru", "en"] {
+        let docs = corpus(lang);
+        // Counted in reverse order with one document left to segment, so
+        // the rows are matched by number and not by position.
+        let fields: Vec<Vec<quire_text::FieldText>> = docs
+            .iter()
+            .rev()
+            .map(|d| {
+                let mut f = vec![(0, d.title.as_str())];
+                f.extend(d.highlights.iter().map(|h| (1, h.as_str())));
+                f.push((2, &*d.body));
+                f
+            })
+            .collect();
+        let counts = quire_text::WordCounts::count(quire_search::COUNTED_FIELDS, &fields);
+        let counted: Vec<Option<usize>> = (0..docs.len())
+            .map(|i| (i != 1).then_some(docs.len() - 1 - i))
+            .collect();
+        let with_counts = quire_search::build_index_counted(lang, &docs, &counts, &counted);
+        let plain = build_index(lang, &docs);
+        assert_eq!(with_counts.len(), plain.len(), "{lang}");
+        for (a, b) in with_counts.iter().zip(&plain) {
+            assert_eq!(a.path, b.path, "{lang}");
+            assert!(a.bytes == b.bytes, "{lang}: {} differs", a.path);
+        }
+    }
+}

@@ -15,7 +15,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use quire_text::{Analyzer, is_numeric};
+use quire_text::{Analyzer, WordCounts, is_numeric};
 use rayon::prelude::*;
 
 use crate::compact::{FxBuild, Rows};
@@ -91,43 +91,96 @@ struct Part<'a> {
     counts: Rows<(u32, u32)>,
 }
 
+/// Word counts of the article being read, against a chunk's dictionary.
+#[derive(Default)]
+struct Tally<'a> {
+    ids: FxMap<&'a str, u32>,
+    words: Vec<&'a str>,
+    /// Per word: its count in the current article (zero between articles).
+    count: Vec<u32>,
+    /// Words counted in the current article, in order of first sight.
+    touched: Vec<u32>,
+}
+
+impl<'a> Tally<'a> {
+    /// Adds `n` occurrences of `w`; words are numbered in order of first
+    /// sight.
+    fn add(&mut self, w: &'a str, n: u32) {
+        let id = *self.ids.entry(w).or_insert_with(|| {
+            self.words.push(w);
+            self.count.push(0);
+            (self.words.len() - 1) as u32
+        });
+        let c = &mut self.count[id as usize];
+        if n > 0 && *c == 0 {
+            self.touched.push(id);
+        }
+        *c += n;
+    }
+
+    /// The current article's (word, count) pairs; resets it.
+    fn take_article(&mut self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.touched
+            .drain(..)
+            .map(|id| (id, std::mem::take(&mut self.count[id as usize])))
+    }
+}
+
 impl<'a> Part<'a> {
-    /// Segments the articles `part` (global indices), each exactly once.
-    fn read(
-        docs: &'a [SimilarDoc<'a>],
-        part: &[usize],
-        analyzer: &Analyzer,
-        tuning: &Tuning,
-    ) -> Part<'a> {
-        let mut ids: FxMap<&'a str, u32> = FxMap::default();
+    /// All of `members` at once from counted words: a word's number here
+    /// is found by its number in `counts`, with no hashing, and words are
+    /// numbered in the order [`Part::read`] would number them.
+    fn from_counts(counts: &'a WordCounts, members: &[usize], tuning: &Tuning) -> Part<'a> {
+        let mut local = vec![NONE; counts.distinct_words()];
         let mut words: Vec<&'a str> = Vec::new();
-        // Per word: its count in the current article (zero between articles).
         let mut count: Vec<u32> = Vec::new();
         let mut touched: Vec<u32> = Vec::new();
-        let mut counts = Rows::default();
-        for &g in part {
-            for_each_field(&docs[g], tuning, |text, boost| {
-                analyzer.for_each_word(text, |w| {
-                    let id = *ids.entry(w).or_insert_with(|| {
-                        words.push(w);
+        let mut rows = Rows::default();
+        let boosts = [tuning.title_boost, tuning.highlights_boost, 1];
+        for &g in members {
+            for (field, boost) in boosts.into_iter().enumerate() {
+                for &(w, n) in counts.field_ids(g, field) {
+                    let slot = &mut local[w as usize];
+                    if *slot == NONE {
+                        *slot = words.len() as u32;
+                        words.push(counts.word(w));
                         count.push(0);
-                        (words.len() - 1) as u32
-                    });
-                    let c = &mut count[id as usize];
-                    if boost > 0 && *c == 0 {
-                        touched.push(id);
                     }
-                    *c += boost;
-                });
-            });
-            counts.push(
+                    let c = &mut count[*slot as usize];
+                    if n * boost > 0 && *c == 0 {
+                        touched.push(*slot);
+                    }
+                    *c += n * boost;
+                }
+            }
+            rows.push(
                 touched
                     .drain(..)
                     .map(|id| (id, std::mem::take(&mut count[id as usize]))),
             );
         }
-        counts.shrink_to_fit();
-        Part { words, counts }
+        rows.shrink_to_fit();
+        Part {
+            words,
+            counts: rows,
+        }
+    }
+
+    /// Segments the articles `part` (global indices), each exactly once.
+    fn read(docs: &'a [SimilarDoc<'a>], part: &[usize], tuning: &Tuning) -> Part<'a> {
+        let mut tally = Tally::default();
+        let mut rows = Rows::default();
+        for &g in part {
+            for_each_field(&docs[g], tuning, |text, boost| {
+                quire_text::for_each_word(text, |w| tally.add(w, boost));
+            });
+            rows.push(tally.take_article());
+        }
+        rows.shrink_to_fit();
+        Part {
+            words: tally.words,
+            counts: rows,
+        }
     }
 }
 
@@ -135,6 +188,7 @@ impl<'a> LangIndex<'a> {
     /// Analyses and indexes the articles `members` (global indices, all in `lang`).
     pub(crate) fn build(
         docs: &'a [SimilarDoc<'a>],
+        counts: Option<&'a WordCounts>,
         lang: &str,
         members: Vec<usize>,
         tuning: &Tuning,
@@ -144,10 +198,13 @@ impl<'a> LangIndex<'a> {
 
         // Segmentation, in parallel chunks.
         let chunk = (n / (rayon::current_num_threads() * 4)).max(MIN_JOB);
-        let parts: Vec<Part<'a>> = members
-            .par_chunks(chunk)
-            .map(|part| Part::read(docs, part, &analyzer, tuning))
-            .collect();
+        let parts: Vec<Part<'a>> = match counts {
+            Some(counts) => vec![Part::from_counts(counts, &members, tuning)],
+            None => members
+                .par_chunks(chunk)
+                .map(|part| Part::read(docs, part, tuning))
+                .collect(),
+        };
 
         // The distinct words of the language. A word's analysis depends only
         // on the word, and stemming dominates its cost, so each is analysed once.

@@ -14,6 +14,7 @@ mod index;
 
 use std::collections::{BTreeMap, HashMap};
 
+use quire_text::WordCounts;
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -152,6 +153,35 @@ pub fn rank_all_with(
     config: &SimilarConfig,
     tuning: &Tuning,
 ) -> Vec<Vec<Match>> {
+    rank(docs, None, config, tuning)
+}
+
+/// The fields of the [`WordCounts`] that [`rank_all_counted`] reads, by
+/// number: 0 the title, 1 the highlights, 2 the body.
+pub const COUNTED_FIELDS: usize = 3;
+
+/// [`rank_all`] with the words of the docs already counted (document `i`
+/// of `counts` is `docs[i]`, fields as [`COUNTED_FIELDS`] says), so that
+/// a caller that also indexes the text for search segments it once. The
+/// ranking is the same as [`rank_all`]'s.
+pub fn rank_all_counted(
+    docs: &[SimilarDoc<'_>],
+    counts: &WordCounts,
+    config: &SimilarConfig,
+) -> Vec<Vec<Match>> {
+    if counts.len() != docs.len() || counts.fields() != COUNTED_FIELDS {
+        // Counts of other documents cannot be used; counting here is right.
+        return rank(docs, None, config, &Tuning::default());
+    }
+    rank(docs, Some(counts), config, &Tuning::default())
+}
+
+fn rank(
+    docs: &[SimilarDoc<'_>],
+    counts: Option<&WordCounts>,
+    config: &SimilarConfig,
+    tuning: &Tuning,
+) -> Vec<Vec<Match>> {
     let mut out = vec![Vec::new(); docs.len()];
     if config.count == 0 || docs.is_empty() {
         return out;
@@ -165,7 +195,7 @@ pub fn rank_all_with(
     // keeps both cores busy through each one's sequential steps.
     let indexes: BTreeMap<&str, LangIndex> = by_lang
         .into_par_iter()
-        .map(|(lang, members)| (lang, LangIndex::build(docs, lang, members, tuning)))
+        .map(|(lang, members)| (lang, LangIndex::build(docs, counts, lang, members, tuning)))
         .collect();
     let ranked: Vec<(&LangIndex, Vec<Vec<Match>>)> = indexes
         .par_iter()

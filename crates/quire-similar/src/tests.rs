@@ -328,7 +328,7 @@ fn one_pass_vectors_match_a_plain_computation() {
     };
     for lang in ["en", "ru", "tr"] {
         let members: Vec<usize> = (0..docs.len()).filter(|&i| docs[i].lang == lang).collect();
-        let index = index::LangIndex::build(&docs, lang, members.clone(), &tuning);
+        let index = index::LangIndex::build(&docs, None, lang, members.clone(), &tuning);
         let analyzer = quire_text::Analyzer::new(lang);
         // Term counts with field boosts, straight from Analyzer::terms.
         let counts: Vec<HashMap<String, u32>> = members
@@ -383,4 +383,28 @@ fn one_pass_vectors_match_a_plain_computation() {
             assert_eq!(got, want, "{lang} {local}");
         }
     }
+}
+
+#[test]
+fn counted_words_rank_exactly_like_segmenting() {
+    let mut docs = corpus(900, "en");
+    docs.extend(corpus(300, "tr"));
+    // Highlights and non-ASCII words take the boosted and the slow paths.
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.highlights = vec![format!("Güvenlik {} ve su", i % 5), "Вода и газ".into()];
+    }
+    let config = SimilarConfig::default();
+    let fields: Vec<Vec<quire_text::FieldText>> = docs
+        .iter()
+        .map(|d| {
+            let mut f = vec![(0, d.title.as_str())];
+            f.extend(d.highlights.iter().map(|h| (1, h.as_str())));
+            f.push((2, &*d.body));
+            f
+        })
+        .collect();
+    let counts = quire_text::WordCounts::count(COUNTED_FIELDS, &fields);
+    let counted = rank_all_counted(&docs, &counts, &config);
+    assert_eq!(counted, rank_all(&docs, &config));
+    assert!(counted.iter().all(|m| !m.is_empty()));
 }

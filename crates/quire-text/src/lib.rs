@@ -6,8 +6,11 @@
 //! Must not know: documents, sites, Markdown, ranking or index formats — it
 //! turns a string into words and nothing more.
 
+mod counts;
 mod segment;
 mod stop_words;
+
+pub use counts::{FieldText, WordCounts};
 
 use std::collections::HashSet;
 
@@ -122,7 +125,7 @@ impl Analyzer {
     /// [`Analyzer::words`], found several times faster in Latin, Cyrillic
     /// and Greek prose.
     pub fn for_each_word<'t>(&self, text: &'t str, f: impl FnMut(&'t str)) {
-        segment::for_each_word(self, text, f);
+        segment::for_each_word(text, f);
     }
 
     /// Analyses one word as returned by [`Analyzer::words`]; None when
@@ -240,6 +243,12 @@ impl Analyzer {
         }
         Some(self.stem(folded))
     }
+}
+
+/// Calls `f` with each word of `text`, in order: exactly the words of
+/// [`Analyzer::words`], which are the same in every language.
+pub fn for_each_word<'t>(text: &'t str, f: impl FnMut(&'t str)) {
+    segment::for_each_word(text, f);
 }
 
 /// True if a word or term has no letters (a number such as "2024" or "3,5").
