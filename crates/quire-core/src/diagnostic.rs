@@ -155,28 +155,40 @@ impl Diagnostics {
 /// A file's text with a line index, to turn byte offsets into line and column.
 pub struct SourceText<'a> {
     text: &'a str,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start, made on first use: most texts
+    /// are wrapped "in case" and never asked for a position.
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> SourceText<'a> {
-    /// Indexes `text`.
+    /// Wraps `text`; the line index is built when first needed.
     pub fn new(text: &'a str) -> Self {
-        let mut line_starts = vec![0];
-        // memchr: every source is indexed this way at least once per build,
-        // and a char-pattern search was a percent of a large site's build.
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        SourceText { text, line_starts }
+        SourceText {
+            text,
+            line_starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            // memchr: a large site's sources are indexed whenever one of
+            // them has a diagnostic, and a char-pattern search was slow.
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset; offsets past
     /// the end land on the last line.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = line_starts[line];
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -187,12 +199,12 @@ impl<'a> SourceText<'a> {
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &'a str {
-        if line == 0 || line > self.line_starts.len() {
+        let line_starts = self.line_starts();
+        if line == 0 || line > line_starts.len() {
             return "";
         }
-        let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
+        let start = line_starts[line - 1];
+        let end = line_starts
             .get(line)
             .map(|e| e - 1)
             .unwrap_or(self.text.len());
