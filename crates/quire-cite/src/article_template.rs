@@ -437,6 +437,21 @@ mod tests {
             CitationEngine::new(&config, Path::new("."), BTreeMap::new()).unwrap()
         }
 
+        /// A one-author article of a fixed publisher, URL and key.
+        fn grain_article(title: &str, date: (i32, u8, u8), lang: &str) -> ArticleRef {
+            ArticleRef {
+                title: title.into(),
+                authors: vec!["Ada Okafor".into()],
+                date,
+                updated: None,
+                url: "https://example.org/analysis/grain/".into(),
+                publisher: "Caspian Policy Forum".into(),
+                lang: lang.into(),
+                section: "analysis".into(),
+                key: "grain".into(),
+            }
+        }
+
         #[test]
         fn a_plain_article_uses_the_template() {
             for (style, lang) in [
@@ -446,17 +461,7 @@ mod tests {
                 ("chicago-author-date", "tr"),
             ] {
                 let e = engine(style);
-                let a = ArticleRef {
-                    title: "Grain corridors after the war".into(),
-                    authors: vec!["Ada Okafor".into()],
-                    date: (2024, 5, 17),
-                    updated: None,
-                    url: "https://example.org/analysis/grain/".into(),
-                    publisher: "Caspian Policy Forum".into(),
-                    lang: lang.into(),
-                    section: "analysis".into(),
-                    key: "grain".into(),
-                };
+                let a = grain_article("Grain corridors after the war", (2024, 5, 17), lang);
                 let html = e.cite_article(&a, lang);
                 assert_eq!(html, e.render_article(&a, lang));
                 let shapes = e.memo().templates.shapes.lock().unwrap();
@@ -482,17 +487,7 @@ mod tests {
                     ("Gas prices fall!", 1),
                     ("Sanctions and the U.S.", 9),
                 ] {
-                    let a = ArticleRef {
-                        title: title.into(),
-                        authors: vec!["Ada Okafor".into()],
-                        date: (2024, 3, day),
-                        updated: None,
-                        url: "https://example.org/analysis/grain/".into(),
-                        publisher: "Caspian Policy Forum".into(),
-                        lang: lang.into(),
-                        section: "analysis".into(),
-                        key: "grain".into(),
-                    };
+                    let a = grain_article(title, (2024, 3, day), lang);
                     let templated = e
                         .memo()
                         .templates
