@@ -41,6 +41,9 @@ pub struct Renderer<'a> {
     section_sites: BTreeMap<(String, String), Prepared>,
     /// Per page: its card in its own language, once converted.
     cards: Vec<OnceLock<Prepared>>,
+    /// Per language and author id: the author's view (its biography is
+    /// Markdown, rendered once instead of on every article page).
+    author_views: BTreeMap<String, BTreeMap<String, AuthorView>>,
     /// Outputs of the previous build to reuse, and the key of the site's
     /// templates (see [`Renderer::reusing`]).
     cache: Option<(&'a BuildCache, Key)>,
@@ -140,7 +143,7 @@ impl<'a> Renderer<'a> {
                 section_sites.insert((lang.clone(), section.id.clone()), Prepared::new(&site));
             }
         }
-        Renderer {
+        let mut renderer = Renderer {
             corpus,
             derived,
             theme,
@@ -151,8 +154,23 @@ impl<'a> Renderer<'a> {
             prepared,
             section_sites,
             cards: corpus.pages.iter().map(|_| OnceLock::new()).collect(),
+            author_views: BTreeMap::new(),
             cache: None,
-        }
+        };
+        renderer.author_views = corpus
+            .config
+            .languages
+            .iter()
+            .map(|lang| {
+                let views = corpus
+                    .authors
+                    .values()
+                    .map(|a| (a.id.clone(), renderer.make_author_view(a, &lang.code)))
+                    .collect();
+                (lang.code.clone(), views)
+            })
+            .collect();
+        renderer
     }
 
     /// This renderer, taking each output whose inputs did not change from
@@ -343,6 +361,24 @@ impl<'a> Renderer<'a> {
 
     /// An author as shown in `lang`.
     pub fn author_view(&self, author: &Author, lang: &str) -> AuthorView {
+        let known = self
+            .author_views
+            .get(lang)
+            .and_then(|views| views.get(&author.id))
+            .filter(|_| {
+                self.corpus
+                    .authors
+                    .get(&author.id)
+                    .is_some_and(|a| std::ptr::eq(a, author))
+            });
+        match known {
+            Some(view) => view.clone(),
+            None => self.make_author_view(author, lang),
+        }
+    }
+
+    /// [`Renderer::author_view`] made afresh.
+    fn make_author_view(&self, author: &Author, lang: &str) -> AuthorView {
         let prefix = self.prefix(lang);
         let default = &self.corpus.config.default_language().code;
         let bio = author.bio.get(lang).or_else(|| author.bio.get(default));
