@@ -4,7 +4,8 @@
 //! without related content, Hugo with it — so every engine sees the same
 //! machine state, and measures the floors (copying quire's output tree,
 //! Markdown to HTML alone). Before each build its site's files are read
-//! once, so every engine starts with its inputs in the page cache. Prints
+//! once, so every engine starts with its inputs in the page cache, and the
+//! previous run's output is written back (`sync`, not timed). Prints
 //! Markdown tables for BENCHMARKS.md.
 //!
 //! Usage: `quire-bench --quire <path to quire> --work <dir>
@@ -161,6 +162,17 @@ fn warm(dir: &Path) {
     }
 }
 
+/// Writes every dirty page back to the disk (`sync`, not timed), so the
+/// run that follows does not share the disk and the cores with the
+/// writeback of the run before it: each engine starts from the same quiet
+/// disk and pays only for its own output. Without it, each run inherited up
+/// to 1.4 GB of its predecessor's output still being written (session 11:
+/// quire's first-round build, after the corpus generation's own `sync`,
+/// took 14.1 s; the next two, each after a 1.4 GB copy, 17.8 and 17.1 s).
+fn write_back() {
+    let _ = std::process::Command::new("sync").status();
+}
+
 fn remove(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -227,16 +239,19 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
         let out = arg(&runs_dir.join(format!("quire-{round}")));
         let quire_args = ["build", "--verbose", "--output", out.as_str()];
         warm(&quire_dir);
+        write_back();
         full.push(checked(
             measure::run(&args.quire, &quire_args, &quire_dir),
             "quire full build",
         )?);
+        write_back();
         again.push(checked(
             measure::run(&args.quire, &quire_args, &quire_dir),
             "quire rebuild, nothing changed",
         )?);
         if hugo {
             warm(&hugo_dir);
+            write_back();
             let dest = arg(&runs_dir.join(format!("hugo-plain-{round}")));
             plain.push(checked(
                 measure::run(
@@ -248,6 +263,7 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
             )?);
             if n <= args.related_max {
                 warm(&hugo_dir);
+                write_back();
                 let dest = arg(&runs_dir.join(format!("hugo-related-{round}")));
                 related.push(checked(
                     measure::run(
@@ -267,6 +283,7 @@ fn bench_size(args: &Args, n: usize) -> Result<(), String> {
         }
         if n <= args.copy_max {
             let to = arg(&runs_dir.join(format!("copy-{round}")));
+            write_back();
             copy.push(checked(
                 measure::run("cp", &["-r", &out, &to], &base),
                 "copy floor (cp -r)",
