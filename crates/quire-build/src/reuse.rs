@@ -196,14 +196,20 @@ pub fn inputs_fingerprint(root: &Path, output: &Path, options: &[&str]) -> u128 
     };
     // The output counts as visited: however it is spelled (`public`,
     // `./public`, a symlink), it is never an input.
-    let visited = Visited::default();
+    let walker = Walker {
+        root,
+        skip: &skip,
+        visited: Visited::default(),
+        links: std::sync::Mutex::new(Vec::new()),
+    };
     if let Ok(meta) = std::fs::metadata(output) {
-        visited.first_visit(output, &meta);
+        walker.visited.first_visit(output, &meta);
     }
     let mut entries = match std::fs::metadata(root) {
-        Ok(meta) => walk(root, root, &meta, &skip, &visited),
+        Ok(meta) => walker.walk(root, &meta),
         Err(_) => Vec::new(),
     };
+    entries.extend(walker.follow_links());
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (path, stamp) in entries {
         h.write(path.as_bytes());
@@ -212,6 +218,101 @@ pub fn inputs_fingerprint(root: &Path, output: &Path, options: &[&str]) -> u128 
         h.write_i128(stamp.mtime);
     }
     h.finish128().as_u128()
+}
+
+/// The walk of a site's inputs for [`inputs_fingerprint`].
+struct Walker<'a> {
+    root: &'a Path,
+    skip: &'a (dyn Fn(&Path, &str) -> bool + Sync),
+    /// The folders walked so far, by identity.
+    visited: Visited,
+    /// Symlinks to folders met and not followed yet.
+    links: std::sync::Mutex<Vec<PathBuf>>,
+}
+
+impl Walker<'_> {
+    /// The files under the real folder `dir` (whose metadata is `meta`),
+    /// relative to the root, unsorted; symlinked folders are set aside
+    /// for [`Walker::follow_links`]. Sibling folders are walked in
+    /// parallel: the walk is a stat per file, and a 10,000-article site
+    /// has 30,000 of them. Real folders form a tree, so which thread
+    /// reaches one first does not matter.
+    fn walk(&self, dir: &Path, meta: &std::fs::Metadata) -> Vec<(String, Stamp)> {
+        use rayon::prelude::*;
+        if !self.visited.first_visit(dir, meta) {
+            return Vec::new();
+        }
+        let Ok(read) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut folders = Vec::new();
+        for entry in read.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if (self.skip)(&path, &name) {
+                continue;
+            }
+            // A symlink is followed; anything else is looked up from its
+            // folder, without resolving the whole path again.
+            let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            let meta = if is_link {
+                std::fs::metadata(&path)
+            } else {
+                entry.metadata()
+            };
+            match meta {
+                Ok(meta) if meta.is_dir() && is_link => {
+                    self.links
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(path);
+                }
+                Ok(meta) if meta.is_dir() => folders.push((path, meta)),
+                Ok(meta) => out.push((
+                    self.relative(&path),
+                    Stamp::of_metadata(&meta).unwrap_or(Stamp { len: 0, mtime: 0 }),
+                )),
+                // Unreadable or dangling: its presence still counts.
+                Err(_) => out.push((self.relative(&path), Stamp { len: 0, mtime: -1 })),
+            }
+        }
+        let inner: Vec<Vec<(String, Stamp)>> = folders
+            .par_iter()
+            .map(|(path, meta)| self.walk(path, meta))
+            .collect();
+        out.extend(inner.into_iter().flatten());
+        out
+    }
+
+    /// The files under the symlinked folders set aside, each folder
+    /// followed once: one link at a time, in order of path, so the same
+    /// tree always gives the same files whichever way its links point (a
+    /// loop, or two links to one folder).
+    fn follow_links(&self) -> Vec<(String, Stamp)> {
+        let mut out = Vec::new();
+        loop {
+            let mut links =
+                std::mem::take(&mut *self.links.lock().unwrap_or_else(|e| e.into_inner()));
+            if links.is_empty() {
+                return out;
+            }
+            links.sort_unstable();
+            for link in links {
+                if let Ok(meta) = std::fs::metadata(&link) {
+                    out.extend(self.walk(&link, &meta));
+                }
+            }
+        }
+    }
+
+    /// `path` relative to the root, as text.
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(self.root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned()
+    }
 }
 
 /// The folders walked so far, by identity: a symlink loop would otherwise
@@ -231,81 +332,24 @@ impl Visited {
     /// True the first time the folder at `path` (with metadata `meta`,
     /// symlinks followed) is seen.
     fn first_visit(&self, path: &Path, meta: &std::fs::Metadata) -> bool {
-        #[cfg(unix)]
-        let id = {
-            use std::os::unix::fs::MetadataExt;
-            let _ = path;
-            (meta.dev(), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let id = {
-            let _ = meta;
-            match std::fs::canonicalize(path) {
-                Ok(real) => real,
-                Err(_) => return true,
-            }
-        };
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id)
+        match folder_id(path, meta) {
+            Some(id) => self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(id),
+            None => true,
+        }
     }
 }
 
-/// The files under `dir` (whose metadata is `meta`), relative to `root`,
-/// unsorted. Sibling folders are walked in parallel: the walk is a stat
-/// per file, and a 10,000-article site has 30,000 of them.
-fn walk(
-    root: &Path,
-    dir: &Path,
-    meta: &std::fs::Metadata,
-    skip: &(dyn Fn(&Path, &str) -> bool + Sync),
-    visited: &Visited,
-) -> Vec<(String, Stamp)> {
-    use rayon::prelude::*;
-    if !visited.first_visit(dir, meta) {
-        return Vec::new();
-    }
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mut folders = Vec::new();
-    for entry in read.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if skip(&path, &name) {
-            continue;
-        }
-        // A symlink is followed; anything else is looked up from its
-        // folder, without resolving the whole path again.
-        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
-        let meta = if is_link {
-            std::fs::metadata(&path)
-        } else {
-            entry.metadata()
-        };
-        match meta {
-            Ok(meta) if meta.is_dir() => folders.push((path, meta)),
-            Ok(meta) => out.push((
-                relative(root, &path),
-                Stamp::of_metadata(&meta).unwrap_or(Stamp { len: 0, mtime: 0 }),
-            )),
-            // Unreadable or dangling: its presence still counts.
-            Err(_) => out.push((relative(root, &path), Stamp { len: 0, mtime: -1 })),
-        }
-    }
-    let inner: Vec<Vec<(String, Stamp)>> = folders
-        .par_iter()
-        .map(|(path, meta)| walk(root, path, meta, skip, visited))
-        .collect();
-    out.extend(inner.into_iter().flatten());
-    out
+/// The identity of the folder at `path` whose metadata is `meta`.
+#[cfg(unix)]
+fn folder_id(_path: &Path, meta: &std::fs::Metadata) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
 }
 
-/// `path` relative to `root`, as text.
-fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned()
+/// The identity of the folder at `path`.
+#[cfg(not(unix))]
+fn folder_id(path: &Path, _meta: &std::fs::Metadata) -> Option<FolderId> {
+    std::fs::canonicalize(path).ok()
 }
 
 #[cfg(test)]
@@ -357,7 +401,7 @@ mod tests {
     #[test]
     fn fingerprint_walks_nested_folders_once_through_symlink_loops() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
+        let root = &dir.path().join("site");
         let output = root.join("public");
         for section in ["analysis", "reports"] {
             for n in 0..20 {
@@ -371,6 +415,30 @@ mod tests {
         std::os::unix::fs::symlink(root, root.join("content/analysis/a3/loop")).unwrap();
         std::fs::create_dir_all(&output).unwrap();
         std::os::unix::fs::symlink(&output, root.join("site-output")).unwrap();
+        // Two links to one folder outside the site, and one to a folder
+        // inside it: which way a folder is reached first must not depend
+        // on which thread gets there first.
+        let shared = dir.path().join("shared");
+        std::fs::create_dir_all(&shared).unwrap();
+        std::fs::write(shared.join("logo.svg"), "<svg/>").unwrap();
+        std::os::unix::fs::symlink(&shared, root.join("static-b")).unwrap();
+        std::os::unix::fs::symlink(&shared, root.join("static-a")).unwrap();
+        std::os::unix::fs::symlink(root.join("content/reports"), root.join("reports")).unwrap();
+        let before = inputs_fingerprint(root, &output, &[]);
+        for _ in 0..20 {
+            assert_eq!(
+                inputs_fingerprint(root, &output, &[]),
+                before,
+                "not deterministic"
+            );
+        }
+        std::fs::write(shared.join("logo.svg"), "<svg></svg>").unwrap();
+        assert_ne!(
+            inputs_fingerprint(root, &output, &[]),
+            before,
+            "a file behind a symlink was missed"
+        );
+        std::fs::write(shared.join("logo.svg"), "<svg/>").unwrap();
         let before = inputs_fingerprint(root, &output, &[]);
         assert_eq!(
             inputs_fingerprint(root, &output, &[]),
