@@ -547,6 +547,11 @@ fn delta_postings(p: &[(u32, u32)]) -> Vec<u32> {
 
 /// Cuts `s` to at most `max` characters, at a character boundary.
 fn truncate_chars(s: &str, max: usize) -> &str {
+    // A character is at least one byte: a text of at most `max` bytes has
+    // at most `max` characters, and most bodies are that short.
+    if s.len() <= max {
+        return s;
+    }
     match s.char_indices().nth(max) {
         Some((i, _)) => &s[..i],
         None => s,

@@ -253,7 +253,7 @@ pub fn assemble(
             .then(|| {
                 (
                     summary_of(&parsed.front, &parsed.rendered),
-                    parsed.rendered.plain_text.split_whitespace().count(),
+                    quire_core::count_words(&parsed.rendered.plain_text),
                     source.text.clone(),
                 )
             })
