@@ -10,6 +10,7 @@ pub mod derive;
 pub mod emit;
 pub mod extensions;
 pub mod feeds;
+mod jsonld;
 pub mod notes;
 mod outputs;
 pub mod pages;

@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::cache::{BuildCache, Key, key_of, key_of_serialized};
 use crate::derive::Derived;
 use crate::emit::Artifact;
+use crate::jsonld::{ArticleLd, CreativeWorkLd, OrganizationLd, PersonLd, WorkLd};
 use crate::outputs::Outputs;
 use crate::urls::{encode, output_file, script_json};
 use crate::views::*;
@@ -856,29 +857,28 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn article_jsonld(
-        &self,
-        page: &Page,
-        authors: &[&Author],
-        image: Option<&str>,
-        section: Option<&str>,
-        references: &[String],
+    fn article_jsonld<'v>(
+        &'v self,
+        page: &'v Page,
+        authors: &[&'v Author],
+        image: Option<&'v str>,
+        section: Option<&'v str>,
+        references: &'v [String],
     ) -> String {
         let config = &self.corpus.config;
         let prefix = self.prefix(&page.lang);
         let site = &self.sites[&page.lang];
-        let people: Vec<serde_json::Value> = authors
+        let author = authors
             .iter()
-            .map(|a| {
-                let mut person = json!({
-                    "@type": "Person",
-                    "name": a.name_in(&page.lang),
-                    "url": config.permalink(&format!("{prefix}authors/{}/", a.id)),
-                });
-                if let Some(aff) = &a.affiliation {
-                    person["affiliation"] = json!({"@type": "Organization", "name": aff});
-                }
-                person
+            .map(|a| PersonLd {
+                kind: "Person",
+                affiliation: a.affiliation.as_deref().map(|name| OrganizationLd {
+                    kind: "Organization",
+                    name,
+                    url: None,
+                }),
+                name: a.name_in(&page.lang),
+                url: config.permalink(&format!("{prefix}authors/{}/", a.id)),
             })
             .collect();
         // The section's `schema_type` (e.g. `Report`) wins; analyses are
@@ -888,11 +888,16 @@ impl<'a> Renderer<'a> {
                 .section
                 .as_ref()
                 .and_then(|s| self.corpus.section(s))
-                .and_then(|s| s.schema_type.clone())
-                .unwrap_or_else(|| "ScholarlyArticle".to_string()),
-            PageKind::Page => "WebPage".to_string(),
+                .and_then(|s| s.schema_type.as_deref())
+                .unwrap_or("ScholarlyArticle"),
+            PageKind::Page => "WebPage",
         };
-        let work = |p: &Page| json!({"@type": kind, "url": p.permalink, "inLanguage": p.lang, "headline": p.front.title});
+        let work = |p: &'v Page| WorkLd {
+            kind,
+            headline: &p.front.title,
+            in_language: &p.lang,
+            url: &p.permalink,
+        };
         // The original is the default-language version (else the oldest);
         // the others are its translations.
         let group = &self.corpus.groups[page.group];
@@ -902,7 +907,7 @@ impl<'a> Renderer<'a> {
             .or_else(|| group.versions.values().min())
             .map(|&i| &self.corpus.pages[i]);
         let is_original = original.is_none_or(|o| o.index == page.index);
-        let translations: Vec<serde_json::Value> = if is_original {
+        let work_translation = if is_original {
             self.corpus
                 .translations(page)
                 .into_iter()
@@ -911,50 +916,46 @@ impl<'a> Renderer<'a> {
         } else {
             Vec::new()
         };
-        let mut value = json!({
-            "@context": "https://schema.org",
-            "@type": kind,
-            "headline": page.front.title,
-            "url": page.permalink,
-            "mainEntityOfPage": page.permalink,
-            "inLanguage": page.lang,
-            "description": page.summary,
-            "publisher": {"@type": "Organization", "name": site.title, "url": config.permalink(&prefix)},
-        });
-        if let Some(d) = page.front.date {
-            value["datePublished"] = json!(d.rfc3339());
-            value["dateModified"] = json!(page.front.updated.unwrap_or(d).rfc3339());
-        }
-        if !people.is_empty() {
-            value["author"] = json!(people);
-        }
-        if let Some(img) = image {
-            value["image"] = json!(img);
-        }
-        if let Some(s) = section {
-            value["articleSection"] = json!(s);
-        }
-        if !page.front.highlights.is_empty() {
-            value["abstract"] = json!(page.front.highlights.join(" "));
-        }
-        if !translations.is_empty() {
-            value["workTranslation"] = json!(translations);
-        }
-        if let Some(o) = original.filter(|_| !is_original) {
-            value["translationOfWork"] = work(o);
-        }
-        if !references.is_empty() {
-            value["citation"] = json!(
-                references
-                    .iter()
-                    .map(|r| json!({"@type": "CreativeWork", "name": r}))
-                    .collect::<Vec<_>>()
-            );
-        }
-        let keywords: Vec<&String> = page.front.taxonomies.values().flatten().collect();
-        if !keywords.is_empty() {
-            value["keywords"] = json!(keywords);
-        }
+        let value = ArticleLd {
+            context: "https://schema.org",
+            kind,
+            abstract_text: (!page.front.highlights.is_empty())
+                .then(|| page.front.highlights.join(" ")),
+            article_section: section,
+            author,
+            citation: references
+                .iter()
+                .map(|r| CreativeWorkLd {
+                    kind: "CreativeWork",
+                    name: r,
+                })
+                .collect(),
+            date_modified: page
+                .front
+                .date
+                .map(|d| page.front.updated.unwrap_or(d).rfc3339()),
+            date_published: page.front.date.map(|d| d.rfc3339()),
+            description: &page.summary,
+            headline: &page.front.title,
+            image,
+            in_language: &page.lang,
+            keywords: page
+                .front
+                .taxonomies
+                .values()
+                .flatten()
+                .map(String::as_str)
+                .collect(),
+            main_entity_of_page: &page.permalink,
+            publisher: OrganizationLd {
+                kind: "Organization",
+                name: &site.title,
+                url: Some(config.permalink(&prefix)),
+            },
+            translation_of_work: original.filter(|_| !is_original).map(work),
+            url: &page.permalink,
+            work_translation,
+        };
         script_json(&value)
     }
 

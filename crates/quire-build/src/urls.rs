@@ -16,7 +16,7 @@ pub fn encode(text: &str) -> String {
 
 /// JSON safe to embed in `<script>`: `<`, `>`, `&` and line separators are
 /// written as `\u` escapes so no content can close the element.
-pub fn script_json(value: &serde_json::Value) -> String {
+pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
     // Copied in runs between the characters to escape (every article page
     // has one of these; most runs are long).
