@@ -179,6 +179,7 @@ impl ChunkWords {
         }
     }
 
+    #[inline]
     fn word<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
         let id = id as usize;
         let from = if id == 0 { 0 } else { ends[id - 1] };
