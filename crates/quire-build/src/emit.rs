@@ -187,7 +187,7 @@ pub struct Staging<'p> {
     output: PathBuf,
     previous: Option<&'p Manifest>,
     /// Folders already created under `folder`.
-    made: Mutex<HashSet<PathBuf>>,
+    made: Mutex<HashSet<PathBuf, foldhash::fast::RandomState>>,
     records: Mutex<HashMap<String, Record>>,
     committed: bool,
 }
@@ -207,7 +207,7 @@ impl<'p> Staging<'p> {
             folder,
             output: output.to_path_buf(),
             previous,
-            made: Mutex::new(HashSet::new()),
+            made: Mutex::new(HashSet::default()),
             records: Mutex::new(HashMap::new()),
             committed: false,
         };

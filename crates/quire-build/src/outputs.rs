@@ -43,7 +43,9 @@ impl Origin {
 pub(crate) struct Outputs<'s> {
     staging: Option<&'s Staging<'s>>,
     kept: Mutex<Vec<Artifact>>,
-    origins: Mutex<HashMap<String, Origin>>,
+    /// Keyed with foldhash: one entry per output file (166,000 at 10k
+    /// articles), inserted under the lock.
+    origins: Mutex<HashMap<String, Origin, foldhash::fast::RandomState>>,
     problems: Mutex<Vec<Diagnostic>>,
     failure: Mutex<Option<EmitError>>,
     count: AtomicUsize,
@@ -64,7 +66,7 @@ impl<'s> Outputs<'s> {
         Outputs {
             staging,
             kept: Mutex::new(Vec::new()),
-            origins: Mutex::new(HashMap::new()),
+            origins: Mutex::new(HashMap::default()),
             problems: Mutex::new(Vec::new()),
             failure: Mutex::new(None),
             count: AtomicUsize::new(0),
