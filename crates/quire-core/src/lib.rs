@@ -1,17 +1,15 @@
 //! Vocabulary types shared by every quire crate.
 //!
 //! Owns: diagnostics with locations, citation references as written in a
-//! body, slugs, HTML escaping of text, word counts for reading times, and the mapping from byte offsets to line and column.
+//! body, slugs, HTML escaping of text, and the mapping from byte offsets to line and column.
 //! Must not know: files on disk, Markdown, templates, or the site layout.
 
 pub mod cite;
 pub mod diagnostic;
 pub mod html;
 pub mod slug;
-pub mod words;
 
 pub use cite::{CiteCluster, CiteItem};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceText};
 pub use html::{escape_html, write_escaped_html};
 pub use slug::slugify;
-pub use words::count_words;

@@ -253,7 +253,7 @@ pub fn assemble(
             .then(|| {
                 (
                     summary_of(&parsed.front, &parsed.rendered),
-                    quire_core::count_words(&parsed.rendered.plain_text),
+                    parsed.rendered.plain_text.split_whitespace().count(),
                     source.text.clone(),
                 )
             })
