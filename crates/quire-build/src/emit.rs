@@ -328,7 +328,7 @@ impl<'p> Staging<'p> {
             use rustix::fs::{CWD, RenameFlags, renameat_with};
             if renameat_with(CWD, &staging, CWD, &output, RenameFlags::EXCHANGE).is_ok() {
                 // `staging` now holds the previous output.
-                let _ = std::fs::remove_dir_all(&staging);
+                let _ = remove_tree(&staging);
                 return Ok(records);
             }
         }
@@ -338,17 +338,17 @@ impl<'p> Staging<'p> {
         // first.
         if output.exists() {
             std::fs::rename(&output, &old).map_err(|e| {
-                let _ = std::fs::remove_dir_all(&staging);
+                let _ = remove_tree(&staging);
                 EmitError::Io(output.clone(), e)
             })?;
         }
         if let Err(e) = std::fs::rename(&staging, &output) {
             // Put the old output back.
             let _ = std::fs::rename(&old, &output);
-            let _ = std::fs::remove_dir_all(&staging);
+            let _ = remove_tree(&staging);
             return Err(EmitError::Io(output, e));
         }
-        let _ = std::fs::remove_dir_all(&old);
+        let _ = remove_tree(&old);
         Ok(records)
     }
 
@@ -361,7 +361,7 @@ impl<'p> Staging<'p> {
 impl Drop for Staging<'_> {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.folder);
+            let _ = remove_tree(&self.folder);
         }
     }
 }
@@ -380,6 +380,14 @@ fn output_name(output: &Path) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".to_string())
+}
+
+/// Deletes the folder tree at `path` (symlinks are removed, never
+/// followed). Sibling folders are emptied in parallel: deleting the previous
+/// output after the swap was most of a rebuild's emit phase, one unlink at a
+/// time.
+fn remove_tree(path: impl AsRef<Path>) -> io::Result<()> {
+    remove_dir_all::remove_dir_all(path)
 }
 
 /// Removes staging folders left by builds that were killed. A build killed
@@ -407,7 +415,7 @@ fn remove_stale(parent: &Path, name: &str) {
         if (file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix))
             && entry.path().join(MARKER).is_file()
         {
-            let _ = std::fs::remove_dir_all(entry.path());
+            let _ = remove_tree(entry.path());
         }
     }
 }
@@ -476,6 +484,39 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(out.join("b/index.html")).unwrap(),
             "two"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    /// The previous output goes whole, however deep, and a symlink in it
+    /// is removed without touching what it points to.
+    #[cfg(unix)]
+    #[test]
+    fn replacing_the_output_spares_what_its_symlinks_point_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        let mine = dir.path().join("mine");
+        std::fs::create_dir_all(&mine).unwrap();
+        std::fs::write(mine.join("keep.txt"), "precious").unwrap();
+        let out = root.join("public");
+        let many: Vec<Artifact> = (0..40)
+            .flat_map(|i| {
+                (0..5).map(move |j| Artifact::bytes(format!("s{i}/p{j}/index.html"), "x"))
+            })
+            .collect();
+        write_site(&root, &out, &many).unwrap();
+        std::os::unix::fs::symlink(&mine, out.join("s3/link")).unwrap();
+        write_site(&root, &out, &[Artifact::bytes("b/index.html", "two")]).unwrap();
+        assert!(!out.join("s0").exists() && !out.join("s3").exists());
+        assert_eq!(
+            std::fs::read_to_string(mine.join("keep.txt")).unwrap(),
+            "precious"
         );
         let leftovers: Vec<_> = std::fs::read_dir(&root)
             .unwrap()
