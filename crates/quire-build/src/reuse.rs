@@ -165,8 +165,20 @@ impl Manifest {
 }
 
 fn manifest_path(root: &Path, output: &Path) -> PathBuf {
-    let id = content_hash(output.as_os_str().as_encoded_bytes()) as u64;
+    let id = content_hash(output_key(output).as_os_str().as_encoded_bytes()) as u64;
     root.join(CACHE_DIR).join(format!("output-{id:016x}"))
+}
+
+/// The output folder as the cache knows it: absolute, without `.`
+/// components, repeated separators or a trailing slash, so `public`,
+/// `./public/` and the same folder's absolute path share one manifest (a
+/// spelling change was a full rebuild with nothing reused). Symlinks and
+/// `..` are kept as written: resolving them could make two folders one.
+fn output_key(output: &Path) -> PathBuf {
+    std::path::absolute(output)
+        .unwrap_or_else(|_| output.to_path_buf())
+        .components()
+        .collect()
 }
 
 /// Fingerprint of a build's inputs: every file under `root` (path, size,
@@ -184,7 +196,7 @@ pub fn inputs_fingerprint(root: &Path, output: &Path, options: &[&str]) -> u128 
         h.write(option.as_bytes());
         h.write_u8(0);
     }
-    h.write(output.as_os_str().as_encoded_bytes());
+    h.write(output_key(output).as_os_str().as_encoded_bytes());
     h.write_u8(0);
     let output_name = output
         .file_name()
@@ -378,6 +390,32 @@ mod tests {
         assert_eq!(
             Manifest::load(dir.path(), &dir.path().join("elsewhere")),
             None
+        );
+    }
+
+    #[test]
+    fn one_output_folder_spelled_two_ways_is_one_cache_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let plain = root.join("public");
+        let dotted = root.join("./public/");
+        assert_eq!(manifest_path(root, &plain), manifest_path(root, &dotted));
+        assert_eq!(
+            inputs_fingerprint(root, &plain, &[]),
+            inputs_fingerprint(root, &dotted, &[])
+        );
+        // Relative to the working folder, and absolute.
+        let relative = Path::new("target/some-output");
+        let absolute = std::env::current_dir().unwrap().join(relative);
+        assert_eq!(
+            manifest_path(root, relative),
+            manifest_path(root, &absolute)
+        );
+        // Another folder is another entry.
+        assert_ne!(
+            manifest_path(root, &plain),
+            manifest_path(root, &root.join("public2"))
         );
     }
 
