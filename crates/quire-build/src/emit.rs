@@ -472,6 +472,16 @@ mod tests {
         );
     }
 
+    /// No staging or previous-output folder is left beside the output.
+    fn assert_only_the_output_is_left(root: &Path) {
+        let left: Vec<_> = std::fs::read_dir(root)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+    }
+
     #[test]
     fn swap_replaces_whole_output() {
         let dir = tempfile::tempdir().unwrap();
@@ -485,12 +495,7 @@ mod tests {
             std::fs::read_to_string(out.join("b/index.html")).unwrap(),
             "two"
         );
-        let leftovers: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        assert_only_the_output_is_left(&root);
     }
 
     /// The previous output goes whole, however deep, and a symlink in it
@@ -518,12 +523,7 @@ mod tests {
             std::fs::read_to_string(mine.join("keep.txt")).unwrap(),
             "precious"
         );
-        let leftovers: Vec<_> = std::fs::read_dir(&root)
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        assert_only_the_output_is_left(&root);
     }
 
     /// Regression (#11): a build killed between moving the output aside and
