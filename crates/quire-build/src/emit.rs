@@ -63,14 +63,7 @@ impl std::fmt::Display for EmitError {
 
 /// Checks that `output` may be replaced by a build of the site at `root`.
 pub fn check_output(root: &Path, output: &Path) -> Result<(), EmitError> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        normalize(&p)
-    };
+    let abs = |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| abs(root));
     let output_abs = match std::fs::canonicalize(output) {
         Ok(p) => p,

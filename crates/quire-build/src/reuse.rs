@@ -173,7 +173,8 @@ fn manifest_path(root: &Path, output: &Path) -> PathBuf {
 /// components, repeated separators or a trailing slash, so `public`,
 /// `./public/` and the same folder's absolute path share one manifest (a
 /// spelling change was a full rebuild with nothing reused). Symlinks and
-/// `..` are kept as written: resolving them could make two folders one.
+/// `..` are kept as written, unlike `emit::check_output`'s lexical
+/// normalising: resolving them could make two folders one manifest.
 fn output_key(output: &Path) -> PathBuf {
     std::path::absolute(output)
         .unwrap_or_else(|_| output.to_path_buf())
