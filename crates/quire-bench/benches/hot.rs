@@ -10,8 +10,10 @@
 //!   warm after the first iteration, as it is in a large build).
 //! - `template_one_article_page`: the article page rendered through the
 //!   theme, with its "cite this" files.
-//! - `similar_all_articles`: similar posts for every article; the counter
-//!   gives the time per article.
+//! - `similar_one_article`: similar posts for the longest article, scored
+//!   against its language's index (built once, outside the timing).
+//! - `similar_all_articles`: similar posts for every article, indexes
+//!   included; the counter gives the time per article.
 
 use std::sync::LazyLock;
 
@@ -111,6 +113,24 @@ fn template_one_article_page(b: Bencher) {
     );
     let page = longest();
     b.bench(|| renderer.render_page(page).expect("the page renders"));
+}
+
+#[divan::bench]
+fn similar_one_article(b: Bencher) {
+    let corpus = &FIXTURE.site.corpus;
+    let config = quire_similar::SimilarConfig::default();
+    let (articles, docs) = quire_build::derive::similar_docs(corpus);
+    let page = longest();
+    let doc = articles
+        .iter()
+        .position(|a| a.index == page.index)
+        .expect("the longest page is an article");
+    let index = quire_similar::LanguageIndex::build(&docs, &page.lang);
+    b.bench(|| {
+        index
+            .rank_one(doc, &config)
+            .expect("an article of its language")
+    });
 }
 
 #[divan::bench(sample_count = 10)]

@@ -317,13 +317,32 @@ fn similar_posts_counted(
     config: &SimilarConfig,
     words: &ArticleWords,
 ) -> Vec<Vec<Match>> {
+    let (articles, docs) = similar_docs(corpus);
+    let ranked = quire_similar::rank_all_counted(&docs, &words.counts, config);
+    let mut out = vec![Vec::new(); corpus.pages.len()];
+    for (doc_index, matches) in ranked.into_iter().enumerate() {
+        let page = articles[doc_index].index;
+        out[page] = matches
+            .into_iter()
+            .map(|m| Match {
+                doc: articles[m.doc].index,
+                ..m
+            })
+            .collect();
+    }
+    out
+}
+
+/// The articles of `corpus` in page order, and
+/// each as the similar-posts ranking sees it, `docs[i]` for `articles[i]`.
+pub fn similar_docs(corpus: &Corpus) -> (Vec<&Page>, Vec<SimilarDoc<'_>>) {
     let articles: Vec<&Page> = corpus
         .pages
         .iter()
         .filter(|p| p.kind == PageKind::Article)
         .collect();
     let default_lang = &corpus.config.default_language().code;
-    let docs: Vec<SimilarDoc> = articles
+    let docs = articles
         .iter()
         .map(|p| {
             let group = &corpus.groups[p.group];
@@ -355,17 +374,5 @@ fn similar_posts_counted(
             }
         })
         .collect();
-    let ranked = quire_similar::rank_all_counted(&docs, &words.counts, config);
-    let mut out = vec![Vec::new(); corpus.pages.len()];
-    for (doc_index, matches) in ranked.into_iter().enumerate() {
-        let page = articles[doc_index].index;
-        out[page] = matches
-            .into_iter()
-            .map(|m| Match {
-                doc: articles[m.doc].index,
-                ..m
-            })
-            .collect();
-    }
-    out
+    (articles, docs)
 }

@@ -350,6 +350,11 @@ impl<'a> LangIndex<'a> {
         self.members.binary_search(&global).unwrap_or_default()
     }
 
+    /// Local index of a global article, `None` when it is not of this language.
+    pub(crate) fn find(&self, global: usize) -> Option<usize> {
+        self.members.binary_search(&global).ok()
+    }
+
     /// The text vector of a local article: (term id, weight) by term id.
     #[cfg(test)]
     pub(crate) fn vector(&self, local: usize) -> &[(u32, f32)] {

@@ -211,6 +211,53 @@ fn rank(
     out
 }
 
+/// The similarity index of one language, built once, for ranking its
+/// articles one at a time rather than all together as [`rank_all`] does:
+/// the cost of similar posts for a single article once the index exists.
+pub struct LanguageIndex<'a> {
+    index: LangIndex<'a>,
+    tuning: Tuning,
+}
+
+impl<'a> LanguageIndex<'a> {
+    /// Indexes the articles of `docs` written in `lang`; the others are left out.
+    pub fn build(docs: &'a [SimilarDoc<'a>], lang: &str) -> LanguageIndex<'a> {
+        let tuning = Tuning::default();
+        let members = docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.lang == lang)
+            .map(|(i, _)| i)
+            .collect();
+        LanguageIndex {
+            index: LangIndex::build(docs, None, lang, members, &tuning),
+            tuning,
+        }
+    }
+
+    /// Number of articles indexed.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Whether the language has no articles.
+    pub fn is_empty(&self) -> bool {
+        self.index.len() == 0
+    }
+
+    /// The top `config.count` matches of `docs[doc]`, best first — what
+    /// [`rank_all`] gives it when the translation fallback does not apply —
+    /// or `None` when `doc` is not one of this language's articles.
+    pub fn rank_one(&self, doc: usize, config: &SimilarConfig) -> Option<Vec<Match>> {
+        let local = self.index.find(doc)?;
+        let mut scratch = self.index.scratch();
+        Some(
+            self.index
+                .rank(local, config.count, config, &self.tuning, &mut scratch),
+        )
+    }
+}
+
 /// Every article of one language ranked on its own text, by local index.
 fn rank_language(index: &LangIndex, config: &SimilarConfig, tuning: &Tuning) -> Vec<Vec<Match>> {
     // Each job allocates scratch arrays as long as the language and its

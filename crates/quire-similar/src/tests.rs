@@ -408,3 +408,26 @@ fn counted_words_rank_exactly_like_segmenting() {
     assert_eq!(counted, rank_all(&docs, &config));
     assert!(counted.iter().all(|m| !m.is_empty()));
 }
+
+#[test]
+fn one_article_from_a_language_index_ranks_as_rank_all_does() {
+    // Enough articles that candidates come from the inverted index, and a
+    // second language that the English index must leave out.
+    let mut docs = corpus(500, "en");
+    docs.extend(corpus(40, "tr").into_iter().map(|mut d| {
+        d.group += 1000;
+        d
+    }));
+    let config = SimilarConfig::default();
+    let all = rank_all(&docs, &config);
+    let en = LanguageIndex::build(&docs, "en");
+    assert_eq!(en.len(), 500);
+    for i in [0, 1, 57, 499] {
+        let one = en.rank_one(i, &config).expect("an English article");
+        assert_eq!(one.len(), config.count, "{i}");
+        assert_eq!(one, all[i], "{i}");
+    }
+    assert_eq!(en.rank_one(500, &config), None, "a Turkish article");
+    assert_eq!(en.rank_one(docs.len(), &config), None, "past the end");
+    assert!(LanguageIndex::build(&docs, "ru").is_empty());
+}
