@@ -375,12 +375,36 @@ fn output_name(output: &Path) -> String {
         .unwrap_or_else(|| "public".to_string())
 }
 
-/// Deletes the folder tree at `path` (symlinks are removed, never
-/// followed). Sibling folders are emptied in parallel: deleting the previous
-/// output after the swap was most of a rebuild's emit phase, one unlink at a
-/// time.
+/// Deletes one of quire's own output folders at `path` (symlinks are
+/// removed, never followed), its [`MARKER`] last: a build killed while
+/// deleting leaves a folder the next build still knows as its own and
+/// removes ([`remove_stale`] deletes only folders with the marker). Folders
+/// are emptied in parallel: deleting the previous output after the swap was
+/// most of a rebuild's emit phase, one unlink at a time.
 fn remove_tree(path: impl AsRef<Path>) -> io::Result<()> {
-    remove_dir_all::remove_dir_all(path)
+    let path = path.as_ref();
+    remove_all_but_marker(path)?;
+    match std::fs::remove_file(path.join(MARKER)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    std::fs::remove_dir(path)
+}
+
+/// Deletes everything in the folder `path` except its [`MARKER`].
+fn remove_all_but_marker(path: &Path) -> io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(path)?.collect::<io::Result<_>>()?;
+    entries
+        .par_iter()
+        .filter(|e| e.file_name() != MARKER)
+        .try_for_each(|entry| {
+            // The entry's own type: a symlink to a folder is a link here.
+            if entry.file_type()?.is_dir() {
+                remove_dir_all::remove_dir_all(entry.path())
+            } else {
+                std::fs::remove_file(entry.path())
+            }
+        })
 }
 
 /// Removes staging folders left by builds that were killed. A build killed
@@ -517,6 +541,43 @@ mod tests {
             "precious"
         );
         assert_only_the_output_is_left(&root);
+    }
+
+    /// Regression: a build killed while deleting the previous output after
+    /// the swap left a folder without its marker that no later build removed
+    /// (seen as a leftover `.public.quire-new-*` in the kill test). The
+    /// marker now goes last, so a half-deleted folder is still cleaned up.
+    #[test]
+    fn a_half_deleted_output_folder_is_removed_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let half = dir.path().join(".public.quire-new-77");
+        for sub in ["en/a", "en/b", "tr/c", "search"] {
+            std::fs::create_dir_all(half.join(sub)).unwrap();
+            std::fs::write(half.join(sub).join("index.html"), "x").unwrap();
+        }
+        std::fs::write(half.join(MARKER), "").unwrap();
+        std::fs::write(half.join("sitemap.xml"), "x").unwrap();
+        let mine = dir.path().join("mine");
+        std::fs::create_dir_all(&mine).unwrap();
+        std::fs::write(mine.join("keep.txt"), "precious").unwrap();
+        std::os::unix::fs::symlink(&mine, half.join("en/a/up")).unwrap();
+        std::os::unix::fs::symlink(&mine, half.join("top-link")).unwrap();
+        // Killed right before the marker would have gone.
+        remove_all_but_marker(&half).unwrap();
+        let left: Vec<_> = std::fs::read_dir(&half)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, [MARKER]);
+        remove_stale(dir.path(), "public");
+        assert!(!half.exists());
+        // The deletion never followed a link out of the folder.
+        assert!(mine.join("keep.txt").is_file());
+        // A whole folder goes the same way, marker included.
+        std::fs::create_dir_all(half.join("en")).unwrap();
+        std::fs::write(half.join(MARKER), "").unwrap();
+        remove_tree(&half).unwrap();
+        assert!(!half.exists());
     }
 
     /// Regression (#11): a build killed between moving the output aside and
