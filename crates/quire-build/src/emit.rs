@@ -384,9 +384,10 @@ fn output_name(output: &Path) -> String {
 fn remove_tree(path: impl AsRef<Path>) -> io::Result<()> {
     let path = path.as_ref();
     remove_all_but_marker(path)?;
-    match std::fs::remove_file(path.join(MARKER)) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-        _ => {}
+    if let Err(e) = std::fs::remove_file(path.join(MARKER))
+        && e.kind() != io::ErrorKind::NotFound
+    {
+        return Err(e);
     }
     std::fs::remove_dir(path)
 }

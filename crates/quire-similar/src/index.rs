@@ -344,14 +344,9 @@ impl<'a> LangIndex<'a> {
         self.members[local]
     }
 
-    /// Local index of a global article of this language.
-    pub(crate) fn local(&self, global: usize) -> usize {
-        // Members are in input order, so binary search finds it.
-        self.members.binary_search(&global).unwrap_or_default()
-    }
-
     /// Local index of a global article, `None` when it is not of this language.
     pub(crate) fn find(&self, global: usize) -> Option<usize> {
+        // Members are in input order, so binary search finds it.
         self.members.binary_search(&global).ok()
     }
 

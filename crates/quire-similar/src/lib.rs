@@ -313,7 +313,8 @@ fn apply_translation_fallback(
         .map(|&(i, orig)| {
             let o_index = &indexes[docs[orig].lang.as_str()];
             let mut scratch = o_index.scratch();
-            let local = o_index.local(orig);
+            // The original is in the index of its own language.
+            let local = o_index.find(orig).unwrap_or_default();
             let deep = o_index.rank(local, tuning.fallback_depth, config, tuning, &mut scratch);
             let lang = docs[i].lang.as_str();
             let mut list: Vec<Match> = deep
