@@ -344,10 +344,18 @@ impl<'a> LangIndex<'a> {
         self.members[local]
     }
 
-    /// Local index of a global article, `None` when it is not of this language.
-    pub(crate) fn find(&self, global: usize) -> Option<usize> {
+    /// The top `depth` matches of global article `global`, best first, with
+    /// scratch space of its own; `None` when it is not of this language.
+    pub(crate) fn rank_article(
+        &self,
+        global: usize,
+        depth: usize,
+        config: &SimilarConfig,
+        tuning: &Tuning,
+    ) -> Option<Vec<Match>> {
         // Members are in input order, so binary search finds it.
-        self.members.binary_search(&global).ok()
+        let local = self.members.binary_search(&global).ok()?;
+        Some(self.rank(local, depth, config, tuning, &mut self.scratch()))
     }
 
     /// The text vector of a local article: (term id, weight) by term id.

@@ -249,12 +249,8 @@ impl<'a> LanguageIndex<'a> {
     /// [`rank_all`] gives it when the translation fallback does not apply —
     /// or `None` when `doc` is not one of this language's articles.
     pub fn rank_one(&self, doc: usize, config: &SimilarConfig) -> Option<Vec<Match>> {
-        let local = self.index.find(doc)?;
-        let mut scratch = self.index.scratch();
-        Some(
-            self.index
-                .rank(local, config.count, config, &self.tuning, &mut scratch),
-        )
+        self.index
+            .rank_article(doc, config.count, config, &self.tuning)
     }
 }
 
@@ -312,10 +308,10 @@ fn apply_translation_fallback(
         .par_iter()
         .map(|&(i, orig)| {
             let o_index = &indexes[docs[orig].lang.as_str()];
-            let mut scratch = o_index.scratch();
             // The original is in the index of its own language.
-            let local = o_index.find(orig).unwrap_or_default();
-            let deep = o_index.rank(local, tuning.fallback_depth, config, tuning, &mut scratch);
+            let deep = o_index
+                .rank_article(orig, tuning.fallback_depth, config, tuning)
+                .unwrap_or_default();
             let lang = docs[i].lang.as_str();
             let mut list: Vec<Match> = deep
                 .into_iter()
