@@ -247,7 +247,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every page of the site into `outputs`; returns the number of
-    /// files made and the pages that failed.
+    /// HTML pages made (not counting an article's "cite this" downloads)
+    /// and the pages that failed.
     pub(crate) fn render_into(&self, outputs: &Outputs<'_>) -> (usize, Vec<Diagnostic>) {
         let mut jobs: Vec<Job> = Vec::new();
         for page in &self.corpus.pages {
@@ -279,21 +280,21 @@ impl<'a> Renderer<'a> {
             .par_iter()
             .map(|job| {
                 self.run(job).map(|files| {
-                    let n = files.len();
+                    let n = files.iter().filter(|f| f.path.ends_with(".html")).count();
                     outputs.put(files);
                     n
                 })
             })
             .collect();
-        let mut files = 0;
+        let mut pages = 0;
         let mut errors = Vec::new();
         for r in results {
             match r {
-                Ok(n) => files += n,
+                Ok(n) => pages += n,
                 Err(d) => errors.push(d),
             }
         }
-        (files, errors)
+        (pages, errors)
     }
 
     fn run(&self, job: &Job) -> Result<Vec<Artifact>, Diagnostic> {

@@ -97,4 +97,10 @@ fn written_build_has_the_in_memory_build_files() {
             "{path} differs from the in-memory build"
         );
     }
+    // The report counts HTML pages, not the "cite this" downloads and
+    // other files written beside them.
+    let html = written.keys().filter(|p| p.ends_with(".html")).count();
+    assert_eq!(report.pages, html);
+    assert_eq!(report.files, written.len());
+    assert!(report.pages < report.files);
 }
