@@ -232,31 +232,23 @@ impl<'p> Staging<'p> {
         }
         all.sort_unstable_by(|a, b| depth_of(a).cmp(&depth_of(b)).then(a.cmp(b)));
         all.dedup();
-        let mut level_start = 0;
-        while level_start < all.len() {
-            let depth = depth_of(all[level_start]);
-            let level_len = all[level_start..]
-                .iter()
-                .take_while(|f| depth_of(f) == depth)
-                .count();
-            let level = &all[level_start..level_start + level_len];
-            level_start += level_len;
-            level
+        // Sorted by depth first: each run of equal depth is one level,
+        // and within it each parent's children are one run.
+        for level in all.chunk_by(|a, b| depth_of(a) == depth_of(b)) {
+            let siblings: Vec<&[&str]> = level
                 .chunk_by(|a, b| parent_str(a) == parent_str(b))
-                .collect::<Vec<_>>()
-                .par_iter()
-                .try_for_each(|siblings| {
-                    for rel in siblings.iter() {
-                        let dir = self.folder.join(rel);
-                        match std::fs::create_dir(&dir) {
-                            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
-                                return Err(EmitError::Io(dir, e));
-                            }
-                            _ => {}
+                .collect();
+            siblings.par_iter().try_for_each(|children| {
+                children.iter().try_for_each(|rel| {
+                    let dir = self.folder.join(rel);
+                    match std::fs::create_dir(&dir) {
+                        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                            Err(EmitError::Io(dir, e))
                         }
+                        _ => Ok(()),
                     }
-                    Ok(())
-                })?;
+                })
+            })?;
         }
         lock(&self.made).extend(all.iter().map(|rel| self.folder.join(rel)));
         Ok(())
@@ -390,7 +382,7 @@ impl Drop for Staging<'_> {
     }
 }
 
-/// `folder` and each folder above it, like `a/b`, `a` for `a/b`.
+/// `folder` and every folder above it: `a` and `a/b` for `a/b`.
 fn ancestors_of(folder: &str) -> impl Iterator<Item = &str> {
     let folder = folder.trim_matches('/');
     folder
@@ -595,10 +587,6 @@ mod tests {
         assert_only_the_output_is_left(&root);
     }
 
-    /// Regression: a build killed while deleting the previous output after
-    /// the swap left a folder without its marker that no later build removed
-    /// (seen as a leftover `.public.quire-new-*` in the kill test). The
-    /// marker now goes last, so a half-deleted folder is still cleaned up.
     #[test]
     fn every_folder_and_its_parents_are_made_up_front() {
         let dir = tempfile::tempdir().unwrap();
@@ -642,6 +630,10 @@ mod tests {
         assert_eq!(parent_str("a"), "");
     }
 
+    /// Regression: a build killed while deleting the previous output after
+    /// the swap left a folder without its marker that no later build removed
+    /// (seen as a leftover `.public.quire-new-*` in the kill test). The
+    /// marker now goes last, so a half-deleted folder is still cleaned up.
     #[test]
     fn a_half_deleted_output_folder_is_removed_by_the_next_build() {
         let dir = tempfile::tempdir().unwrap();
