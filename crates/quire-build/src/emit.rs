@@ -226,18 +226,18 @@ impl<'p> Staging<'p> {
         &self,
         folders: impl Iterator<Item = &'a str>,
     ) -> Result<(), EmitError> {
-        let mut all: Vec<&str> = Vec::new();
-        for folder in folders.filter(|f| is_safe_path(f)) {
-            all.extend(ancestors_of(folder));
-        }
-        all.sort_unstable_by(|a, b| depth_of(a).cmp(&depth_of(b)).then(a.cmp(b)));
+        let mut all: Vec<&Path> = folders
+            .filter(|f| is_safe_path(f))
+            .flat_map(|f| Path::new(f).ancestors())
+            .filter(|f| !f.as_os_str().is_empty())
+            .collect();
+        // By depth, then path: each run of equal depth is one level, and
+        // within it each parent's children are one run.
+        all.sort_by_cached_key(|f| (f.components().count(), *f));
         all.dedup();
-        // Sorted by depth first: each run of equal depth is one level,
-        // and within it each parent's children are one run.
-        for level in all.chunk_by(|a, b| depth_of(a) == depth_of(b)) {
-            let siblings: Vec<&[&str]> = level
-                .chunk_by(|a, b| parent_str(a) == parent_str(b))
-                .collect();
+        let depth = |f: &Path| f.components().count();
+        for level in all.chunk_by(|a, b| depth(a) == depth(b)) {
+            let siblings: Vec<&[&Path]> = level.chunk_by(|a, b| a.parent() == b.parent()).collect();
             siblings.par_iter().try_for_each(|children| {
                 children.iter().try_for_each(|rel| {
                     let dir = self.folder.join(rel);
@@ -380,26 +380,6 @@ impl Drop for Staging<'_> {
             let _ = remove_tree(&self.folder);
         }
     }
-}
-
-/// `folder` and every folder above it: `a` and `a/b` for `a/b`.
-fn ancestors_of(folder: &str) -> impl Iterator<Item = &str> {
-    let folder = folder.trim_matches('/');
-    folder
-        .match_indices('/')
-        .map(move |(i, _)| &folder[..i])
-        .chain(std::iter::once(folder))
-        .filter(|f| !f.is_empty())
-}
-
-/// How far below the top a relative folder is (`a` is 0, `a/b` is 1).
-fn depth_of(folder: &str) -> usize {
-    folder.bytes().filter(|&b| b == b'/').count()
-}
-
-/// The relative path's parent folder (`""` at the top).
-fn parent_str(folder: &str) -> &str {
-    folder.rfind('/').map_or("", |i| &folder[..i])
 }
 
 /// The folder that holds `output` (`.` for a bare name).
@@ -622,12 +602,6 @@ mod tests {
             std::fs::read_to_string(output.join("tags/x/page/2/index.html")).unwrap(),
             "p2"
         );
-        assert_eq!(
-            ancestors_of("a/b/c").collect::<Vec<_>>(),
-            ["a", "a/b", "a/b/c"]
-        );
-        assert_eq!(parent_str("a/b"), "a");
-        assert_eq!(parent_str("a"), "");
     }
 
     /// Regression: a build killed while deleting the previous output after

@@ -4,7 +4,7 @@
 //! site in memory.
 //!
 //! Owns: the path checks every output passes (inside the output folder, one
-//! producer per path) and the page count. Must not know: how files are made
+//! producer per path) and the count of files put. Must not know: how files are made
 //! or how the staging folder is swapped in.
 
 use std::collections::HashMap;
