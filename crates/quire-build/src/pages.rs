@@ -383,7 +383,10 @@ impl<'a> Renderer<'a> {
     fn make_author_view(&self, author: &Author, lang: &str) -> AuthorView {
         let prefix = self.prefix(lang);
         let default = &self.corpus.config.default_language().code;
-        let bio = author.bio.get(lang).or_else(|| author.bio.get(default));
+        let bio = author
+            .bio_html
+            .get(lang)
+            .or_else(|| author.bio_html.get(default));
         AuthorView {
             id: author.id.clone(),
             name: author.name_in(lang).to_string(),
@@ -394,7 +397,7 @@ impl<'a> Renderer<'a> {
                 .get(lang)
                 .or_else(|| author.role.get(default))
                 .cloned(),
-            bio_html: bio.map(|b| quire_markdown::render(b).html),
+            bio_html: bio.cloned(),
             links: author
                 .links
                 .iter()

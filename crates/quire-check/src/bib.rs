@@ -1,5 +1,6 @@
-//! Bibliography records: entries never cited (info) and web records
-//! without an access date (warning), located in their file.
+//! Bibliography records: entries never cited (info), web records without
+//! an access date (warning) and URLs that are never published as links
+//! (warning), located in their file.
 //!
 //! Owns: reading record keys, URLs and visit dates from the site's
 //! bibliography files. Malformed files are reported by the build.
@@ -41,6 +42,23 @@ pub fn check(corpus: &Corpus, derived: &Derived, found: &mut Vec<Diagnostic>) {
                     text,
                     offset,
                 ));
+            }
+            if let Some(url) = &record.url
+                && !quire_core::link::is_allowed_link(url)
+            {
+                found.push(crate::at(
+                    Diagnostic::warning(
+                        path.clone(),
+                        format!(
+                            "`{}` has the URL `{}`, which is shown as text, not as a link: only http, https, mailto, tel and relative links are published",
+                            record.key,
+                            quire_core::link::shorten(url, 60)
+                        ),
+                    ),
+                    text,
+                    offset,
+                ));
+                continue;
             }
             if let (Some(url), false) = (&record.url, record.accessed) {
                 found.push(crate::at(
@@ -135,6 +153,9 @@ mod tests {
         assert_eq!(got[0].key, "c");
         assert!(!got[0].accessed);
         assert_eq!(&bib[key_offset(bib, "b")..][..2], "b,");
+        let hostile = "@online{j,\n  title = {J},\n  url = {javascript:alert(1)},\n}\n";
+        let got = records("x.bib", hostile).unwrap();
+        assert_eq!(got[0].url.as_deref(), Some("javascript:alert(1)"));
         assert_eq!(&json[key_offset(json, "c")..][..1], "c");
     }
 }

@@ -767,6 +767,9 @@ impl CitationEngine {
         let Some(url) = entry.url() else {
             return String::new();
         };
+        if !matches!(url.value.scheme(), "http" | "https") {
+            return String::new();
+        }
         let Some(date) = &url.visit_date else {
             return String::new();
         };

@@ -69,6 +69,11 @@ fn write_children(
         match child {
             ElemChild::Text(f) => write_formatted(out, f, &fix_text(&f.text, lang, in_date)),
             ElemChild::Markup(m) => out.push_str(&escape(m)),
+            // A record's URL with a scheme that may not be published
+            // (`javascript:`…) is shown as text, never as a link.
+            ElemChild::Link { text, url } if !quire_core::link::is_allowed_link(url) => {
+                write_formatted(out, text, &text.text);
+            }
             ElemChild::Link { text, url } => {
                 out.push_str("<a class=\"cite-url\" href=\"");
                 out.push_str(&escape(url));

@@ -1,12 +1,13 @@
 //! Vocabulary types shared by every quire crate.
 //!
 //! Owns: diagnostics with locations, citation references as written in a
-//! body, slugs, HTML escaping of text, and the mapping from byte offsets to line and column.
+//! body, slugs, HTML escaping of text, the link schemes quire publishes, and the mapping from byte offsets to line and column.
 //! Must not know: files on disk, Markdown, templates, or the site layout.
 
 pub mod cite;
 pub mod diagnostic;
 pub mod html;
+pub mod link;
 pub mod slug;
 
 pub use cite::{CiteCluster, CiteItem};

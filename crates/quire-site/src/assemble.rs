@@ -225,7 +225,7 @@ pub fn assemble(
     options: &LoadOptions,
     diagnostics: &mut Diagnostics,
 ) -> Corpus {
-    let authors = load_authors(&files, diagnostics);
+    let authors = load_authors(&config, &files, diagnostics);
     let lang_prefix: BTreeMap<String, String> = config
         .languages
         .iter()
@@ -517,10 +517,18 @@ fn title_case(id: &str) -> String {
     words.join(" ")
 }
 
-fn load_authors(files: &SiteFiles, diagnostics: &mut Diagnostics) -> BTreeMap<String, Author> {
+fn load_authors(
+    config: &Config,
+    files: &SiteFiles,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, Author> {
     let mut authors = BTreeMap::new();
+    let raw_html = config.security.raw_html.for_markdown();
     for (id, path, text) in &files.authors {
-        match author::parse(id, path, text, &files.author_files) {
+        let mut warnings = Vec::new();
+        let parsed = author::parse(id, path, text, &files.author_files, raw_html, &mut warnings);
+        diagnostics.extend(warnings);
+        match parsed {
             Ok(a) => {
                 authors.insert(id.clone(), a);
             }

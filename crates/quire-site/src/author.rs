@@ -18,9 +18,9 @@ struct RawAuthor {
     role: BTreeMap<String, String>,
     affiliation: Option<String>,
     #[serde(default)]
-    bio: BTreeMap<String, String>,
+    bio: BTreeMap<String, toml::Spanned<String>>,
     #[serde(default)]
-    links: BTreeMap<String, String>,
+    links: BTreeMap<String, toml::Spanned<String>>,
     email: Option<String>,
     #[serde(default)]
     extra: toml::Table,
@@ -43,7 +43,11 @@ pub struct Author {
     pub affiliation: Option<String>,
     /// Biography per language (Markdown allowed inline).
     pub bio: BTreeMap<String, String>,
-    /// Profile links: label → URL.
+    /// The biography rendered to HTML per language, its raw HTML treated
+    /// as the site's `[security] raw_html` says.
+    pub bio_html: BTreeMap<String, String>,
+    /// Profile links: label → URL. Links whose scheme may not be published
+    /// (`javascript:`…) are left out with a warning.
     pub links: BTreeMap<String, String>,
     /// Public e-mail address.
     pub email: Option<String>,
@@ -59,12 +63,16 @@ impl Author {
 }
 
 /// Reads one author file. `files` are the other files under `authors/`,
-/// used to check that a relative photo exists.
+/// used to check that a relative photo exists; `raw_html` is the site's
+/// policy for raw HTML in the bio. What the bio's sanitizing removes and the
+/// links left out are added to `warnings`.
 pub fn parse(
     id: &str,
     path: &str,
     text: &str,
     files: &[String],
+    raw_html: quire_markdown::RawHtml,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<Author, Vec<Diagnostic>> {
     let raw: RawAuthor =
         toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, text, 0, &e)])?;
@@ -105,6 +113,35 @@ pub fn parse(
             "author file names must be lower-case ASCII slugs like `jane-doe.toml`",
         )]);
     }
+    let mut bio_html = BTreeMap::new();
+    for (lang, markdown) in &bio {
+        let rendered = quire_markdown::render_with(markdown.get_ref(), raw_html);
+        for problem in &rendered.problems {
+            let offset = string_offset(text, markdown, problem.offset);
+            warnings.push(
+                Diagnostic::warning(path, format!("bio `{lang}`: {}", problem.message))
+                    .at(&source, offset),
+            );
+        }
+        bio_html.insert(lang.clone(), rendered.html);
+    }
+    let mut kept_links = BTreeMap::new();
+    for (label, url) in links {
+        if quire_core::link::is_allowed_link(url.get_ref()) {
+            kept_links.insert(label, url.into_inner());
+        } else {
+            warnings.push(
+                Diagnostic::warning(
+                    path,
+                    format!(
+                        "link `{label}` to `{}` left out: only http, https, mailto, tel and relative links are published",
+                        quire_core::link::shorten(url.get_ref(), 60)
+                    ),
+                )
+                .at(&source, url.span().start),
+            );
+        }
+    }
     Ok(Author {
         id: id.to_string(),
         name,
@@ -118,9 +155,68 @@ pub fn parse(
         }),
         role,
         affiliation,
-        bio,
-        links,
+        bio: bio
+            .into_iter()
+            .map(|(lang, b)| (lang, b.into_inner()))
+            .collect(),
+        bio_html,
+        links: kept_links,
         email,
         extra: serde_json::to_value(&extra).unwrap_or(serde_json::Value::Null),
     })
+}
+
+/// The byte in `text` of byte `at` of the TOML string `value`: exact when
+/// the string is written without escapes, else the string's start.
+fn string_offset(text: &str, value: &toml::Spanned<String>, at: usize) -> usize {
+    let span = value.span();
+    let written = text.get(span.clone()).unwrap_or("");
+    match written.find(value.get_ref().as_str()) {
+        Some(start) if !value.get_ref().is_empty() => span.start + start + at,
+        _ => span.start,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_links_are_left_out_and_bio_html_is_sanitized() {
+        let text = "name = \"M\"\n[links]\nsite = \"https://m.org\"\nx = \" JaVa\\tscript:alert(1)\"\n[bio]\nen = \"Writes <script>alert(1)</script>about *ports*.\"\n";
+        let mut warnings = Vec::new();
+        let a = parse(
+            "m",
+            "authors/m.toml",
+            text,
+            &[],
+            quire_markdown::RawHtml::Sanitize,
+            &mut warnings,
+        )
+        .unwrap();
+        assert_eq!(a.links.keys().collect::<Vec<_>>(), ["site"]);
+        assert_eq!(a.bio_html["en"], "<p>Writes about <em>ports</em>.</p>\n");
+        let found: Vec<(usize, usize, &str)> = warnings
+            .iter()
+            .map(|d| (d.line, d.col, d.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, 4);
+        assert!(found[0].2.contains("link `x`"), "{found:?}");
+        assert_eq!((found[1].0, found[1].1), (6, 14), "{found:?}");
+        assert!(found[1].2.contains("<script> removed"), "{found:?}");
+
+        let mut warnings = Vec::new();
+        let trusted = parse(
+            "m",
+            "authors/m.toml",
+            text,
+            &[],
+            quire_markdown::RawHtml::Trust,
+            &mut warnings,
+        )
+        .unwrap();
+        assert!(trusted.bio_html["en"].contains("<script>"));
+        assert_eq!(trusted.links.len(), 1, "the link rule holds when trusted");
+    }
 }

@@ -34,6 +34,8 @@ struct RawConfig {
     social: SocialConfig,
     #[serde(default)]
     robots: Option<String>,
+    #[serde(default)]
+    security: SecurityConfig,
     citations: Option<toml::Spanned<toml::Table>>,
     similar: Option<toml::Spanned<toml::Table>>,
     search: Option<toml::Spanned<toml::Table>>,
@@ -109,6 +111,37 @@ pub struct SocialConfig {
     pub cards: bool,
 }
 
+/// `[security]`: how far quire trusts what writers type.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityConfig {
+    /// Raw HTML in bodies, notes, section intros and author bios
+    /// (default `sanitize`).
+    pub raw_html: RawHtmlPolicy,
+}
+
+/// `raw_html = "sanitize" | "trust"`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtmlPolicy {
+    /// Keep only allowlisted elements and attributes; `check` reports
+    /// what is removed.
+    #[default]
+    Sanitize,
+    /// Publish raw HTML as written, for sites that trust every writer.
+    Trust,
+}
+
+impl RawHtmlPolicy {
+    /// The renderer's setting for this policy.
+    pub fn for_markdown(self) -> quire_markdown::RawHtml {
+        match self {
+            RawHtmlPolicy::Sanitize => quire_markdown::RawHtml::Sanitize,
+            RawHtmlPolicy::Trust => quire_markdown::RawHtml::Trust,
+        }
+    }
+}
+
 /// One configured language, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Language {
@@ -181,6 +214,8 @@ pub struct Config {
     pub social: SocialConfig,
     /// Replacement text of `robots.txt` (default: allow all, point to the sitemap).
     pub robots: Option<String>,
+    /// `[security]`.
+    pub security: SecurityConfig,
     /// `[citations]`.
     pub citations: Extension,
     /// `[similar]`.
@@ -266,6 +301,7 @@ pub fn parse(
         redirects_file,
         social,
         robots,
+        security,
         citations,
         similar,
         search,
@@ -389,6 +425,7 @@ pub fn parse(
             redirects_file,
             social,
             robots,
+            security,
             citations: extension("citations", citations),
             similar: extension("similar", similar),
             search: extension("search", search),
@@ -503,6 +540,24 @@ count = 3
             d.message.contains("unknown field `language`"),
             "{}",
             d.message
+        );
+    }
+
+    #[test]
+    fn raw_html_is_sanitized_unless_the_site_trusts_it() {
+        let base = "title = \"x\"\nbase_url = \"https://e.org\"\n";
+        let (c, _) = parse(base, None).unwrap();
+        assert_eq!(c.security.raw_html, RawHtmlPolicy::Sanitize);
+        let (c, _) = parse(&format!("{base}[security]\nraw_html = \"trust\"\n"), None).unwrap();
+        assert_eq!(c.security.raw_html, RawHtmlPolicy::Trust);
+        let errs = parse(&format!("{base}[security]\nraw_html = \"allow\"\n"), None).unwrap_err();
+        assert_eq!(errs[0].line, 4, "{}", errs[0].message);
+        assert!(errs[0].message.contains("sanitize"), "{}", errs[0].message);
+        let errs = parse(&format!("{base}[security]\nscripts = true\n"), None).unwrap_err();
+        assert!(
+            errs[0].message.contains("unknown field `scripts`"),
+            "{}",
+            errs[0].message
         );
     }
 

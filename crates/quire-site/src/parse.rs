@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use quire_core::{Diagnostic, Diagnostics, SourceText};
-use quire_markdown::Rendered;
+use quire_markdown::{RawHtml, Rendered};
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -49,6 +49,7 @@ struct CacheEntry {
     text: std::sync::Arc<str>,
     kind: SourceKind,
     taxonomies: Vec<String>,
+    raw_html: RawHtml,
     result: (Option<Parsed>, Vec<Diagnostic>),
 }
 
@@ -75,8 +76,8 @@ impl ParseCache {
     }
 }
 
-/// [`parse_all`] reusing `cache` (when given) for files whose text, kind and
-/// taxonomy names are unchanged; afterwards the cache holds exactly the
+/// [`parse_all`] reusing `cache` (when given) for files whose text, kind,
+/// taxonomy names and raw HTML policy are unchanged; afterwards the cache holds exactly the
 /// current sources.
 pub fn parse_all_cached(
     config: &Config,
@@ -85,6 +86,7 @@ pub fn parse_all_cached(
     cache: Option<&ParseCache>,
 ) -> Vec<Option<Parsed>> {
     let taxonomies: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
+    let raw_html = config.security.raw_html.for_markdown();
     let mut previous = cache.map(|c| std::mem::take(&mut *c.lock()));
     let hits: Vec<Option<(Option<Parsed>, Vec<Diagnostic>)>> = files
         .sources
@@ -93,7 +95,8 @@ pub fn parse_all_cached(
             let entry = previous.as_mut()?.remove(&source.path)?;
             (entry.text == source.text
                 && entry.kind == source.kind
-                && entry.taxonomies == taxonomies)
+                && entry.taxonomies == taxonomies
+                && entry.raw_html == raw_html)
                 .then_some(entry.result)
         })
         .collect();
@@ -103,7 +106,15 @@ pub fn parse_all_cached(
         .par_iter()
         .zip(hits)
         .map(|(source, hit)| {
-            hit.unwrap_or_else(|| parse_one(&source.path, &source.text, &source.kind, &taxonomies))
+            hit.unwrap_or_else(|| {
+                parse_one(
+                    &source.path,
+                    &source.text,
+                    &source.kind,
+                    &taxonomies,
+                    raw_html,
+                )
+            })
         })
         .collect();
     if let Some(cache) = cache {
@@ -115,6 +126,7 @@ pub fn parse_all_cached(
                     text: source.text.clone(),
                     kind: source.kind.clone(),
                     taxonomies: taxonomies.clone(),
+                    raw_html,
                     result: result.clone(),
                 },
             );
@@ -128,12 +140,13 @@ pub fn parse_all_cached(
     out
 }
 
-/// Parses one file's text.
+/// Parses one file's text, treating raw HTML in its body as `raw_html` says.
 pub fn parse_one(
     path: &str,
     text: &str,
     kind: &SourceKind,
     taxonomies: &[String],
+    raw_html: RawHtml,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut ds = Vec::new();
     let split = match frontmatter::split(path, text) {
@@ -178,7 +191,7 @@ pub fn parse_one(
     // Body problems (an undefined footnote…) are reported but the page is
     // kept, so later phases can report their own errors about it too.
     let front_ok = !ds.iter().any(Diagnostic::is_error);
-    let rendered = quire_markdown::render(body);
+    let rendered = quire_markdown::render_with(body, raw_html);
     for problem in &rendered.problems {
         let mut d = Diagnostic::error(path, problem.message.clone())
             .at(&source, body_offset + problem.offset);
