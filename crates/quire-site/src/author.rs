@@ -201,10 +201,10 @@ mod tests {
             .map(|d| (d.line, d.col, d.message.as_str()))
             .collect();
         assert_eq!(found.len(), 2, "{found:?}");
-        assert_eq!(found[0].0, 4);
-        assert!(found[0].2.contains("link `x`"), "{found:?}");
-        assert_eq!((found[1].0, found[1].1), (6, 14), "{found:?}");
-        assert!(found[1].2.contains("<script> removed"), "{found:?}");
+        assert_eq!((found[0].0, found[0].1), (6, 14), "{found:?}");
+        assert!(found[0].2.contains("bio `en`: raw HTML <script> removed"), "{found:?}");
+        assert_eq!(found[1].0, 4);
+        assert!(found[1].2.contains("link `x`"), "{found:?}");
 
         let mut warnings = Vec::new();
         let trusted = parse(
