@@ -721,8 +721,8 @@ fn hostile_text_is_escaped_in_every_output() {
     let json = serde_json::to_string(HOSTILE).unwrap();
     site.write(
         "authors/mallory.toml",
-        // The bio is Markdown, where raw HTML is the author's choice as in
-        // any body; the name is plain text and must be escaped.
+        // The bio is Markdown, its raw HTML sanitized as in any body
+        // (tests/raw_html.rs); the name is plain text and must be escaped.
         &format!("name = {json}\n\n[bio]\nen = \"Writes about ports.\"\n"),
     );
     site.write(

@@ -90,7 +90,7 @@ pub fn parse(
     let source = quire_core::SourceText::new(text);
     if let Some(photo) = &photo
         && !photo.starts_with('/')
-        && !photo.starts_with("http")
+        && !is_web_url(photo)
     {
         let wanted = format!("authors/{photo}");
         if photo.contains("..") || !files.contains(&wanted) {
@@ -147,7 +147,7 @@ pub fn parse(
         name,
         names,
         photo: photo.map(|p| {
-            if p.starts_with('/') || p.starts_with("http") {
+            if p.starts_with('/') || is_web_url(&p) {
                 p
             } else {
                 format!("authors/{p}")
@@ -164,6 +164,13 @@ pub fn parse(
         email,
         extra: serde_json::to_value(&extra).unwrap_or(serde_json::Value::Null),
     })
+}
+
+/// True for an `http://` or `https://` URL (any other name is a file under
+/// `authors/`, so `https-x:…` never reaches an `src`).
+fn is_web_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// The byte in `text` of byte `at` of the TOML string `value`: exact when
@@ -202,7 +209,10 @@ mod tests {
             .collect();
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!((found[0].0, found[0].1), (6, 14), "{found:?}");
-        assert!(found[0].2.contains("bio `en`: raw HTML <script> removed"), "{found:?}");
+        assert!(
+            found[0].2.contains("bio `en`: raw HTML <script> removed"),
+            "{found:?}"
+        );
         assert_eq!(found[1].0, 4);
         assert!(found[1].2.contains("link `x`"), "{found:?}");
 
@@ -217,6 +227,23 @@ mod tests {
         )
         .unwrap();
         assert!(trusted.bio_html["en"].contains("<script>"));
+        // A photo is a web URL or a file: `httpx:…` is neither.
+        let photo = "name = \"M\"\nphoto = \"httpx:alert(1)\"\n";
+        let errors = parse(
+            "m",
+            "authors/m.toml",
+            photo,
+            &[],
+            quire_markdown::RawHtml::Sanitize,
+            &mut warnings,
+        )
+        .unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("photo `httpx:alert(1)` not found"),
+            "{errors:?}"
+        );
         assert_eq!(trusted.links.len(), 1, "the link rule holds when trusted");
     }
 }
