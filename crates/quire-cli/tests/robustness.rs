@@ -545,6 +545,58 @@ cases! {
     };
 }
 
+// --- Issue #37: hidden files, symbolic links, names -------------------------
+
+cases! {
+    // One rule: a path with any component starting with `.` is no input.
+    hidden_folders_are_not_published => |s| {
+        for hidden in [
+            "static/.git/config",
+            "static/assets/.private/key.txt",
+            "content/briefs/port-logistics/.drafts/notes.txt",
+            "content/briefs/.obsidian/workspace.json",
+            "content/.obsidian/app.json",
+            "authors/.backup/notes.txt",
+            "static/.well-known/.secret",
+        ] {
+            s.write(hidden, "url = https://user:hidden-token-37@git.example/x\n");
+        }
+        PassWith { file: "humans.txt", absent: "hidden-token-37" }
+    };
+    hidden_markdown_in_hidden_folders_is_no_article => |s| {
+        s.write("content/briefs/.trash/old.md", &article("Trashed", "", "hidden-article-37"));
+        s.write("content/.templates/page.md", &article("Template", "", "hidden-article-37"));
+        PassWith { file: "index.html", absent: "hidden-article-37" }
+    };
+    // The one exception: sites publish static/.well-known/ on purpose.
+    well_known_is_published => |s| {
+        s.write("static/.well-known/security.txt", "Contact: mailto:security@lab.example.org\n");
+        PassWith { file: ".well-known/security.txt", absent: "hidden-token-37" }
+    };
+    // A top-level input folder that is a link is skipped like any link
+    // (it used to be warned about and then published).
+    symlinked_static_root_out_of_site => |s| {
+        let outside = s.root.parent().unwrap().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("id_rsa"), "outside-key-37").unwrap();
+        std::fs::remove_dir_all(s.root.join("static")).unwrap();
+        std::os::unix::fs::symlink(&outside, s.root.join("static")).unwrap();
+        PassWith { file: "index.html", absent: "outside-key-37" }
+    };
+    symlinked_content_root_out_of_site => |s| {
+        let outside = s.root.parent().unwrap().join("outside-content");
+        std::fs::rename(s.root.join("content"), &outside).unwrap();
+        std::os::unix::fs::symlink(&outside, s.root.join("content")).unwrap();
+        Fail { file: "content", line: None, needle: "symbolic link" }
+    };
+    non_utf8_static_file_name => |s| {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+        std::fs::write(s.root.join("static").join(name), "x").unwrap();
+        Fail { file: "static/caf", line: None, needle: "not valid UTF-8" }
+    };
+}
+
 // --- SIGKILL -----------------------------------------------------------------
 
 /// A tiny deterministic random source (xorshift), seeded from the clock and
