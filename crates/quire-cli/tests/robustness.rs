@@ -768,9 +768,7 @@ fn section_urls_are_the_slug_of_the_folder_everywhere() {
     let feed = feed_rs::parser::parse(&feed[..]).unwrap();
     let links: Vec<&str> = feed.links.iter().map(|l| l.href.as_str()).collect();
     assert!(
-        links
-            .iter()
-            .any(|l| *l == "https://lab.example.org/policy-papers/"),
+        links.contains(&"https://lab.example.org/policy-papers/"),
         "{links:?}"
     );
     assert!(

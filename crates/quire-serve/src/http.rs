@@ -84,7 +84,7 @@ impl AllowedHosts {
         if let Ok(ip) = name.parse::<std::net::IpAddr>() {
             return ip.is_loopback() || ip == self.bound || self.bound.is_unspecified();
         }
-        name == "localhost" || name.ends_with(".localhost") || self.names.iter().any(|n| *n == name)
+        name == "localhost" || name.ends_with(".localhost") || self.names.contains(&name)
     }
 }
 
