@@ -323,6 +323,27 @@ fn a_client_that_never_finishes_its_headers_is_cut_off() {
         start.elapsed()
     );
     assert!(!String::from_utf8_lossy(&raw).contains(" 200 "));
+    // A client that connects and says nothing is cut off too.
+    let mut silent = TcpStream::connect(t.addr()).expect("connect");
+    silent
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let start = std::time::Instant::now();
+    let mut raw = Vec::new();
+    if let Err(e) = std::io::Read::read_to_end(&mut silent, &mut raw) {
+        assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "the server kept a silent connection"
+        );
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
     // A well-behaved client is still served.
     assert_eq!(t.get("/").status, 200);
 }
