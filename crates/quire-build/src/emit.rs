@@ -141,6 +141,78 @@ pub fn is_safe_path(path: &str) -> bool {
             .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
+/// The right to replace one output folder: one build at a time. Held from
+/// before the previous build's manifest is read until the new output is
+/// swapped in and its manifest saved; a second build of the same output
+/// meanwhile is refused at once with a clear message, instead of deleting
+/// the first one's staging folder as a leftover and failing on a missing
+/// file (#37). The lock is the operating system's (`flock`, `LockFileEx`)
+/// on the file `.<name>.quire-lock` beside the output, so a killed build
+/// holds nothing; the file is removed when the build lets go.
+pub struct OutputLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl OutputLock {
+    /// Takes the lock of `output`, or says who holds it.
+    pub fn acquire(output: &Path) -> Result<OutputLock, EmitError> {
+        let parent = parent_of(output);
+        std::fs::create_dir_all(&parent).map_err(|e| EmitError::Io(parent.clone(), e))?;
+        let path = parent.join(format!(".{}.quire-lock", output_name(output)));
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| EmitError::Io(path.clone(), e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(EmitError::Refused(format!(
+                        "another quire build is writing {}; wait for it to finish, or build into another --output",
+                        output.display()
+                    )));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(EmitError::Io(path, e)),
+            }
+            // The build before may have removed the file as it let go,
+            // after this one opened it: then the lock is on a file no one
+            // else will open, and the one now at the path must be taken.
+            if same_file(&file, &path) {
+                return Ok(OutputLock { file, path });
+            }
+        }
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still locked; the lock goes with the handle.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// True when the open `file` is the file at `path`.
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// True when the open `file` is the file at `path` (a locked file cannot
+/// be removed here while open, so it always is).
+#[cfg(not(unix))]
+fn same_file(_file: &std::fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
 /// Writes `artifacts` into a new folder beside `output`, then swaps it in.
 /// On any error the previous `output` is untouched and the new folder removed.
 pub fn write_site(root: &Path, output: &Path, artifacts: &[Artifact]) -> Result<(), EmitError> {
@@ -157,6 +229,7 @@ pub fn write_site_reusing(
     previous: Option<&Manifest>,
 ) -> Result<HashMap<String, Record>, EmitError> {
     check_output(root, output)?;
+    let _lock = OutputLock::acquire(output)?;
     let staging = Staging::begin(output, previous)?;
     let written = artifacts
         .par_chunks(64)
@@ -189,7 +262,8 @@ impl<'p> Staging<'p> {
     /// Creates the new folder beside `output` (after removing what killed
     /// builds left); `previous` is the manifest of the build that wrote
     /// `output`, whose unchanged files are hard-linked instead of written.
-    /// The caller has checked `output` with [`check_output`].
+    /// The caller has checked `output` with [`check_output`] and holds its
+    /// [`OutputLock`]: this removes staging folders other builds left.
     pub fn begin(output: &Path, previous: Option<&'p Manifest>) -> Result<Staging<'p>, EmitError> {
         let parent = parent_of(output);
         std::fs::create_dir_all(&parent).map_err(|e| EmitError::Io(parent.clone(), e))?;
@@ -639,6 +713,42 @@ mod tests {
         std::fs::write(half.join(MARKER), "").unwrap();
         remove_tree(&half).unwrap();
         assert!(!half.exists());
+    }
+
+    /// Regression (#37): a second build of the same output while the first
+    /// one writes is refused with a clear message, and the first one's
+    /// staging folder is left alone; once the first lets go, a build may.
+    #[test]
+    fn one_build_at_a_time_writes_an_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        let output = root.join("public");
+        let first = OutputLock::acquire(&output).unwrap();
+        let staging = Staging::begin(&output, None).unwrap();
+        staging
+            .write(&[Artifact::bytes("a/index.html", "first")])
+            .unwrap();
+        let Err(EmitError::Refused(message)) =
+            write_site(&root, &output, &[Artifact::bytes("b/index.html", "second")])
+        else {
+            panic!("a second build was let in");
+        };
+        assert!(
+            message.contains("another quire build is writing") && message.contains("public"),
+            "{message}"
+        );
+        assert!(OutputLock::acquire(&output).is_err());
+        staging.commit().unwrap();
+        drop(first);
+        assert_eq!(
+            std::fs::read_to_string(output.join("a/index.html")).unwrap(),
+            "first"
+        );
+        write_site(&root, &output, &[Artifact::bytes("b/index.html", "second")]).unwrap();
+        assert!(output.join("b/index.html").is_file());
+        // The lock file goes with the lock.
+        assert_only_the_output_is_left(&root);
     }
 
     /// Regression (#11): a build killed between moving the output aside and

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use quire_core::Diagnostics;
+use quire_core::{Diagnostic, Diagnostics};
 use quire_site::{Corpus, LoadOptions, Page, PageKind};
 use quire_theme::{Strings, Theme};
 
@@ -218,7 +218,9 @@ fn produce(
     report.timings.push(("render", clock.elapsed()));
     report.overlapped = vec![("search", search_time), ("feeds", feeds_time)];
     outputs.put(copied_files(&corpus));
-    report.diagnostics.extend(outputs.take_problems());
+    report
+        .diagnostics
+        .extend(blame_content(&corpus, outputs.take_problems()));
     report.diagnostics.sort();
     if report.diagnostics.has_errors() {
         return None;
@@ -261,6 +263,17 @@ pub fn build(options: &BuildOptions) -> BuildReport {
             ..BuildReport::default()
         };
     }
+    // Held to the end: no other build may read the manifest, clean up
+    // staging folders or swap the output meanwhile.
+    let _lock = match emit::OutputLock::acquire(&options.output) {
+        Ok(lock) => lock,
+        Err(e) => {
+            return BuildReport {
+                output_error: Some(e.to_string()),
+                ..BuildReport::default()
+            };
+        }
+    };
     let clock = Instant::now();
     let drafts = if options.drafts { "--drafts" } else { "" };
     let base_url = options.base_url.as_deref().unwrap_or("");
@@ -391,6 +404,97 @@ fn search_files(
     }
 }
 
+/// Output path problems (a clash with a built-in file, an over-long name)
+/// moved onto the content file that asked for the path — the page by its
+/// `slug`, an alias by `aliases`, a term by its taxonomy key — so the
+/// message names a file and line the writer can change. A problem no
+/// content caused (two static files, say) stays on the output path.
+fn blame_content(corpus: &Corpus, problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if problems.is_empty() {
+        return problems;
+    }
+    // What each piece of content puts where: (folder, file, page, key, what).
+    let mut claims: Vec<(String, String, &Page, String, String)> = Vec::new();
+    for page in &corpus.pages {
+        let folder = page.path.trim_start_matches('/').to_string();
+        if !folder.is_empty() {
+            let file = format!("{folder}index.html");
+            claims.push((
+                folder,
+                file,
+                page,
+                "slug".into(),
+                format!("the URL {}", page.path),
+            ));
+        }
+        for alias in page.front.aliases.iter().filter(|a| !a.contains('?')) {
+            let path = if alias.ends_with('/') || alias.ends_with(".html") {
+                alias.clone()
+            } else {
+                format!("{alias}/")
+            };
+            let file = urls::output_file(&path);
+            let folder = if path.ends_with('/') {
+                path.trim_start_matches('/').to_string()
+            } else {
+                String::new()
+            };
+            claims.push((
+                folder,
+                file,
+                page,
+                "aliases".into(),
+                format!("alias {alias}"),
+            ));
+        }
+    }
+    for taxonomy in &corpus.taxonomies {
+        for term in taxonomy.terms.values().flatten() {
+            if let Some(&first) = term.pages.first() {
+                let folder = term.path.trim_start_matches('/').to_string();
+                claims.push((
+                    folder.clone(),
+                    format!("{folder}index.html"),
+                    &corpus.pages[first],
+                    taxonomy.name.clone(),
+                    format!("{} `{}`", taxonomy.name, term.name),
+                ));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for problem in problems {
+        let at = problem.path.as_str();
+        let mut blamed = false;
+        for (folder, file, page, key, what) in &claims {
+            let hit = file == at
+                || file.starts_with(&format!("{at}/"))
+                || (!folder.is_empty() && at.starts_with(folder.as_str()));
+            if !hit {
+                continue;
+            }
+            blamed = true;
+            // The build may have let go of source texts; errors are rare,
+            // so the file is read again to place this one.
+            let text = std::fs::read_to_string(corpus.files.root.join(&page.source_path))
+                .unwrap_or_default();
+            let source = quire_core::SourceText::new(&text);
+            let d = Diagnostic::error(
+                page.source_path.clone(),
+                format!("{what} cannot be published at {at}: {}", problem.message),
+            );
+            out.push(match page.front.key_offsets.get(key.as_str()) {
+                Some(&o) if o < text.len() => d.at(&source, o),
+                _ => d.at_line(&source, 1, 1),
+            });
+        }
+        if !blamed {
+            out.push(problem);
+        }
+    }
+    out
+}
+
 /// Static files, bundle files beside each language version, and files
 /// loose in section folders beside each language's listing.
 fn copied_files(corpus: &Corpus) -> Vec<Artifact> {
@@ -418,7 +522,7 @@ fn copied_files(corpus: &Corpus) -> Vec<Artifact> {
         }
     }
     for section in &corpus.sections {
-        let dir = format!("content/{}", section.id);
+        let dir = format!("content/{}", section.folder);
         for file in by_dir.get(dir.as_str()).into_iter().flatten() {
             for lang in &corpus.config.languages {
                 out.push(Artifact {

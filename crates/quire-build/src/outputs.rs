@@ -7,7 +7,7 @@
 //! producer per path) and the count of files put. Must not know: how files are made
 //! or how the staging folder is swapped in.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -39,13 +39,34 @@ impl Origin {
     }
 }
 
+/// The output paths taken so far.
+#[derive(Default)]
+struct Paths {
+    /// Each file and what made it.
+    files: HashMap<String, Origin, foldhash::fast::RandomState>,
+    /// Every folder that holds a file (`a`, `a/b` for `a/b/c.html`).
+    folders: HashSet<String, foldhash::fast::RandomState>,
+}
+
+/// The longest file or folder name most file systems allow, in bytes.
+const MAX_NAME: usize = quire_site::assemble::MAX_NAME;
+
+/// The text of the diagnostic for a file that is also a folder (the
+/// diagnostic's path is the file's).
+fn file_and_folder(origin: &Origin) -> String {
+    format!(
+        "this path is written as a file ({}) and is also a folder of other outputs; rename one of them",
+        origin.describe()
+    )
+}
+
 /// The destination of a build's artifacts; safe to use from many threads.
 pub(crate) struct Outputs<'s> {
     staging: Option<&'s Staging<'s>>,
     kept: Mutex<Vec<Artifact>>,
     /// Keyed with foldhash: one entry per output file (166,000 at 10k
     /// articles), inserted under the lock.
-    origins: Mutex<HashMap<String, Origin, foldhash::fast::RandomState>>,
+    origins: Mutex<Paths>,
     problems: Mutex<Vec<Diagnostic>>,
     failure: Mutex<Option<EmitError>>,
     count: AtomicUsize,
@@ -66,7 +87,7 @@ impl<'s> Outputs<'s> {
         Outputs {
             staging,
             kept: Mutex::new(Vec::new()),
-            origins: Mutex::new(HashMap::default()),
+            origins: Mutex::new(Paths::default()),
             problems: Mutex::new(Vec::new()),
             failure: Mutex::new(None),
             count: AtomicUsize::new(0),
@@ -90,8 +111,26 @@ impl<'s> Outputs<'s> {
                     ));
                     continue;
                 }
+                if a.path == emit::MARKER {
+                    lock(&self.problems).push(Diagnostic::error(
+                        a.path.clone(),
+                        "this output path is reserved: quire marks the folders it writes with this file",
+                    ));
+                    continue;
+                }
+                if let Some(long) = a.path.split('/').find(|s| s.len() > MAX_NAME) {
+                    lock(&self.problems).push(Diagnostic::error(
+                        a.path.clone(),
+                        format!(
+                            "a name in this output path is {} bytes long, more than the {MAX_NAME} file systems allow ({}…); shorten the slug, alias, term or file name",
+                            long.len(),
+                            long.chars().take(40).collect::<String>()
+                        ),
+                    ));
+                    continue;
+                }
                 let origin = Origin::of(&a);
-                if let Some(first) = origins.get(&a.path) {
+                if let Some(first) = origins.files.get(&a.path) {
                     // Described in a fixed order: which producer came first
                     // depends on thread timing.
                     let mut both = [first.clone(), origin];
@@ -106,7 +145,33 @@ impl<'s> Outputs<'s> {
                     ));
                     continue;
                 }
-                origins.insert(a.path.clone(), origin);
+                // A file where another output needs a folder, or the
+                // other way round, is refused: the disk cannot hold both
+                // (and a write would fail with a bare OS error).
+                if origins.folders.contains(&a.path) {
+                    lock(&self.problems)
+                        .push(Diagnostic::error(a.path.clone(), file_and_folder(&origin)));
+                    continue;
+                }
+                let mut clash = None;
+                let mut new_folders = Vec::new();
+                for (i, _) in a.path.match_indices('/').rev() {
+                    let folder = &a.path[..i];
+                    if origins.folders.contains(folder) {
+                        break;
+                    }
+                    if let Some(file) = origins.files.get(folder) {
+                        clash = Some((folder.to_string(), file.clone()));
+                        break;
+                    }
+                    new_folders.push(folder.to_string());
+                }
+                if let Some((folder, file)) = clash {
+                    lock(&self.problems).push(Diagnostic::error(folder, file_and_folder(&file)));
+                    continue;
+                }
+                origins.folders.extend(new_folders);
+                origins.files.insert(a.path.clone(), origin);
                 accepted.push(a);
             }
         }
@@ -185,6 +250,48 @@ mod tests {
         let kept = out.into_artifacts();
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].path, "a/index.html");
+    }
+
+    /// Regression (#37): a file where another output needs a folder (an
+    /// alias `/atom.xml` wants `atom.xml/index.html`), an over-long name or
+    /// the output marker were written and failed with a bare OS error
+    /// (exit 2, no file named); they are refused with a diagnostic on the
+    /// output path, whichever comes first.
+    #[test]
+    fn refuses_file_folder_clashes_long_names_and_the_marker() {
+        for order in [false, true] {
+            let out = Outputs::in_memory();
+            let mut batch = vec![
+                Artifact::bytes("atom.xml", "<feed/>"),
+                Artifact::bytes("atom.xml/index.html", "redirect"),
+            ];
+            if order {
+                batch.reverse();
+            }
+            for a in batch {
+                out.put(vec![a]);
+            }
+            let problems = out.take_problems();
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].path, "atom.xml");
+            assert!(problems[0].message.contains("also a folder"));
+        }
+        let out = Outputs::in_memory();
+        out.put(vec![
+            Artifact::bytes(format!("briefs/{}/index.html", "x".repeat(300)), "x"),
+            Artifact::bytes(emit::MARKER, "x"),
+            Artifact::bytes("briefs/ok/index.html", "x"),
+            Artifact::bytes("briefs/ok/card.png", "x"),
+        ]);
+        let problems = out.take_problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|d| d.message.contains("300 bytes long"))
+        );
+        assert!(problems.iter().any(|d| d.message.contains("reserved")));
+        assert_eq!(out.into_artifacts().len(), 2);
     }
 
     #[test]

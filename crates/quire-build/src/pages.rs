@@ -1291,7 +1291,17 @@ impl<'a> Renderer<'a> {
             author: Some(view.clone()),
             ..ListView::default()
         };
-        let description = author.bio.get(lang).cloned().unwrap_or_default();
+        // The bio is Markdown; a meta description is plain text.
+        let default = &self.corpus.config.default_language().code;
+        let description = author
+            .bio
+            .get(lang)
+            .or_else(|| author.bio.get(default))
+            .map(|bio| {
+                let text = quire_markdown::render(bio).plain_text;
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .unwrap_or_default();
         let mut artifacts = self.paginated(
             lang,
             Listing {

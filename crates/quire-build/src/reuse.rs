@@ -185,7 +185,10 @@ fn output_key(output: &Path) -> PathBuf {
 /// Fingerprint of a build's inputs: every file under `root` (path, size,
 /// modification time; symlinked folders followed once), except the output
 /// folder, its staging folders, `.quire-cache` and `.git`; plus the build
-/// options and the quire binary itself.
+/// options and the quire binary itself. Inside the input folders
+/// (`content/`, `static/`…) it sees what discovery reads: hidden files and
+/// folders are left out, and a symbolic link counts as itself (discovery
+/// warns about it and never follows it).
 pub fn inputs_fingerprint(root: &Path, output: &Path, options: &[&str]) -> u128 {
     let mut h = SipHasher13::new_with_keys(1, 2);
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
@@ -266,9 +269,30 @@ impl Walker<'_> {
             if (self.skip)(&path, &name) {
                 continue;
             }
+            let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            let input = path.strip_prefix(self.root).ok().filter(|rel| {
+                rel.components().next().is_some_and(|c| {
+                    quire_site::discover::INPUT_DIRS
+                        .iter()
+                        .any(|d| c.as_os_str() == *d)
+                })
+            });
+            if let Some(rel) = input {
+                if quire_site::discover::is_hidden(rel) {
+                    continue;
+                }
+                if is_link {
+                    // Never followed by discovery: only the link itself counts.
+                    let stamp = std::fs::symlink_metadata(&path)
+                        .ok()
+                        .and_then(|m| Stamp::of_metadata(&m))
+                        .unwrap_or(Stamp { len: 0, mtime: -1 });
+                    out.push((self.relative(&path), stamp));
+                    continue;
+                }
+            }
             // A symlink is followed; anything else is looked up from its
             // folder, without resolving the whole path again.
-            let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
             let meta = if is_link {
                 std::fs::metadata(&path)
             } else {
@@ -434,6 +458,49 @@ mod tests {
         assert_ne!(inputs_fingerprint(root, &output, &["--drafts"]), before);
         std::fs::write(root.join("content/a.md"), "one, edited").unwrap();
         assert_ne!(inputs_fingerprint(root, &output, &[]), before);
+    }
+
+    /// Regression (#37): the fingerprint sees what discovery reads. Files
+    /// in hidden folders of the inputs are no inputs; `static/.well-known/`
+    /// is; a symbolic link in an input folder counts as itself, and what it
+    /// points to is never walked.
+    #[cfg(unix)]
+    #[test]
+    fn fingerprint_skips_hidden_inputs_and_does_not_follow_input_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = &dir.path().join("site");
+        let output = root.join("public");
+        std::fs::create_dir_all(root.join("content/a")).unwrap();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("content/a/index.md"), "a").unwrap();
+        let before = inputs_fingerprint(root, &output, &[]);
+        for hidden in [
+            "static/.git/config",
+            "static/assets/.private/key.txt",
+            "content/a/.drafts/notes.txt",
+            "content/.obsidian/workspace.json",
+            "static/.well-known/.hidden",
+        ] {
+            let path = root.join(hidden);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "secret").unwrap();
+            assert_eq!(inputs_fingerprint(root, &output, &[]), before, "{hidden}");
+        }
+        std::fs::write(root.join("static/.well-known/security.txt"), "x").unwrap();
+        let published = inputs_fingerprint(root, &output, &[]);
+        assert_ne!(published, before, "static/.well-known/ is an input");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("id_rsa"), "key").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("static/leak")).unwrap();
+        let linked = inputs_fingerprint(root, &output, &[]);
+        assert_ne!(linked, published, "a new link is a change");
+        std::fs::write(outside.join("id_rsa"), "another key").unwrap();
+        assert_eq!(
+            inputs_fingerprint(root, &output, &[]),
+            linked,
+            "the walk followed a link in static/"
+        );
     }
 
     #[cfg(unix)]

@@ -407,9 +407,11 @@ cases! {
         s.write("content/briefs/evil.md", &article("Evil", "slug = \"/etc/passwd\"\n", "Body."));
         PassWith { file: "briefs/etc-passwd/index.html", absent: "/etc/passwd/" }
     };
+    // A given slug with no letters or digits makes no URL segment: an error
+    // at the key (#37; it was a warning naming an empty name).
     slug_empty => |s| {
         s.write("content/briefs/evil.md", &article("Evil", "slug = \"\"\n", "Body."));
-        PassWith { file: "briefs/page/index.html", absent: "/briefs//" }
+        Fail { file: "content/briefs/evil.md", line: Some(4), needle: "no letters or digits" }
     };
     alias_to_parent => |s| {
         s.write("content/briefs/al.md", &article("Al", "aliases = [\"/..\"]\n", "Body."));
@@ -543,6 +545,384 @@ cases! {
         assert!(s.root.join("content/briefs/_index.md").is_file());
         Pass
     };
+}
+
+// --- Issue #37: hidden files, symbolic links, names -------------------------
+
+cases! {
+    // One rule: a path with any component starting with `.` is no input.
+    hidden_folders_are_not_published => |s| {
+        for hidden in [
+            "static/.git/config",
+            "static/assets/.private/key.txt",
+            "content/briefs/port-logistics/.drafts/notes.txt",
+            "content/briefs/.obsidian/workspace.json",
+            "content/.obsidian/app.json",
+            "authors/.backup/notes.txt",
+            "static/.well-known/.secret",
+        ] {
+            s.write(hidden, "url = https://user:hidden-token-37@git.example/x\n");
+        }
+        PassWith { file: "humans.txt", absent: "hidden-token-37" }
+    };
+    hidden_markdown_in_hidden_folders_is_no_article => |s| {
+        s.write("content/briefs/.trash/old.md", &article("Trashed", "", "hidden-article-37"));
+        s.write("content/.templates/page.md", &article("Template", "", "hidden-article-37"));
+        PassWith { file: "index.html", absent: "hidden-article-37" }
+    };
+    // The one exception: sites publish static/.well-known/ on purpose.
+    well_known_is_published => |s| {
+        s.write("static/.well-known/security.txt", "Contact: mailto:security@lab.example.org\n");
+        PassWith { file: ".well-known/security.txt", absent: "hidden-token-37" }
+    };
+    // A top-level input folder that is a link is skipped like any link
+    // (it used to be warned about and then published).
+    symlinked_static_root_out_of_site => |s| {
+        let outside = s.root.parent().unwrap().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("id_rsa"), "outside-key-37").unwrap();
+        std::fs::remove_dir_all(s.root.join("static")).unwrap();
+        std::os::unix::fs::symlink(&outside, s.root.join("static")).unwrap();
+        PassWith { file: "index.html", absent: "outside-key-37" }
+    };
+    symlinked_content_root_out_of_site => |s| {
+        let outside = s.root.parent().unwrap().join("outside-content");
+        std::fs::rename(s.root.join("content"), &outside).unwrap();
+        std::os::unix::fs::symlink(&outside, s.root.join("content")).unwrap();
+        Fail { file: "content", line: None, needle: "symbolic link" }
+    };
+    slug_dot_dot => |s| {
+        s.write("content/briefs/evil.md", &article("Evil", "slug = \"..\"\n", "Body."));
+        Fail { file: "content/briefs/evil.md", line: Some(4), needle: "slug `..` has no letters or digits" }
+    };
+    slug_dot => |s| {
+        s.write("content/briefs/evil.md", &article("Evil", "slug = \".\"\n", "Body."));
+        Fail { file: "content/briefs/evil.md", line: Some(4), needle: "slug `.` has no letters or digits" }
+    };
+    slug_slash => |s| {
+        s.write("content/briefs/evil.md", &article("Evil", "slug = \"/\"\n", "Body."));
+        Fail { file: "content/briefs/evil.md", line: Some(4), needle: "slug `/` has no letters or digits" }
+    };
+    over_long_slug => |s| {
+        s.write("content/briefs/long.md", &article("Long", &format!("slug = \"{}\"\n", "x".repeat(300)), "Body."));
+        Fail { file: "content/briefs/long.md", line: Some(4), needle: "300 bytes long" }
+    };
+    over_long_tag => |s| {
+        s.write("content/briefs/long.md", &article("Long", &format!("tags = [\"{}\"]\n", "t".repeat(300)), "Body."));
+        Fail { file: "content/briefs/long.md", line: Some(4), needle: "300 bytes long" }
+    };
+    over_long_alias => |s| {
+        s.write("content/briefs/al.md", &article("Al", &format!("aliases = [\"/{}/\"]\n", "a".repeat(300)), "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "longer than 255 bytes" }
+    };
+    // `_redirects` lines are `from to 301`: white space in an alias wrote
+    // a rule of its own, an open redirect.
+    alias_with_white_space => |s| {
+        s.write("quire.toml", &std::fs::read_to_string(s.root.join("quire.toml")).unwrap().replace("paginate = 2", "paginate = 2\nredirects_file = true"));
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/x https://evil.example 302\\n/y\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "white space" }
+    };
+    alias_with_tab => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/x\\thttps://evil.example\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "white space" }
+    };
+    alias_with_fragment => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/old#https://evil.example\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "cannot be in a site path" }
+    };
+    alias_with_odd_query => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/?p=1?https://evil.example\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "query" }
+    };
+    alias_protocol_relative => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"//evil.example/\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "empty segment" }
+    };
+    alias_onto_the_output_marker => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/.quire-output\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "hidden segment" }
+    };
+    // Built-in paths: the clash is reported on the content file and line.
+    alias_onto_a_feed => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/atom.xml\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "alias /atom.xml cannot be published at atom.xml" }
+    };
+    alias_onto_the_search_page => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/search/\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "alias /search/ cannot be published at search/index.html" }
+    };
+    alias_onto_a_static_file => |s| {
+        s.write("content/briefs/al.md", &article("Al", "aliases = [\"/humans.txt\"]\n", "Body."));
+        Fail { file: "content/briefs/al.md", line: Some(4), needle: "humans.txt" }
+    };
+    page_onto_a_static_file => |s| {
+        s.write("static/reports", "a file where a page wants a folder");
+        s.write("content/reports.md", &article("Reports", "", "Body."));
+        Fail { file: "content/reports.md", line: Some(1), needle: "the URL /reports/ cannot be published" }
+    };
+    section_folders_with_one_slug => |s| {
+        s.write("content/Briefs/other.md", &article("Other", "", "Body."));
+        Fail { file: "content/briefs", line: None, needle: "content/Briefs/ and content/briefs/ both have the URL /briefs/" }
+    };
+    section_folders_with_one_slug_by_punctuation => |s| {
+        s.write("content/Policy Papers/a.md", &article("A", "", "Body."));
+        s.write("content/policy_papers/b.md", &article("B", "", "Body."));
+        Fail { file: "content/policy_papers", line: None, needle: "both have the URL /policy-papers/" }
+    };
+    section_folder_on_a_built_in_listing => |s| {
+        s.write("content/Tags/a.md", &article("A", "", "Body."));
+        Fail { file: "content/Tags", line: None, needle: "built-in listing" }
+    };
+    base_url_with_a_space => |s| {
+        let config = std::fs::read_to_string(s.root.join("quire.toml")).unwrap();
+        s.write("quire.toml", &config.replace("https://lab.example.org", "https://lab example.org"));
+        Fail { file: "quire.toml", line: Some(2), needle: "base_url" }
+    };
+    base_url_without_a_host => |s| {
+        let config = std::fs::read_to_string(s.root.join("quire.toml")).unwrap();
+        s.write("quire.toml", &config.replace("https://lab.example.org", "https://"));
+        Fail { file: "quire.toml", line: Some(2), needle: "base_url" }
+    };
+    non_utf8_static_file_name => |s| {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+        std::fs::write(s.root.join("static").join(name), "x").unwrap();
+        Fail { file: "static/caf", line: None, needle: "not valid UTF-8" }
+    };
+}
+
+/// Regression (#37): a section folder that is not a slug had its listing,
+/// feeds and sitemap entry at the raw folder name (`/Policy Briefs/`, an
+/// unencoded space in `href`s; `/Policy_Papers/`) while its articles lived
+/// under the slug. Every URL of a section is now its slug.
+#[test]
+fn section_urls_are_the_slug_of_the_folder_everywhere() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/Policy Briefs/_index.md",
+        "+++\ntitle = \"Policy Briefs\"\n+++\nBriefs for ministers.\n",
+    );
+    site.write(
+        "content/Policy Briefs/first.md",
+        &article("First brief", "tags = [\"ports\"]\n", "Body."),
+    );
+    site.write(
+        "content/Policy_Papers/paper.md",
+        &article("A paper", "", "Body."),
+    );
+    site.build();
+    // Listings at the slug, never at the folder name.
+    for (slug, folder) in [
+        ("policy-briefs", "Policy Briefs"),
+        ("policy-papers", "Policy_Papers"),
+    ] {
+        assert!(
+            site.public().join(slug).join("index.html").is_file(),
+            "{slug}"
+        );
+        assert!(
+            site.public().join(slug).join("atom.xml").is_file(),
+            "{slug} feed"
+        );
+        assert!(!site.public().join(folder).exists(), "{folder} published");
+        assert!(
+            !site.public().join("tr").join(folder).exists(),
+            "tr/{folder} published"
+        );
+    }
+    // Every href of every page: no space, no folder name.
+    for (path, bytes) in common::tree(&site.public()) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let page = common::Page(scraper::Html::parse_document(&String::from_utf8_lossy(
+            &bytes,
+        )));
+        for a in page.all("a[href], link[href]") {
+            let href = a.value().attr("href").unwrap();
+            if href.starts_with("data:") {
+                continue;
+            }
+            // The path (share links carry titles in their queries).
+            let href = href.split(['?', '#']).next().unwrap_or_default();
+            assert!(
+                !href.contains(' ') && !href.contains("Policy") && !href.contains("%20"),
+                "{path}: {href}"
+            );
+        }
+    }
+    // The article's section label and breadcrumb link to the listing.
+    let article_page = site.page("policy-briefs/first/index.html");
+    assert_eq!(
+        article_page.attr("article p.section-label a", "href"),
+        "/policy-briefs/"
+    );
+    assert_eq!(
+        article_page.text("article p.section-label a"),
+        "Policy Briefs"
+    );
+    let paper = site.page("policy-papers/paper/index.html");
+    assert_eq!(paper.text("article p.section-label a"), "Policy Papers");
+    // Feeds and the sitemap.
+    let feed = std::fs::read(site.public().join("policy-papers/atom.xml")).unwrap();
+    let feed = feed_rs::parser::parse(&feed[..]).unwrap();
+    let links: Vec<&str> = feed.links.iter().map(|l| l.href.as_str()).collect();
+    assert!(
+        links.contains(&"https://lab.example.org/policy-papers/"),
+        "{links:?}"
+    );
+    assert!(
+        feed.entries[0].links[0]
+            .href
+            .starts_with("https://lab.example.org/policy-papers/"),
+        "{:?}",
+        feed.entries[0].links
+    );
+    let sitemap = site.output("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        locs.contains(&"https://lab.example.org/policy-briefs/"),
+        "{locs:?}"
+    );
+    assert!(
+        locs.contains(&"https://lab.example.org/policy-papers/"),
+        "{locs:?}"
+    );
+    assert!(
+        locs.iter()
+            .all(|l| !l.contains("Policy") && !l.contains(' ')),
+        "{locs:?}"
+    );
+}
+
+/// Regression (#37): `[bio]` in a language the site does not configure
+/// was ignored without a word.
+#[test]
+fn author_entries_in_unconfigured_languages_are_warned_about() {
+    let site = Site::fixture("basic");
+    site.write(
+        "authors/hana.toml",
+        "name = \"Hana\"\n\n[bio]\nen = \"Hana writes.\"\nde = \"Hana schreibt.\"\n",
+    );
+    let run = site.build();
+    assert!(
+        run.stderr
+            .contains("authors/hana.toml:5:1: warning: [bio] has an entry for `de`"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Regression (#37): an author page's meta description showed the bio's
+/// raw Markdown.
+#[test]
+fn author_meta_description_is_plain_text() {
+    let site = Site::fixture("basic");
+    site.write(
+        "authors/hana.toml",
+        "name = \"Hana\"\n\n[bio]\nen = \"Writes about **ports** and [customs](https://customs.example/).\"\n",
+    );
+    site.write(
+        "content/briefs/h.md",
+        &article("H", "authors = [\"hana\"]\n", "Body."),
+    );
+    site.build();
+    let page = site.page("authors/hana/index.html");
+    assert_eq!(
+        page.meta("description"),
+        ["Writes about ports and customs."]
+    );
+    assert_eq!(
+        page.meta("og:description"),
+        ["Writes about ports and customs."]
+    );
+}
+
+/// Regression (#37): a second build of the same output while one is
+/// running deleted the first one's staging folder and failed with "No such
+/// file or directory". The lock file is held here as a running build
+/// holds it.
+#[test]
+fn a_second_build_of_one_output_is_refused_while_the_first_runs() {
+    let site = Site::fixture("basic");
+    site.build();
+    let before = snapshot(&site.public(), &[]);
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(site.root.join(".public.quire-lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    site.write("content/briefs/new.md", &article("New", "", "Body."));
+    let run = site.quire(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("another quire build is writing") && run.stderr.contains("public"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        snapshot(&site.public(), &[]) == before,
+        "the output changed"
+    );
+    lock.unlock().unwrap();
+    drop(lock);
+    site.build();
+    assert!(site.public().join("briefs/new/index.html").is_file());
+    assert!(
+        !site.root.join(".public.quire-lock").exists(),
+        "the lock file stays"
+    );
+}
+
+/// Two real builds of one output started together: each either builds or
+/// is refused with the clear message — never the bare OS error — and the
+/// output is whole afterwards.
+#[test]
+fn two_builds_at_once_never_fail_with_a_bare_os_error() {
+    let site = Site::fixture("basic");
+    add_generated_articles(&site, 200, "one");
+    site.build();
+    for round in 0..3 {
+        add_generated_articles(&site, 200, &format!("r{round}"));
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_quire"))
+                .arg("build")
+                .current_dir(&site.root)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        let mut built = 0;
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if out.status.success() {
+                built += 1;
+            } else {
+                assert_eq!(out.status.code(), Some(2), "{stderr}");
+                assert!(
+                    stderr.contains("another quire build is writing"),
+                    "{stderr}"
+                );
+            }
+        }
+        assert!(built >= 1, "round {round}: neither build succeeded");
+        assert!(
+            site.output("briefs/gen-00001/index.html")
+                .contains(&format!("r{round}")),
+            "round {round}: the output is not the last content"
+        );
+    }
 }
 
 // --- SIGKILL -----------------------------------------------------------------

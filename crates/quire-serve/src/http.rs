@@ -4,6 +4,9 @@
 //!
 //! Paths are resolved only against the snapshot's file map, never the disk,
 //! and anything that looks like traversal is refused before the lookup.
+//! Requests whose `Host` is not this server's ([`AllowedHosts`]) are
+//! refused before anything else, so a web page cannot read the preview
+//! (drafts included) through DNS rebinding.
 //! Must not know: how the site is built or watched.
 
 use std::convert::Infallible;
@@ -40,6 +43,49 @@ pub struct App {
     pub site: Arc<LiveSite>,
     /// Reload notices for open pages.
     pub reload: broadcast::Sender<Reload>,
+    /// The `Host` values this server answers.
+    pub hosts: AllowedHosts,
+}
+
+/// The `Host` values a preview server answers: loopback names
+/// (`localhost`, `*.localhost`) and addresses, the address it is bound to
+/// (any IP address when bound to all of them), and the host of the site's
+/// own `base_url`. A DNS-rebinding page reaches the server under its own
+/// host name, which is none of these; an IP address cannot be rebound.
+#[derive(Debug, Clone)]
+pub struct AllowedHosts {
+    /// The bound address.
+    pub bound: std::net::IpAddr,
+    /// Host names allowed besides the loopback ones, lower case.
+    pub names: Vec<String>,
+}
+
+impl AllowedHosts {
+    /// True when a request with this `Host` header value may be answered.
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim();
+        // Drop the port: `[::1]:1111`, `127.0.0.1:1111`, `localhost:1111`.
+        let name = if let Some(rest) = host.strip_prefix('[') {
+            match rest.split_once(']') {
+                Some((inside, after)) if after.is_empty() || after.starts_with(':') => inside,
+                _ => return false,
+            }
+        } else {
+            match host.rsplit_once(':') {
+                Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+                Some(_) => return false,
+                None => host,
+            }
+        };
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if name.is_empty() {
+            return false;
+        }
+        if let Ok(ip) = name.parse::<std::net::IpAddr>() {
+            return ip.is_loopback() || ip == self.bound || self.bound.is_unspecified();
+        }
+        name == "localhost" || name.ends_with(".localhost") || self.names.contains(&name)
+    }
 }
 
 /// The router serving `app`.
@@ -47,7 +93,31 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .fallback(serve)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            check_host,
+        ))
         .with_state(app)
+}
+
+/// Refuses a request whose `Host` is not this server's with 421.
+async fn check_host(
+    State(app): State<Arc<App>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    if host.is_some_and(|h| app.hosts.allows(h)) {
+        return next.run(request).await;
+    }
+    plain(
+        StatusCode::MISDIRECTED_REQUEST,
+        "quire serve answers only requests for its own address (localhost, the address it listens on, or the site's base_url host)\n",
+        request.method() == Method::HEAD,
+    )
 }
 
 /// The script added to every HTML page in serve mode: listens on the event
@@ -329,6 +399,49 @@ mod tests {
         for (raw, want) in table {
             assert_eq!(resolve_key(raw).as_deref(), want.as_deref(), "{raw}");
         }
+    }
+
+    /// Regression (#37): any `Host` was answered, so a page on another
+    /// site could read the preview (drafts included) by DNS rebinding.
+    #[test]
+    fn only_this_servers_hosts_are_answered() {
+        let local = AllowedHosts {
+            bound: "127.0.0.1".parse().unwrap(),
+            names: vec!["lab.example.org".into()],
+        };
+        for (host, ok) in [
+            ("127.0.0.1:1111", true),
+            ("127.0.0.1", true),
+            ("127.3.4.5:1111", true),
+            ("[::1]:1111", true),
+            ("localhost:1111", true),
+            ("LocalHost.:1111", true),
+            ("preview.localhost", true),
+            ("lab.example.org", true),
+            ("evil.example:1111", false),
+            ("evil.example", false),
+            ("localhost.evil.example", false),
+            ("192.168.1.5:1111", false),
+            ("", false),
+            (":1111", false),
+            ("[::1", false),
+            ("localhost:x", false),
+        ] {
+            assert_eq!(local.allows(host), ok, "{host}");
+        }
+        let lan = AllowedHosts {
+            bound: "192.168.1.5".parse().unwrap(),
+            names: Vec::new(),
+        };
+        assert!(lan.allows("192.168.1.5:1111"));
+        assert!(!lan.allows("192.168.1.6:1111"));
+        assert!(!lan.allows("rebound.example:1111"));
+        let all = AllowedHosts {
+            bound: "0.0.0.0".parse().unwrap(),
+            names: Vec::new(),
+        };
+        assert!(all.allows("10.0.0.7:1111") && all.allows("[fe80::1]:1111"));
+        assert!(!all.allows("rebound.example:1111"));
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// How long the watcher waits for a burst of file events to settle.
     pub debounce: Duration,
+    /// How long a client may take to send a request's headers before the
+    /// connection is closed, so slow clients cannot hold connections.
+    pub header_timeout: Duration,
 }
 
 impl ServeOptions {
@@ -50,6 +53,7 @@ impl ServeOptions {
             port: 1111,
             drafts: false,
             debounce: Duration::from_millis(20),
+            header_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -101,15 +105,46 @@ impl Server {
                 .spawn(move || rebuild_loop(&site, &requests, &reload, &*on_rebuild))?
         };
         let watcher = watch::Watcher::start(&root, options.debounce, trigger.clone())?;
+        // The site's own host may reach a preview too (a hosts-file entry
+        // pointing it here); the configuration was read by the first build.
+        let names = quire_site::config::load(&root, None)
+            .ok()
+            .and_then(|(config, _)| url::Url::parse(&config.base_url).ok())
+            .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
+            .into_iter()
+            .collect();
         let app = Arc::new(http::App {
             site: Arc::clone(&site),
             reload,
+            hosts: http::AllowedHosts {
+                bound: addr.ip(),
+                names,
+            },
         });
         let router = http::router(app);
+        let header_timeout = options.header_timeout;
         let http = tokio::spawn(async move {
-            // Serving stops only when the task is aborted (on drop); an
-            // accept error is retried inside axum.
-            let _ = axum::serve(listener, router).await;
+            // Serving stops only when the task is aborted (on drop). Each
+            // connection must send its headers within `header_timeout`
+            // (axum::serve sets no timer, so hyper's would never fire).
+            loop {
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    Err(_) => {
+                        // Out of file handles, say: wait rather than spin.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                tokio::spawn(async move {
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(header_timeout)
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
         });
         Ok(Server {
             addr,

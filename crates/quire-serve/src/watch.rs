@@ -5,7 +5,8 @@
 //! many files at once; the debouncer merges a burst into one batch and the
 //! rebuild thread coalesces batches, so each burst costs one rebuild. Only
 //! the site's inputs count: the output folder, VCS folders and editor
-//! scratch files are ignored. Must not know: HTTP, how the site is built.
+//! scratch files are ignored, and so are hidden files and folders
+//! ([`quire_site::discover::is_hidden`]), which no build reads. Must not know: HTTP, how the site is built.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc;
@@ -13,16 +14,7 @@ use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
-
-/// The site folders whose files are inputs of a build.
-const INPUT_DIRS: [&str; 6] = [
-    "content",
-    "authors",
-    "bibliography",
-    "i18n",
-    "templates",
-    "static",
-];
+use quire_site::discover::{INPUT_DIRS, is_hidden};
 
 /// A running watcher; dropping it stops watching.
 pub struct Watcher {
@@ -79,7 +71,7 @@ pub fn is_input(root: &Path, path: &Path) -> bool {
         return true;
     }
     let first = first.to_string_lossy();
-    INPUT_DIRS.contains(&first.as_ref()) && !is_scratch(name)
+    INPUT_DIRS.contains(&first.as_ref()) && !is_scratch(name) && !is_hidden(rel)
 }
 
 /// Editor scratch and backup files: vim's swap files and its `4913` write
@@ -120,6 +112,14 @@ mod tests {
             ("/site/content/a/#index.md#", false),
             ("/elsewhere/content/a.md", false),
             ("/site/quire.toml.bak~", false),
+            // Hidden files and folders are no inputs (#37), but
+            // static/.well-known/ is published.
+            ("/site/static/.git/config", false),
+            ("/site/content/a/.drafts/notes.txt", false),
+            ("/site/content/.obsidian/workspace.json", false),
+            ("/site/authors/.cache/x.toml", false),
+            ("/site/static/.well-known/security.txt", true),
+            ("/site/static/.well-known/.x", false),
         ];
         for (path, want) in table {
             assert_eq!(is_input(root, Path::new(path)), want, "{path}");

@@ -170,3 +170,82 @@ fn a_failed_rebuild_keeps_the_last_good_site_and_reports_file_and_line() {
     assert_eq!(fixed.change, Change::Pages, "the overlay must go");
     assert!(site.snapshot().errors.is_empty());
 }
+
+/// Regression (#37): a top-level input folder that is a symbolic link to
+/// a folder outside the site, and files in hidden folders, are left out
+/// alike by `quire build` and `quire serve`: the build used to warn
+/// "symbolic link skipped" and then publish the outside files, which
+/// serve left out.
+#[cfg(unix)]
+#[test]
+fn build_and_serve_leave_out_linked_input_folders_and_hidden_files_alike() {
+    let f = Fixture::new();
+    let outside = f.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("id_rsa"), "outside key").unwrap();
+    std::fs::remove_dir_all(f.root.join("static")).unwrap();
+    std::os::unix::fs::symlink(&outside, f.root.join("static")).unwrap();
+    f.write("content/notes/fog-signals/.drafts/notes.txt", "private");
+    f.write("content/notes/.obsidian/app.json", "{}");
+
+    let names_the_link = |ds: &quire_core::Diagnostics| {
+        ds.0.iter()
+            .any(|d| d.path == "static" && d.message.contains("symbolic link"))
+    };
+    // Serve.
+    let site = live(&f);
+    let rebuilt = step(&site, &f, "linked static/");
+    assert!(
+        names_the_link(&rebuilt.diagnostics),
+        "{:?}",
+        rebuilt.diagnostics
+    );
+    let snap = site.snapshot();
+    let leaked: Vec<&String> = snap
+        .files
+        .keys()
+        .filter(|p| p.contains("id_rsa") || p.contains(".drafts") || p.contains(".obsidian"))
+        .collect();
+    assert!(leaked.is_empty(), "serve publishes {leaked:?}");
+
+    // Build, written to disk.
+    let mut options = BuildOptions::new(&f.root);
+    options.output = f.dir.path().join("out");
+    let report = quire_build::build(&options);
+    assert!(report.succeeded(), "{:?}", report.diagnostics);
+    assert!(
+        names_the_link(&report.diagnostics),
+        "{:?}",
+        report.diagnostics
+    );
+    let mut written = Vec::new();
+    let mut stack = vec![options.output.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(entry.path());
+            } else {
+                written.push(entry.path());
+            }
+        }
+    }
+    assert!(
+        written.iter().all(|p| !p.ends_with("id_rsa")
+            && !p.ends_with("notes.txt")
+            && !p.ends_with("app.json")),
+        "build publishes outside or hidden files"
+    );
+    // The same files, whichever way the site is made.
+    let served: std::collections::BTreeSet<String> = snap.files.keys().cloned().collect();
+    let built: std::collections::BTreeSet<String> = written
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&options.output)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .filter(|p| p != ".quire-output")
+        .collect();
+    assert_eq!(served, built);
+}

@@ -181,7 +181,7 @@ fn edits_on_disk_reload_pages_and_errors_show_an_overlay_until_fixed() {
         .expect("timeout");
     write!(
         events,
-        "GET /__quire/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /__quire/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
     )
     .expect("subscribe");
     let mut events = BufReader::new(events);
@@ -234,4 +234,116 @@ fn edits_on_disk_reload_pages_and_errors_show_an_overlay_until_fixed() {
     f.edit("static/extra.css", "outline: 0", "outline: 2px");
     assert_eq!(next_reload(&mut events), "css");
     assert!(t.get("/extra.css").text().contains("outline: 2px"));
+}
+
+/// Sends `GET target` with exactly this `Host` line (or none) and returns
+/// the status code.
+fn status_with_host(addr: std::net::SocketAddr, target: &str, host: Option<&str>) -> u16 {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\n{host}Connection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    std::io::Read::read_to_end(&mut stream, &mut raw).expect("read");
+    common::parse_reply(&raw, false).status
+}
+
+/// Regression (#37): `serve` answered any `Host`, so a web page whose
+/// name was rebound to 127.0.0.1 could read the preview, drafts included.
+#[test]
+fn requests_for_other_hosts_are_refused() {
+    let f = Fixture::new();
+    let t = TestServer::start(&f.root);
+    let addr = t.addr();
+    let port = addr.port();
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+    ] {
+        assert_eq!(status_with_host(addr, "/", Some(&host)), 421, "{host}");
+        assert_eq!(
+            status_with_host(addr, "/notes/fog-signals/", Some(&host)),
+            421,
+            "{host}"
+        );
+        assert_eq!(
+            status_with_host(addr, "/__quire/events", Some(&host)),
+            421,
+            "{host}"
+        );
+    }
+    assert_eq!(status_with_host(addr, "/", None), 421, "no Host at all");
+    for host in [
+        addr.to_string(),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        // The site's own base_url host.
+        "lantern.example".to_string(),
+    ] {
+        assert_eq!(status_with_host(addr, "/", Some(&host)), 200, "{host}");
+    }
+}
+
+/// Regression (#37): a client that never finished its headers held its
+/// connection open for ever; it is now closed after the header timeout.
+#[test]
+fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    let f = Fixture::new();
+    let t = TestServer::start_with(&f.root, |o| o.header_timeout = Duration::from_secs(1));
+    let mut stream = TcpStream::connect(t.addr()).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let start = std::time::Instant::now();
+    write!(stream, "GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ").expect("send");
+    let mut raw = Vec::new();
+    // Ends (EOF or reset) when the server lets go; a timeout of the read
+    // itself means the server kept the connection.
+    match std::io::Read::read_to_end(&mut stream, &mut raw) {
+        Ok(_) => {}
+        Err(e) => assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "the server kept a silent connection for {:?}",
+            start.elapsed()
+        ),
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "closed only after {:?}",
+        start.elapsed()
+    );
+    assert!(!String::from_utf8_lossy(&raw).contains(" 200 "));
+    // A client that connects and says nothing is cut off too.
+    let mut silent = TcpStream::connect(t.addr()).expect("connect");
+    silent
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let start = std::time::Instant::now();
+    let mut raw = Vec::new();
+    if let Err(e) = std::io::Read::read_to_end(&mut silent, &mut raw) {
+        assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "the server kept a silent connection"
+        );
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    // A well-behaved client is still served.
+    assert_eq!(t.get("/").status, 200);
 }

@@ -16,6 +16,9 @@ use crate::discover::{SiteFiles, SourceKind};
 use crate::frontmatter::FrontMatter;
 use crate::parse::Parsed;
 
+/// The longest file or folder name most file systems allow, in bytes.
+pub const MAX_NAME: usize = 255;
+
 /// Whether a page is an article (in a section) or a stand-alone page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageKind {
@@ -38,7 +41,7 @@ pub struct Page {
     pub kind: PageKind,
     /// Language code.
     pub lang: String,
-    /// Section id, for articles.
+    /// Section id (the slug of its folder name), for articles.
     pub section: Option<String>,
     /// Index of the translation group in `Corpus::groups`.
     pub group: usize,
@@ -74,8 +77,12 @@ pub struct TranslationGroup {
 /// A section: a top-level folder of articles.
 #[derive(Debug, Clone)]
 pub struct Section {
-    /// Folder name, also the URL segment.
+    /// The slug of its folder name: its URL segment everywhere (listing,
+    /// feeds, sitemap, articles), so `content/Policy Briefs/` is
+    /// `/policy-briefs/`.
     pub id: String,
+    /// The folder name under `content/` as written on disk.
+    pub folder: String,
     /// Title per language (from `_index.<lang>.md`, else the default language's, else the id).
     pub titles: BTreeMap<String, String>,
     /// Description per language.
@@ -188,7 +195,7 @@ impl Corpus {
             .collect()
     }
 
-    /// The section with this id.
+    /// The section with this id (the slug, as in [`Page::section`]).
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
     }
@@ -234,6 +241,7 @@ pub fn assemble(
 
     let mut pages: Vec<Page> = Vec::new();
     let mut home: BTreeMap<String, HomeText> = BTreeMap::new();
+    // Section folders as named on disk.
     let mut section_ids: BTreeSet<String> = BTreeSet::new();
     let mut section_fronts: BTreeMap<(String, String), (FrontMatter, String)> = BTreeMap::new();
     let mut group_keys: Vec<String> = Vec::new();
@@ -302,7 +310,27 @@ pub fn assemble(
                 if let Some(s) = &section {
                     section_ids.insert(s.clone());
                 }
+                // Pages name their section by its slug; the folder keeps
+                // the translation key below.
+                let folder = section.clone();
+                let section = section.map(|s| slugify(&s));
                 let slug = match &front.slug {
+                    Some(s) if slugify(s).is_empty() => {
+                        // `..`, `.`, `/`, "" or only punctuation: no URL
+                        // segment can be made of it.
+                        let text = SourceText::new(&source.text);
+                        let d = Diagnostic::error(
+                            source.path.clone(),
+                            format!(
+                                "slug `{s}` has no letters or digits to make a URL segment; write one like `my-article`, or remove `slug` to use the file name"
+                            ),
+                        );
+                        diagnostics.push(match front.key_offsets.get("slug") {
+                            Some(&o) => d.at(&text, o),
+                            None => d.at_line(&text, 1, 1),
+                        });
+                        continue;
+                    }
                     Some(s) => {
                         let slug = slugify(s);
                         if s.contains(['/', '\\']) || s.contains("..") {
@@ -327,15 +355,30 @@ pub fn assemble(
                 } else {
                     slug
                 };
+                if slug.len() > MAX_NAME {
+                    let text = SourceText::new(&source.text);
+                    let d = Diagnostic::error(
+                        source.path.clone(),
+                        format!(
+                            "the URL segment `{slug}` is {} bytes long; file systems allow {MAX_NAME}: give a shorter `slug`",
+                            slug.len()
+                        ),
+                    );
+                    diagnostics.push(match front.key_offsets.get("slug") {
+                        Some(&o) => d.at(&text, o),
+                        None => d.at_line(&text, 1, 1),
+                    });
+                    continue;
+                }
                 let prefix = &lang_prefix[&source.lang];
                 let path = match &section {
-                    Some(s) => format!("{prefix}{}/{slug}/", slugify(s)),
+                    Some(s) => format!("{prefix}{s}/{slug}/"),
                     None => format!("{prefix}{slug}/"),
                 };
                 let Some((summary, word_count, source_text)) = prepared else {
                     continue;
                 };
-                group_keys.push(match (&front.translation_key, &section) {
+                group_keys.push(match (&front.translation_key, &folder) {
                     (Some(k), _) => format!("key:{k}"),
                     (None, Some(s)) => format!("path:{s}/{stem}"),
                     (None, None) => format!("page:{stem}"),
@@ -398,16 +441,18 @@ pub fn assemble(
         pages[i].group = g;
     }
 
+    let section_slugs = section_slugs(&section_ids, &config, diagnostics);
     check_front_matter_refs(&pages, &authors, &files, diagnostics);
-    check_url_collisions(&pages, &config, diagnostics);
+    check_url_collisions(&pages, &config, &section_slugs, diagnostics);
     resolve_internal_links(&mut pages, &groups, &config, diagnostics);
 
     // Sections.
     let default_lang = config.default_language().code.clone();
     let mut sections: Vec<Section> = Vec::new();
-    for id in &section_ids {
+    for (slug, id) in &section_slugs {
         let mut section = Section {
-            id: id.clone(),
+            id: slug.clone(),
+            folder: id.clone(),
             titles: BTreeMap::new(),
             descriptions: BTreeMap::new(),
             intros: BTreeMap::new(),
@@ -439,6 +484,7 @@ pub fn assemble(
         }
         sections.push(section);
     }
+    sections.sort_by(|a, b| a.id.cmp(&b.id));
     let corpus_pages = pages;
     let mut corpus = Corpus {
         config,
@@ -453,6 +499,55 @@ pub fn assemble(
     };
     fill_listings(&mut corpus);
     corpus
+}
+
+/// The URL segment of each section folder (slug → folder). Two folders
+/// with one slug (`Analysis/` beside `analysis/`, `Policy Papers/` beside
+/// `policy-papers/`) would publish to one URL and overwrite each other on a
+/// case-insensitive disk; a folder without a slug, or whose slug is a
+/// built-in path or a language, has no URL of its own. Each is an error
+/// naming the folders.
+fn section_slugs(
+    folders: &BTreeSet<String>,
+    config: &Config,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<String, String> {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for folder in folders {
+        let slug = slugify(folder);
+        let at = format!("content/{folder}");
+        let builtin = ["authors", "search", "assets", "page"].contains(&slug.as_str())
+            || config.taxonomies.iter().any(|t| t.name == slug)
+            || config.languages.iter().any(|l| l.code == slug);
+        if slug.is_empty() {
+            diagnostics.push(Diagnostic::error(
+                at,
+                format!("the section folder `{folder}` has no letters or digits to make its URL; rename it"),
+            ));
+        } else if slug.len() > MAX_NAME {
+            diagnostics.push(Diagnostic::error(
+                at,
+                format!("the section folder `{folder}` makes a URL segment of {} bytes; file systems allow {MAX_NAME}: rename it", slug.len()),
+            ));
+        } else if builtin {
+            diagnostics.push(Diagnostic::error(
+                at,
+                format!(
+                    "the section folder `{folder}` would be published at /{slug}/, which quire uses for a built-in listing or a language; rename it"
+                ),
+            ));
+        } else if let Some(first) = taken.get(&slug) {
+            diagnostics.push(Diagnostic::error(
+                at,
+                format!(
+                    "the section folders content/{first}/ and content/{folder}/ both have the URL /{slug}/; merge them or rename one"
+                ),
+            ));
+        } else {
+            taken.insert(slug, folder.clone());
+        }
+    }
+    taken
 }
 
 /// Pages of one bundle (or single-file stem) share this key.
@@ -530,6 +625,11 @@ fn load_authors(
         diagnostics.extend(warnings);
         match parsed {
             Ok(a) => {
+                for (table, texts) in [("bio", &a.bio), ("role", &a.role), ("names", &a.names)] {
+                    for lang in texts.keys().filter(|l| !config.has_language(l)) {
+                        diagnostics.push(author::unconfigured_language(path, text, table, lang));
+                    }
+                }
                 authors.insert(id.clone(), a);
             }
             Err(ds) => diagnostics.extend(ds),
@@ -584,29 +684,89 @@ fn check_front_matter_refs(
             }
         }
         for alias in &page.front.aliases {
-            if !alias.starts_with('/')
-                || alias.split('/').any(|seg| seg == ".." || seg == ".")
-                || alias.contains('\\')
-            {
+            if let Err(why) = check_alias(alias) {
                 diagnostics.push(located(
                     page,
                     "aliases",
-                    format!("alias `{alias}` must be a site path starting with / and without . or .. segments"),
+                    format!("alias `{}` {why}", alias.escape_debug()),
                 ));
             }
         }
     }
 }
 
-fn check_url_collisions(pages: &[Page], config: &Config, diagnostics: &mut Diagnostics) {
+/// Why an alias cannot be published, if it cannot. An alias becomes a
+/// redirect page at its path and a line of `_redirects`, so it must be one
+/// plain site path: whitespace or a control character would start another
+/// `_redirects` rule (an open redirect), a fragment never reaches a
+/// server, and hidden segments are no one's to publish (`/.quire-output`
+/// marks quire's own output). A query is kept only in the
+/// WordPress form `/?p=123` (`_redirects` only).
+fn check_alias(alias: &str) -> Result<(), String> {
+    let Some(rest) = alias.strip_prefix('/') else {
+        return Err("must be a site path starting with /".into());
+    };
+    if alias.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(
+            "contains white space or a control character; write a plain site path like /old/path/"
+                .into(),
+        );
+    }
+    if alias.contains(['#', '\\', '"', '<', '>', '`', '{', '}', '|', '^']) {
+        return Err(
+            "contains a character that cannot be in a site path (# \\ \" < > ` { } | ^)".into(),
+        );
+    }
+    let (path, query) = match rest.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (rest, None),
+    };
+    if let Some(query) = query
+        && (query.is_empty()
+            || !query
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~=&%+".contains(&b)))
+    {
+        return Err("has a query that is not plain `key=value` pairs (like /?p=123)".into());
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        if segment.is_empty() && i + 1 < segments.len() {
+            return Err(
+                "has an empty segment (//); write a plain site path like /old/path/".into(),
+            );
+        }
+        if segment.starts_with('.') {
+            return Err(
+                "has a . or .. or hidden segment; write a plain site path like /old/path/".into(),
+            );
+        }
+        if segment.len() > MAX_NAME {
+            return Err(format!(
+                "has a segment longer than {MAX_NAME} bytes, more than file systems allow"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_url_collisions(
+    pages: &[Page],
+    config: &Config,
+    sections: &BTreeMap<String, String>,
+    diagnostics: &mut Diagnostics,
+) {
     let mut seen: BTreeMap<String, &Page> = BTreeMap::new();
-    let reserved: Vec<String> = config
+    // The listings quire makes: each language's home, authors, search,
+    // taxonomies and sections.
+    let reserved: BTreeSet<String> = config
         .languages
         .iter()
         .flat_map(|l| {
             let p = l.prefix();
-            let mut v = vec![format!("{p}authors/"), format!("{p}search/")];
+            let mut v = vec![p.clone(), format!("{p}authors/"), format!("{p}search/")];
             v.extend(config.taxonomies.iter().map(|t| format!("{p}{}/", t.name)));
+            v.extend(sections.keys().map(|s| format!("{p}{s}/")));
             v
         })
         .collect();

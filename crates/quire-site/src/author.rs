@@ -166,6 +166,40 @@ pub fn parse(
     })
 }
 
+/// A warning for a per-language entry (`[bio]`, `[role]`, `[names]`) of the
+/// author file `path` in a language the site does not configure: nothing
+/// would ever show it. Placed at the entry's line when it can be found.
+pub fn unconfigured_language(path: &str, text: &str, table: &str, lang: &str) -> Diagnostic {
+    let d = Diagnostic::warning(
+        path,
+        format!(
+            "[{table}] has an entry for `{lang}`, a language quire.toml does not configure, so no page shows it; add [languages.{lang}] or fix the code"
+        ),
+    );
+    let source = quire_core::SourceText::new(text);
+    let header = format!("[{table}]");
+    let mut offset = 0;
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            inside = trimmed == header;
+        } else if inside
+            && let Some(rest) = trimmed
+                .strip_prefix(lang)
+                .or_else(|| trimmed.strip_prefix(&format!("\"{lang}\"")))
+            && rest.trim_start().starts_with('=')
+        {
+            return d.at(&source, offset + (line.len() - line.trim_start().len()));
+        }
+        offset += line.len();
+    }
+    match crate::toml_error::key_offset(text, table) {
+        Some(o) => d.at(&source, o),
+        None => d,
+    }
+}
+
 /// True for an `http://` or `https://` URL (any other name is a file under
 /// `authors/`, so `https-x:…` never reaches an `src`).
 fn is_web_url(s: &str) -> bool {

@@ -312,11 +312,12 @@ pub fn parse(
         .unwrap_or(&base_url)
         .trim_end_matches('/')
         .to_string();
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        errors.push(at_key(
-            "base_url",
-            format!("base_url `{base_url}` must start with http:// or https://"),
-        ));
+    if let Err(why) = check_base_url(&base_url) {
+        let message = format!("base_url `{}` {why}", base_url.escape_debug());
+        errors.push(match base_url_override {
+            Some(_) => Diagnostic::error(CONFIG_FILE, format!("--base-url: {message}")),
+            None => at_key("base_url", message),
+        });
     }
     if paginate == 0 {
         errors.push(at_key(
@@ -433,6 +434,37 @@ pub fn parse(
         },
         warnings,
     ))
+}
+
+/// Why `base_url` (without its trailing `/`) is no base for the site's
+/// links, if it is not: it must parse as an absolute http(s) URL with a
+/// host, no user name, query or fragment, and nothing that would need
+/// escaping in an `href` (it is written into every page as is).
+fn check_base_url(base_url: &str) -> Result<(), String> {
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err("must start with http:// or https://".into());
+    }
+    if base_url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(c))
+    {
+        return Err("contains white space or a character a URL cannot hold".into());
+    }
+    let url = url::Url::parse(base_url).map_err(|e| format!("is not a valid URL ({e})"))?;
+    let authority = base_url.split_once("://").map_or("", |(_, rest)| rest);
+    if authority.is_empty()
+        || authority.starts_with(['/', ':'])
+        || url.host_str().is_none_or(str::is_empty)
+    {
+        return Err("has no host name".into());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not hold a user name or password".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not have a query (?…) or fragment (#…)".into());
+    }
+    Ok(())
 }
 
 /// `en`, `tr`, `pt-br`, `zh-hant`: what may follow a file name as `.<lang>.md`.
@@ -565,5 +597,52 @@ count = 3
     fn rejects_bad_base_url() {
         let errs = parse("title = \"x\"\nbase_url = \"example.org\"\n", None).unwrap_err();
         assert_eq!(errs[0].line, 2);
+    }
+
+    /// Regression (#37): `base_url` is parsed as a URL, not only checked
+    /// for its scheme.
+    #[test]
+    fn base_url_must_parse_as_an_http_url() {
+        for bad in [
+            "https://",
+            "https:///path",
+            "http://exa mple.org",
+            "https://example.org/a b",
+            "https://user:pw@example.org",
+            "https://example.org/?x=1",
+            "https://example.org/#top",
+            "https://example.org\"><script>",
+            "https://[::1",
+            "https://example.org:99999",
+            "ftp://example.org",
+        ] {
+            let text = format!("title = \"x\"\nbase_url = {}\n", toml::Value::from(bad));
+            let errs = parse(&text, None).expect_err(bad);
+            assert_eq!(
+                (errs[0].path.as_str(), errs[0].line),
+                ("quire.toml", 2),
+                "{bad}"
+            );
+            assert!(
+                errs[0].message.contains("base_url"),
+                "{bad}: {}",
+                errs[0].message
+            );
+        }
+        for good in [
+            "https://example.org",
+            "http://127.0.0.1:1111",
+            "https://example.org/sub/site/",
+            "https://örnek.org",
+        ] {
+            let text = format!("title = \"x\"\nbase_url = {}\n", toml::Value::from(good));
+            assert!(parse(&text, None).is_ok(), "{good}");
+        }
+        let errs = parse(GOOD, Some("not a url")).unwrap_err();
+        assert!(
+            errs[0].message.contains("--base-url"),
+            "{}",
+            errs[0].message
+        );
     }
 }

@@ -111,7 +111,7 @@ pub fn discover(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> 
         files.bibliography.push((rel, text));
     }
     let static_dir = root.join("static");
-    if static_dir.is_dir() {
+    if is_real_dir(&static_dir) || is_symlink(&static_dir) {
         for entry in walk(&static_dir, diagnostics, root) {
             if let Ok(rel) = entry.strip_prefix(&static_dir) {
                 files.static_files.push(slash_path(rel));
@@ -122,26 +122,71 @@ pub fn discover(root: &Path, config: &Config, diagnostics: &mut Diagnostics) -> 
     files
 }
 
-/// Files below `dir`, sorted; symbolic links are reported and skipped
-/// because following them could read outside the site.
+/// The site folders whose files are inputs of a build.
+pub const INPUT_DIRS: [&str; 6] = [
+    "content",
+    "authors",
+    "bibliography",
+    "i18n",
+    "templates",
+    "static",
+];
+
+/// The one rule for hidden files: a site-relative path with any component
+/// starting with `.` (`static/.git/config`, `content/a/.drafts/x.md`,
+/// `authors/.photos/a.jpg`) is no input of the build: discovery skips it,
+/// the input fingerprint ignores it and `quire serve` does not rebuild for
+/// it. The one exception is `static/.well-known/`, which sites publish on
+/// purpose (`security.txt`, ACME challenges); hidden names inside it are
+/// still skipped.
+pub fn is_hidden(rel: &Path) -> bool {
+    let mut components = rel.components().map(|c| c.as_os_str());
+    let first = components.next();
+    let second = components.next();
+    let dotted = |name: &std::ffi::OsStr| name.as_encoded_bytes().starts_with(b".");
+    first.is_some_and(dotted)
+        || second.is_some_and(|s| {
+            dotted(s) && !(first.is_some_and(|f| f == "static") && s == ".well-known")
+        })
+        || components.any(dotted)
+}
+
+/// Files below `dir`, sorted. Hidden files and folders ([`is_hidden`]) are
+/// skipped. Symbolic links are reported and skipped — `dir` itself too when
+/// it is one — because following them could read outside the site. A name
+/// that is not UTF-8 is an error: it could be published only under another
+/// name.
 fn walk(dir: &Path, diagnostics: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
+    let mut entries = walkdir::WalkDir::new(dir)
         .follow_links(false)
+        .follow_root_links(false)
         .sort_by_file_name()
-        .into_iter()
-    {
+        .into_iter();
+    while let Some(entry) = entries.next() {
         match entry {
             Ok(e) => {
-                let name = e.file_name().to_string_lossy();
-                if name.starts_with('.') && e.depth() > 0 {
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                if is_hidden(rel) {
+                    if e.file_type().is_dir() {
+                        entries.skip_current_dir();
+                    }
+                    continue;
+                }
+                if e.file_name().to_str().is_none() {
+                    diagnostics.push(Diagnostic::error(
+                        slash_path(rel),
+                        "this name is not valid UTF-8, so it cannot become a URL; rename it",
+                    ));
+                    if e.file_type().is_dir() {
+                        entries.skip_current_dir();
+                    }
                     continue;
                 }
                 if e.path_is_symlink() {
-                    let rel = e.path().strip_prefix(root).unwrap_or(e.path());
                     diagnostics.push(Diagnostic::warning(
                         slash_path(rel),
-                        "symbolic link skipped: quire reads only real files inside the site",
+                        "symbolic link skipped: quire reads only real files and folders inside the site",
                     ));
                 } else if e.file_type().is_file() {
                     out.push(e.into_path());
@@ -159,6 +204,16 @@ fn walk(dir: &Path, diagnostics: &mut Diagnostics, root: &Path) -> Vec<PathBuf> 
     out
 }
 
+/// True when `path` is a real folder, not a symbolic link to one.
+fn is_real_dir(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// True when `path` is a symbolic link.
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Reads every `.toml`, `.bib`, `.json`, `.yaml`, `.html`… text file under
 /// `root/dir`; other files are listed in `others`.
 fn read_dir_files(
@@ -168,7 +223,7 @@ fn read_dir_files(
     others: &mut Vec<String>,
 ) -> Vec<(String, String)> {
     let base = root.join(dir);
-    if !base.is_dir() {
+    if !is_real_dir(&base) && !is_symlink(&base) {
         return Vec::new();
     }
     let text_ext = [
@@ -279,6 +334,13 @@ fn discover_content(
     diagnostics: &mut Diagnostics,
 ) {
     let content = root.join("content");
+    if is_symlink(&content) {
+        diagnostics.push(Diagnostic::error(
+            "content",
+            "content is a symbolic link, and quire follows no symbolic links (they could publish files from outside the site); make content/ a real folder",
+        ));
+        return;
+    }
     if !content.is_dir() {
         diagnostics.push(Diagnostic::error(
             "content",
@@ -455,6 +517,73 @@ mod tests {
             Some("# Başlık\nметка\n")
         );
         assert!(diagnostics.0.is_empty());
+    }
+
+    /// Regression (#37): hidden folders were walked (only hidden files
+    /// were skipped), so `static/.git/config` was published.
+    #[test]
+    fn one_rule_for_hidden_paths_with_static_well_known_published() {
+        for (path, hidden) in [
+            ("static/.git/config", true),
+            ("static/assets/.private/key.txt", true),
+            ("content/briefs/a/.drafts/notes.txt", true),
+            ("content/.obsidian/app.json", true),
+            ("authors/.x.toml", true),
+            (".git/HEAD", true),
+            ("static/.well-known/security.txt", false),
+            ("static/.well-known/acme-challenge/token", false),
+            ("static/.well-known/.hidden", true),
+            ("content/.well-known/x.md", true),
+            ("static/assets/.well-known/x", true),
+            ("static/site.css", false),
+            ("content/briefs/a/index.md", false),
+            ("static", false),
+        ] {
+            assert_eq!(is_hidden(Path::new(path)), hidden, "{path}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hidden_folders_and_linked_input_folders_are_not_discovered() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("id_rsa"), "key").unwrap();
+        for file in [
+            "content/a.md",
+            "content/s/b/index.md",
+            "content/s/b/.drafts/notes.txt",
+            "content/s/.obsidian/app.json",
+            "static/.git/config",
+            "static/x/.private/key.txt",
+            "static/.well-known/security.txt",
+            "static/site.css",
+            "i18n/.old/tr.toml",
+            "templates/.bak/base.html",
+            "bibliography/.bak/refs.bib",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "+++\ntitle = \"x\"\n+++\n").unwrap();
+        }
+        std::os::unix::fs::symlink(&outside, root.join("authors")).unwrap();
+        let config = crate::config::parse("title = \"x\"\nbase_url = \"https://e.org\"\n", None)
+            .unwrap()
+            .0;
+        let mut diagnostics = Diagnostics::default();
+        let files = discover(&root, &config, &mut diagnostics);
+        let sources: Vec<&str> = files.sources.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(sources, ["content/a.md", "content/s/b/index.md"]);
+        assert!(files.bundle_assets.is_empty(), "{:?}", files.bundle_assets);
+        assert_eq!(files.static_files, [".well-known/security.txt", "site.css"]);
+        assert!(
+            files.i18n.is_empty() && files.templates.is_empty() && files.bibliography.is_empty()
+        );
+        assert!(files.authors.is_empty() && files.author_files.is_empty());
+        let warned: Vec<&str> = diagnostics.0.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(warned, ["authors"], "{:?}", diagnostics.0);
     }
 
     #[test]

@@ -224,6 +224,11 @@ pub struct TestServer {
 impl TestServer {
     /// Starts serving `root`.
     pub fn start(root: &Path) -> TestServer {
+        TestServer::start_with(root, |_| {})
+    }
+
+    /// Starts serving `root` with options changed by `change`.
+    pub fn start_with(root: &Path, change: impl FnOnce(&mut ServeOptions)) -> TestServer {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -231,6 +236,7 @@ impl TestServer {
             .expect("runtime");
         let mut options = ServeOptions::new(root);
         options.port = 0;
+        change(&mut options);
         let server = runtime
             .block_on(Server::start(options, Arc::new(|_| {})))
             .expect("server starts");
