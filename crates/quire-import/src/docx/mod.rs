@@ -572,6 +572,24 @@ pub fn convert_docx(
                 .unwrap_or_else(|| "Untitled".into())
         }
     };
+    let mut warnings = stats.warnings.clone();
+    if stats.bibliography_fields > 0 {
+        // The heading over the reference manager's list goes with the list.
+        while let Some(i) = body.iter().rposition(|b| match b {
+            Block::Para(p) => !model::is_empty(&p.inlines),
+            Block::Table(_) => true,
+        }) {
+            let Block::Para(p) = &body[i] else { break };
+            if !matches!(p.kind, ParaKind::Heading(_)) {
+                break;
+            }
+            warnings.push(format!(
+                "the heading “{}” over the reference manager's bibliography was dropped with it",
+                plain(&p.inlines).trim()
+            ));
+            body.truncate(i);
+        }
+    }
     markdown::normalise_headings(&mut body);
 
     // Language.
@@ -602,7 +620,6 @@ pub fn convert_docx(
         .first()
         .cloned()
         .unwrap_or_else(|| "en".into());
-    let mut warnings = stats.warnings.clone();
     let lang = match detected {
         Some((l, "--lang")) => {
             if !site.languages.contains(&l) {

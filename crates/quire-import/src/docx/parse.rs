@@ -653,8 +653,11 @@ impl<'a> Reader<'a> {
     /// the current one, or a picture inside it kept as the image.
     fn shape(&mut self, kind: &str, e: &Element) {
         if let Some(content) = e.find("w:txbxContent") {
-            let blocks = self.blocks(content);
             self.unsupported(kind, "its text kept as paragraphs after this one");
+            // The box's paragraphs must not move the position of what follows.
+            let (recent, paragraphs) = (self.recent.clone(), self.paragraphs);
+            let blocks = self.blocks(content);
+            (self.recent, self.paragraphs) = (recent, paragraphs);
             self.pending.extend(blocks);
             return;
         }
