@@ -197,6 +197,18 @@ fn group(blocks: &[Block], counters: &mut HashMap<(String, u32), i64>) -> Vec<Md
                 Some(Md::Quote(ps)) => ps.push(para.inlines.clone()),
                 _ => out.push(Md::Quote(vec![para.inlines.clone()])),
             },
+            ParaKind::Caption => {
+                // Captions read as captions: in italics.
+                let inl = para
+                    .inlines
+                    .iter()
+                    .map(|i| match i {
+                        Inline::Text(t, f) => Inline::Text(t.clone(), Fmt(f.0 | Fmt::ITALIC)),
+                        other => other.clone(),
+                    })
+                    .collect();
+                out.push(Md::Para(inl));
+            }
             ParaKind::Code => {
                 let line = plain(&para.inlines);
                 match out.last_mut() {
@@ -763,12 +775,6 @@ impl Renderer<'_> {
                     out.push(p);
                 }
                 Inline::Note(kind, id) => {
-                    if heading {
-                        self.warnings.push(
-                            "a note in a heading was moved out of it (notes cannot sit in headings)"
-                                .into(),
-                        );
-                    }
                     let n = self.note_number(*kind, id);
                     out.push(Piece::atom(format!("[^{n}]")));
                 }

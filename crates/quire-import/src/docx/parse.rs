@@ -922,7 +922,7 @@ fn symbol_char(font: &str, code: u32) -> Option<char> {
     }
     let greek_upper = "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ";
     let greek_lower = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ";
-    let mapped = match code {
+    match code {
         0x41..=0x5A => greek_upper.chars().nth((code - 0x41) as usize),
         0x61..=0x7A => greek_lower.chars().nth((code - 0x61) as usize),
         0x22 => Some('∀'),
@@ -992,8 +992,7 @@ fn symbol_char(font: &str, code: u32) -> Option<char> {
         0xF2 => Some('∫'),
         0x20..=0x7E => char::from_u32(code),
         _ => None,
-    };
-    mapped
+    }
 }
 
 /// Text in the Symbol font: private-use code points mapped to Unicode.
