@@ -25,10 +25,19 @@ fn imported_word_documents_build_with_their_citations_and_translation() {
     );
     let (code, out) = quire(
         &site,
-        &["import", "docx", &fixture("zotero_citations.docx"), "--slug", "climate-prediction"],
+        &[
+            "import",
+            "docx",
+            &fixture("zotero_citations.docx"),
+            "--slug",
+            "climate-prediction",
+        ],
     );
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("3 citation(s); bibliography: 3 item(s) added"), "{out}");
+    assert!(
+        out.contains("3 citation(s); bibliography: 3 item(s) added"),
+        "{out}"
+    );
     let (code, out) = quire(
         &site,
         &[
@@ -42,7 +51,10 @@ fn imported_word_documents_build_with_their_citations_and_translation() {
         ],
     );
     assert_eq!(code, 0, "{out}");
-    assert!(site.join("content/analysis/climate-prediction/index.tr.md").is_file());
+    assert!(
+        site.join("content/analysis/climate-prediction/index.tr.md")
+            .is_file()
+    );
 
     // Bad input: a clear error, exit status 1, nothing written.
     let before = tree(&site);
@@ -50,7 +62,10 @@ fn imported_word_documents_build_with_their_citations_and_translation() {
     let fake = dir.path().join("fake.docx");
     let (code, out) = quire(&site, &["import", "docx", fake.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("not a Word document") && out.contains("Nothing was written"), "{out}");
+    assert!(
+        out.contains("not a Word document") && out.contains("Nothing was written"),
+        "{out}"
+    );
     let (code, out) = quire(
         &site,
         &["import", "docx", &fixture("notes.docx"), "--lang", "de"],
@@ -59,9 +74,18 @@ fn imported_word_documents_build_with_their_citations_and_translation() {
     assert_eq!(tree(&site), before);
 
     let (code, out) = quire(&site, &["build"]);
-    assert_eq!(code, 0, "the site with the imported articles builds:\n{out}");
+    assert_eq!(
+        code, 0,
+        "the site with the imported articles builds:\n{out}"
+    );
     let html = std::fs::read_to_string(site.join("public/analysis/climate-prediction/index.html"))
         .unwrap();
-    assert!(html.contains("Bellomo"), "the Zotero source is in the notes");
-    assert!(html.contains("hreflang=\"tr\""), "the translation is linked");
+    assert!(
+        html.contains("Bellomo"),
+        "the Zotero source is in the notes"
+    );
+    assert!(
+        html.contains("hreflang=\"tr\""),
+        "the translation is linked"
+    );
 }

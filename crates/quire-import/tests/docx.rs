@@ -402,6 +402,11 @@ fn a_translation_goes_into_the_original_bundle_marked_with_its_version() {
 
 /// A .docx made of the given parts (name, XML).
 fn docx(parts: &[(&str, &str)]) -> Vec<u8> {
+    docx_with(parts, &[])
+}
+
+/// A .docx made of XML parts and binary parts.
+fn docx_with(parts: &[(&str, &str)], binary: &[(&str, &[u8])]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default();
     let mut all: Vec<(&str, &str)> = vec![
@@ -419,10 +424,14 @@ fn docx(parts: &[(&str, &str)]) -> Vec<u8> {
         zip.start_file(name, opts).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
     }
+    for (name, bytes) in binary {
+        zip.start_file(*name, opts).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
     zip.finish().unwrap().into_inner()
 }
 
-const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office""#;
 
 fn p(style: &str, inner: &str) -> String {
     if style.is_empty() {
@@ -480,6 +489,13 @@ fn analysis_docx() -> Vec<u8> {
                 p("", &r("Kutudaki metin."))
             ),
         ),
+        p(
+            "",
+            &format!(
+                r#"{}<w:r><w:object><v:shape><v:imagedata r:id="rId10"/></v:shape><o:OLEObject ProgID="Excel.Sheet.12" r:id="rId12"/></w:object></w:r><w:r><mc:AlternateContent><mc:Choice Requires="cx1"><w:drawing><wp:inline><wp:docPr id="3" name="Grafik" descr="Gaz ithalatı"/><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/drawing/2014/chartex"/></a:graphic></wp:inline></w:drawing></mc:Choice><mc:Fallback><w:drawing><wp:inline><wp:docPr id="4" name="Grafik"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><a:blip r:embed="rId11"/></a:graphicData></a:graphic></wp:inline></w:drawing></mc:Fallback></mc:AlternateContent></w:r>"#,
+                r("Tablo ve grafik: ")
+            ),
+        ),
     ]
     .concat();
     let document =
@@ -496,16 +512,23 @@ fn analysis_docx() -> Vec<u8> {
     let numbering = format!(
         r#"<?xml version="1.0"?><w:numbering {W}><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#
     );
-    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>"#;
+    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/><Relationship Id="rId10" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/><Relationship Id="rId11" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image2.png"/><Relationship Id="rId12" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject" Target="embeddings/sheet.xlsx"/></Relationships>"#;
     let core = r#"<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"><dc:creator>Mary Ann Evans</dc:creator><dcterms:created>2024-03-05T10:00:00Z</dcterms:created></cp:coreProperties>"#;
-    docx(&[
-        ("word/document.xml", &document),
-        ("word/footnotes.xml", &footnotes),
-        ("word/styles.xml", &styles),
-        ("word/numbering.xml", &numbering),
-        ("word/_rels/document.xml.rels", rels),
-        ("docProps/core.xml", core),
-    ])
+    let png: &[u8] = b"\x89PNG\r\n\x1a\nnot really an image";
+    docx_with(
+        &[
+            ("word/document.xml", &document),
+            ("word/footnotes.xml", &footnotes),
+            ("word/styles.xml", &styles),
+            ("word/numbering.xml", &numbering),
+            ("word/_rels/document.xml.rels", rels),
+            ("docProps/core.xml", core),
+        ],
+        &[
+            ("word/media/image1.png", png),
+            ("word/media/image2.png", png),
+        ],
+    )
 }
 
 #[test]
@@ -553,7 +576,31 @@ fn a_turkish_analysis_with_mendeley_citations_highlights_and_unsupported_content
     assert_eq!(report.body.ibid_notes, 1);
     assert_eq!((report.deletions, report.comments), (1, 1));
     let kinds: Vec<&str> = report.unsupported.iter().map(|u| u.kind.as_str()).collect();
-    assert_eq!(kinds, ["text box", "equation"]);
+    assert_eq!(
+        kinds,
+        [
+            "text box",
+            "equation",
+            "embedded object (Excel.Sheet.12)",
+            "chart"
+        ]
+    );
+    assert_eq!(report.unsupported[2].outcome, "kept as its picture");
+    assert_eq!(
+        report.unsupported[3].outcome,
+        "kept as its fallback picture"
+    );
+    assert!(
+        body.contains("Tablo ve grafik: ![](image1.png)![](image2.png)"),
+        "{body}"
+    );
+    assert_eq!((report.images_written, report.images_without_alt), (2, 1));
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.contains("image1.png has no alternative text"))
+    );
     assert!(
         report.unsupported[0].position.contains("Kutu ve denklem"),
         "{:?}",

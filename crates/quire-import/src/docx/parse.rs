@@ -731,7 +731,7 @@ impl<'a> Reader<'a> {
         if self.stats.unsupported.len() > reported
             && self.images.len() == images
             && let Some(rid) = fallback.and_then(fallback_image)
-            && self.image(&rid, None, None)
+            && self.image(&rid, described(choice.or(fallback)), None)
             && let Some(last) = self.stats.unsupported.last_mut()
         {
             last.outcome = "kept as its fallback picture".into();
@@ -846,6 +846,15 @@ fn collect_cells<'e>(e: &'e Element, out: &mut Vec<&'e Element>) {
             _ => {}
         }
     }
+}
+
+/// The description (alt text) of a drawing inside an element, if any.
+fn described(e: Option<&Element>) -> Option<String> {
+    e?.find("wp:docPr")?
+        .attr("descr")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// The relationship id of a picture inside an element (VML or DrawingML).
