@@ -591,7 +591,7 @@ fn a_turkish_analysis_with_mendeley_citations_highlights_and_unsupported_content
         "kept as its fallback picture"
     );
     assert!(
-        body.contains("Tablo ve grafik: ![](image1.png)![](image2.png)"),
+        body.contains("Tablo ve grafik: ![](image1.png)![Gaz ithalatı](image2.png)"),
         "{body}"
     );
     assert_eq!((report.images_written, report.images_without_alt), (2, 1));
