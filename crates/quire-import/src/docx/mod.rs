@@ -598,11 +598,22 @@ pub fn convert_docx(
         .clone()
         .map(|l| (l, "--lang"))
         .or_else(|| {
-            run_langs
-                .iter()
-                .max_by_key(|(_, n)| **n)
-                .filter(|(_, n)| **n > 0)
-                .map(|(l, _)| (lang_code(l), "the document's text"))
+            // Characters per language, the default language's runs included.
+            let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+            for (tag, n) in &run_langs {
+                let tag = if tag.is_empty() {
+                    styles.default_lang.as_deref().unwrap_or("")
+                } else {
+                    tag
+                };
+                if !tag.is_empty() {
+                    *by_code.entry(lang_code(tag)).or_default() += n;
+                }
+            }
+            by_code
+                .into_iter()
+                .max_by_key(|(_, n)| *n)
+                .map(|(l, _)| (l, "the document's text"))
         })
         .or_else(|| {
             styles
