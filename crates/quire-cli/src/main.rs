@@ -4,6 +4,7 @@
 
 mod check;
 mod commands;
+mod import_docx;
 mod init;
 mod output;
 mod serve;
@@ -136,6 +137,9 @@ enum ImportSource {
         #[arg(long)]
         drafts: bool,
     },
+    /// Import a Word document (.docx) as an article, with its notes, Zotero
+    /// and Mendeley citations, tables and images.
+    Docx(import_docx::Args),
 }
 
 fn main() -> ExitCode {
@@ -175,6 +179,9 @@ fn main() -> ExitCode {
                     drafts,
                 },
         } => commands::import_wordpress(export, into, uploads, force, drafts),
+        Command::Import {
+            source: ImportSource::Docx(args),
+        } => import_docx::run(args),
     };
     ExitCode::from(status)
 }

@@ -22,6 +22,7 @@
 //! `cap-description_<lang>` for a bio per language, `cap-website`, `_thumbnail_id`).
 
 mod body;
+pub mod docx;
 mod plan;
 mod report;
 mod write;
