@@ -828,7 +828,6 @@ async fn preview_api(
     let studio = Arc::clone(&s);
     let bundle = bundle_of(&rel);
     let answer = blocking(move || {
-        let _one = studio.preview_lock.lock().unwrap_or_else(|e| e.into_inner());
         preview::render(&studio.root, &studio.preview_cache, &studio.preview_base, &rel, &text)
     })
     .await;

@@ -26,7 +26,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
-use quire_build::BuildCache;
 use quire_site::parse::ParseCache;
 
 pub use auth::{Accounts, Role, User};
@@ -79,10 +78,8 @@ pub struct Studio {
     pub sessions: auth::Sessions,
     /// Failed logins.
     pub rate: auth::RateLimit,
-    /// Build caches of the preview.
-    pub preview_cache: BuildCache,
-    /// One preview at a time (they share the caches).
-    pub preview_lock: Mutex<()>,
+    /// What previews keep between requests.
+    pub preview_cache: preview::PreviewCache,
     parse_cache: ParseCache,
     index: Mutex<Option<Arc<SiteIndex>>>,
     dirty: AtomicBool,
@@ -146,8 +143,7 @@ impl Studio {
             accounts,
             sessions: auth::Sessions::default(),
             rate: auth::RateLimit::default(),
-            preview_cache: BuildCache::new(),
-            preview_lock: Mutex::new(()),
+            preview_cache: preview::PreviewCache::default(),
             parse_cache: ParseCache::new(),
             index: Mutex::new(None),
             dirty: AtomicBool::new(true),
@@ -180,6 +176,7 @@ impl Studio {
     /// check runs again.
     pub fn changed(&self) {
         self.dirty.store(true, Ordering::SeqCst);
+        self.preview_cache.invalidate();
         if let Some(t) = self.check_trigger.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             let _ = t.send(());
         }
@@ -197,7 +194,9 @@ impl Studio {
                 while rx.recv().is_ok() {
                     while rx.try_recv().is_ok() {}
                     let Some(s) = studio.upgrade() else { return };
+                    let clock = std::time::Instant::now();
                     let report = quire_check::check(&quire_check::CheckOptions::new(&s.root));
+                    let took = clock.elapsed();
                     let mut files: HashMap<String, (usize, usize)> = HashMap::new();
                     for d in &report.diagnostics.0 {
                         let e = files.entry(d.path.clone()).or_default();
@@ -209,6 +208,10 @@ impl Studio {
                     }
                     *s.check.lock().unwrap_or_else(|e| e.into_inner()) =
                         CheckCounts { done: true, files };
+                    drop(s);
+                    // On a large site a check takes a while: leave the
+                    // cores to the people typing between two checks.
+                    std::thread::sleep(took.max(std::time::Duration::from_secs(2)));
                 }
             });
     }

@@ -398,6 +398,10 @@ async fn the_preview_is_the_built_page() {
     let built = String::from_utf8(bytes.clone()).unwrap();
     let base = "<base href=\"/bundle/content/analysis/middle-corridor-freight/\">";
     assert_eq!(html.replacen(base, "", 1), built);
+    // Again, with the ranking of similar posts kept from the first preview.
+    let again: serde_json::Value =
+        serde_json::from_str(&c.post("/api/preview", &fields).await.text).unwrap();
+    assert_eq!(again["html"].as_str().unwrap().replacen(base, "", 1), built);
     // Unsaved text: a new note and a citation show, numbered and formatted.
     let mut fields = fields;
     let body = fields.iter().find(|(k, _)| k == "body").unwrap().1.clone();
