@@ -49,7 +49,10 @@ pub fn adduser(
         return CANNOT_START;
     };
     if !quire_build::is_site(&root) {
-        eprintln!("error: {} has no quire.toml; give the site folder with --root", root.display());
+        eprintln!(
+            "error: {} has no quire.toml; give the site folder with --root",
+            root.display()
+        );
         return CANNOT_START;
     }
     eprintln!("Password for {login} (at least 10 characters), then Enter:");

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 use crate::store::random_hex;
 
@@ -107,8 +107,7 @@ impl Accounts {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Accounts::default()),
             Err(e) => return Err(format!("{}: {e}", path.display())),
         };
-        let table: toml::Table =
-            toml::from_str(&text).map_err(|e| format!("{USERS_FILE}: {e}"))?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| format!("{USERS_FILE}: {e}"))?;
         let mut accounts = BTreeMap::new();
         let users = table.get("users").and_then(|u| u.as_table());
         for (login, entry) in users.into_iter().flatten() {
@@ -158,8 +157,11 @@ impl Accounts {
                 None,
             ),
         };
-        let ok = PasswordHash::new(hash)
-            .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
+        let ok = PasswordHash::new(hash).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        });
         if ok { user.cloned() } else { None }
     }
 }
@@ -340,7 +342,11 @@ impl RateLimit {
 
 /// Compares two tokens in time independent of where they differ.
 pub fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 #[cfg(test)]
@@ -350,17 +356,39 @@ mod tests {
     #[test]
     fn accounts_are_added_and_verified() {
         let dir = tempfile::tempdir().unwrap();
-        add_user(dir.path(), "ayla", "correct horse battery", Role::Editor, Some("Ayla"), None, None)
-            .unwrap();
-        add_user(dir.path(), "tom", "another long password", Role::Translator, None, None, None)
-            .unwrap();
+        add_user(
+            dir.path(),
+            "ayla",
+            "correct horse battery",
+            Role::Editor,
+            Some("Ayla"),
+            None,
+            None,
+        )
+        .unwrap();
+        add_user(
+            dir.path(),
+            "tom",
+            "another long password",
+            Role::Translator,
+            None,
+            None,
+            None,
+        )
+        .unwrap();
         let accounts = Accounts::load(dir.path()).unwrap();
         let ayla = accounts.verify("ayla", "correct horse battery").unwrap();
         assert_eq!(ayla.role, Role::Editor);
         assert_eq!(ayla.name, "Ayla");
         assert!(accounts.verify("ayla", "wrong").is_none());
         assert!(accounts.verify("nobody", "correct horse battery").is_none());
-        assert_eq!(accounts.verify("tom", "another long password").unwrap().role, Role::Translator);
+        assert_eq!(
+            accounts
+                .verify("tom", "another long password")
+                .unwrap()
+                .role,
+            Role::Translator
+        );
         let text = std::fs::read_to_string(dir.path().join(USERS_FILE)).unwrap();
         assert!(text.contains("$argon2id$"), "{text}");
         assert!(!text.contains("correct horse"));

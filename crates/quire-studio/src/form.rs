@@ -103,7 +103,10 @@ pub fn read(path: &str, text: &str, taxonomies: &[String]) -> Result<(Form, Matt
                     .iter()
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect(),
-                None => item.as_str().map(|s| vec![s.to_string()]).unwrap_or_default(),
+                None => item
+                    .as_str()
+                    .map(|s| vec![s.to_string()])
+                    .unwrap_or_default(),
             },
             None => Vec::new(),
         }
@@ -209,8 +212,10 @@ pub fn write(
                 .map_err(|d| d.to_string())?
                 .ok_or("the front matter disappeared")?;
             let new_matter = if matter == Matter::Toml {
-                let mut doc: toml_edit::DocumentMut =
-                    split.matter.parse().map_err(|e: toml_edit::TomlError| e.to_string())?;
+                let mut doc: toml_edit::DocumentMut = split
+                    .matter
+                    .parse()
+                    .map_err(|e: toml_edit::TomlError| e.to_string())?;
                 for change in &changes {
                     apply_toml(&mut doc, change);
                 }
@@ -413,6 +418,46 @@ fn yaml_scalar(matter: &str, key: &str) -> Option<String> {
     })
 }
 
+/// `text` with the top-level front matter `keys` removed and `draft`
+/// set (for a new translation: its own slug and aliases are not the
+/// original's, and it starts as a draft).
+pub fn as_new_translation(path: &str, text: &str, keys: &[&str]) -> Result<String, String> {
+    let (bom, body_text) = match text.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", text),
+    };
+    let Some(split) = frontmatter::split(path, body_text).map_err(|d| d.to_string())? else {
+        return Ok(format!("+++\ndraft = true\n+++\n\n{body_text}"));
+    };
+    let nl = if body_text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let matter = if split.yaml {
+        let mut m = split.matter.to_string();
+        for k in keys {
+            m = replace_yaml_key(&m, k, None, nl);
+        }
+        replace_yaml_key(&m, "draft", Some("draft: true".into()), nl)
+    } else {
+        let mut doc: toml_edit::DocumentMut = split
+            .matter
+            .parse()
+            .map_err(|e: toml_edit::TomlError| e.to_string())?;
+        for k in keys {
+            doc.remove(k);
+        }
+        set_value(&mut doc, "draft", true.into());
+        doc.to_string()
+    };
+    let fence_end = &body_text[split.matter_offset + split.matter.len()..];
+    Ok(format!(
+        "{bom}{}{matter}{fence_end}",
+        &body_text[..split.matter_offset]
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,7 +496,10 @@ mod tests {
         form.highlights.push("Three.".into());
         form.draft = false;
         let out = write("a.md", &out, &form, &taxes()).unwrap();
-        assert!(out.contains("highlights = [\n  \"One.\",\n  \"Two.\",\n  \"Three.\",\n]\n"), "{out}");
+        assert!(
+            out.contains("highlights = [\n  \"One.\",\n  \"Two.\",\n  \"Three.\",\n]\n"),
+            "{out}"
+        );
         assert!(!out.contains("draft"));
         assert!(out.contains("[extra]\nk = 1\n"));
     }
@@ -462,7 +510,8 @@ mod tests {
         let (mut form, m) = read("a.md", text, &taxes()).unwrap();
         assert_eq!(m, Matter::Yaml);
         form.draft = false;
-        form.taxonomies.insert("tags".into(), vec!["a".into(), "b".into()]);
+        form.taxonomies
+            .insert("tags".into(), vec!["a".into(), "b".into()]);
         let out = write("a.md", text, &form, &taxes()).unwrap();
         assert_eq!(out, "---\ntitle: Hi\ntags: [\"a\",\"b\"]\n---\nBody\n");
     }
@@ -489,37 +538,4 @@ mod tests {
         assert_eq!(form.body, "a\nb");
         assert!(form.draft);
     }
-}
-
-/// `text` with the top-level front matter `keys` removed and `draft`
-/// set (for a new translation: its own slug and aliases are not the
-/// original's, and it starts as a draft).
-pub fn as_new_translation(path: &str, text: &str, keys: &[&str]) -> Result<String, String> {
-    let (bom, body_text) = match text.strip_prefix(BOM) {
-        Some(rest) => (BOM, rest),
-        None => ("", text),
-    };
-    let Some(split) = frontmatter::split(path, body_text).map_err(|d| d.to_string())? else {
-        return Ok(format!("+++\ndraft = true\n+++\n\n{body_text}"));
-    };
-    let nl = if body_text.contains("\r\n") { "\r\n" } else { "\n" };
-    let matter = if split.yaml {
-        let mut m = split.matter.to_string();
-        for k in keys {
-            m = replace_yaml_key(&m, k, None, nl);
-        }
-        replace_yaml_key(&m, "draft", Some("draft: true".into()), nl)
-    } else {
-        let mut doc: toml_edit::DocumentMut = split
-            .matter
-            .parse()
-            .map_err(|e: toml_edit::TomlError| e.to_string())?;
-        for k in keys {
-            doc.remove(k);
-        }
-        set_value(&mut doc, "draft", true.into());
-        doc.to_string()
-    };
-    let fence_end = &body_text[split.matter_offset + split.matter.len()..];
-    Ok(format!("{bom}{}{matter}{fence_end}", &body_text[..split.matter_offset]))
 }

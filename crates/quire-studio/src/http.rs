@@ -110,12 +110,20 @@ fn session_cookie(s: &Studio, token: &str) -> String {
 }
 
 fn plain(status: StatusCode, text: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text.to_string(),
+    )
+        .into_response()
 }
 
 async fn guard(State(s): State<Arc<Studio>>, mut req: Request, next: Next) -> Response {
     if s.loopback
-        && let Some(host) = req.headers().get(header::HOST).and_then(|h| h.to_str().ok())
+        && let Some(host) = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
         && !s.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
     {
         return plain(
@@ -207,7 +215,10 @@ async fn guard(State(s): State<Arc<Studio>>, mut req: Request, next: Next) -> Re
     let h = response.headers_mut();
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("SAMEORIGIN"));
     h.insert(
         header::REFERRER_POLICY,
@@ -257,7 +268,10 @@ async fn dashboard(
 ) -> Response {
     let index = index_or_500!(s, ctx);
     let check = s.check.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    page(StatusCode::OK, pages::dashboard(&ctx.chrome(&s), &index, &filter, &check))
+    page(
+        StatusCode::OK,
+        pages::dashboard(&ctx.chrome(&s), &index, &filter, &check),
+    )
 }
 
 #[derive(Deserialize)]
@@ -271,7 +285,8 @@ async fn set_ui(
     headers: HeaderMap,
     Query(q): Query<UiQuery>,
 ) -> Response {
-    s.sessions.set_ui(&ctx.session.token, Strings::new(&q.lang).lang);
+    s.sessions
+        .set_ui(&ctx.session.token, Strings::new(&q.lang).lang);
     // Back where the person was, when that was a studio page.
     let back = headers
         .get(header::REFERER)
@@ -344,7 +359,10 @@ async fn logout(State(s): State<Arc<Studio>>, Extension(ctx): Extension<Ctx>) ->
 
 async fn new_page(State(s): State<Arc<Studio>>, Extension(ctx): Extension<Ctx>) -> Response {
     let index = index_or_500!(s, ctx);
-    page(StatusCode::OK, pages::new_article(&ctx.chrome(&s), &index, None))
+    page(
+        StatusCode::OK,
+        pages::new_article(&ctx.chrome(&s), &index, None),
+    )
 }
 
 #[derive(Deserialize)]
@@ -361,7 +379,12 @@ async fn new_article(
 ) -> Response {
     let user = ctx.user().clone();
     if user.role == Role::Translator {
-        return refuse(&s, &ctx, StatusCode::FORBIDDEN, ctx.t.get("translators_only"));
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::FORBIDDEN,
+            ctx.t.get("translators_only"),
+        );
     }
     let index = index_or_500!(s, ctx);
     let fail = |e: &str| {
@@ -391,7 +414,11 @@ async fn new_article(
     };
     let mut n = 1;
     let rel = loop {
-        let dir = if n == 1 { slug.clone() } else { format!("{slug}-{n}") };
+        let dir = if n == 1 {
+            slug.clone()
+        } else {
+            format!("{slug}-{n}")
+        };
         let rel = format!("content/{section}/{dir}/{name}");
         if !s.root.join(format!("content/{section}/{dir}")).exists() {
             break rel;
@@ -433,13 +460,19 @@ struct EditQuery {
 
 /// What `user` may do with the file at `path` whose front matter is
 /// `front`: `Err` with the reason when they may not change it.
-fn may_change(user: &User, index: &SiteIndex, path: &str, front: &Form, t: Strings) -> Result<(), String> {
+fn may_change(
+    user: &User,
+    index: &SiteIndex,
+    path: &str,
+    front: &Form,
+    t: Strings,
+) -> Result<(), String> {
     match user.role {
         Role::Editor => Ok(()),
         Role::Translator => {
-            let original = index
-                .find(path)
-                .is_none_or(|(_, col)| col == index.language_index(index.default_language()).unwrap_or(0));
+            let original = index.find(path).is_none_or(|(_, col)| {
+                col == index.language_index(index.default_language()).unwrap_or(0)
+            });
             if original {
                 Err(t.get("translators_only").into())
             } else if !front.draft {
@@ -481,7 +514,12 @@ async fn edit(
         return refuse(&s, &ctx, StatusCode::NOT_FOUND, &q.path);
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        return refuse(&s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, "this file is not UTF-8 text");
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "this file is not UTF-8 text",
+        );
     };
     let index = index_or_500!(s, ctx);
     let (mut form, _) = match form::read(&q.path, &text, &index.taxonomies) {
@@ -549,7 +587,10 @@ async fn edit(
         can_set_draft: user.can_publish(),
         bundle: bundle_of(&q.path),
     };
-    page(StatusCode::OK, pages::editor(&ctx.chrome(&s), &index, &view))
+    page(
+        StatusCode::OK,
+        pages::editor(&ctx.chrome(&s), &index, &view),
+    )
 }
 
 fn field<'a>(fields: &'a [(String, String)], key: &str) -> &'a str {
@@ -561,11 +602,19 @@ fn field<'a>(fields: &'a [(String, String)], key: &str) -> &'a str {
 }
 
 /// Reads a content file as text, with its hash.
-fn read_content(s: &Studio, rel: &str) -> Result<(std::path::PathBuf, String), (StatusCode, String)> {
+fn read_content(
+    s: &Studio,
+    rel: &str,
+) -> Result<(std::path::PathBuf, String), (StatusCode, String)> {
     let file = paths::content_file(&s.root, rel).map_err(|e| (StatusCode::BAD_REQUEST, e.0))?;
-    let bytes = std::fs::read(&file).map_err(|_| (StatusCode::NOT_FOUND, format!("{rel} does not exist")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| (StatusCode::UNPROCESSABLE_ENTITY, format!("{rel} is not UTF-8 text")))?;
+    let bytes = std::fs::read(&file)
+        .map_err(|_| (StatusCode::NOT_FOUND, format!("{rel} does not exist")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{rel} is not UTF-8 text"),
+        )
+    })?;
     Ok((file, text))
 }
 
@@ -588,7 +637,12 @@ async fn save(
     let user = ctx.user();
     let publish = field(&fields, "action") == "publish";
     if publish && !user.can_publish() {
-        return refuse(&s, &ctx, StatusCode::FORBIDDEN, ctx.t.get("only_editors_publish"));
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::FORBIDDEN,
+            ctx.t.get("only_editors_publish"),
+        );
     }
     if let Err(e) = may_change(user, &index, &rel, &before, ctx.t) {
         return refuse(&s, &ctx, StatusCode::FORBIDDEN, &e);
@@ -613,7 +667,12 @@ async fn save(
     if new_text != current
         && let Err(e) = store::write_atomic(&file, new_text.as_bytes())
     {
-        return refuse(&s, &ctx, StatusCode::INTERNAL_SERVER_ERROR, &format!("cannot write {rel}: {e}"));
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("cannot write {rel}: {e}"),
+        );
     }
     store::drop_autosave(&s.root, &rel);
     s.changed();
@@ -653,7 +712,12 @@ async fn merge(
         return refuse(&s, &ctx, StatusCode::FORBIDDEN, &e);
     }
     if !user.can_publish() && !merged.draft {
-        return refuse(&s, &ctx, StatusCode::FORBIDDEN, ctx.t.get("only_editors_publish"));
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::FORBIDDEN,
+            ctx.t.get("only_editors_publish"),
+        );
     }
     let disk_hash = store::hash(current.as_bytes());
     if disk_hash != f.base_hash {
@@ -663,7 +727,12 @@ async fn merge(
         );
     }
     if let Err(e) = store::write_atomic(&file, text.as_bytes()) {
-        return refuse(&s, &ctx, StatusCode::INTERNAL_SERVER_ERROR, &format!("cannot write: {e}"));
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("cannot write: {e}"),
+        );
     }
     store::drop_autosave(&s.root, &f.path);
     s.changed();
@@ -703,19 +772,39 @@ async fn translate(
     };
     let index = index_or_500!(s, ctx);
     let Some(col) = index.language_index(&f.lang) else {
-        return refuse(&s, &ctx, StatusCode::BAD_REQUEST, "not a language of the site");
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            "not a language of the site",
+        );
     };
     let Some((row, orig_col)) = index.find(&f.path) else {
-        return refuse(&s, &ctx, StatusCode::BAD_REQUEST, "translate a published or draft article");
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            "translate a published or draft article",
+        );
     };
     if Some(orig_col) != index.language_index(index.default_language()) {
-        return refuse(&s, &ctx, StatusCode::BAD_REQUEST, "translate from the original (default-language) version");
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            "translate from the original (default-language) version",
+        );
     }
     if let Some(v) = &row.versions[col] {
         return Redirect::to(&edit_href(&v.path)).into_response();
     }
     let Some(target) = translation_path(&f.path, &f.lang) else {
-        return refuse(&s, &ctx, StatusCode::BAD_REQUEST, "cannot name the translation");
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::BAD_REQUEST,
+            "cannot name the translation",
+        );
     };
     let file = match paths::content_file(&s.root, &target) {
         Ok(p) => p,
@@ -729,14 +818,20 @@ async fn translate(
         Err(e) => return refuse(&s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
     let fp = quire_check::fingerprint::fingerprint(&body).encode();
-    let new_text = form::as_new_translation(&target, &text, &["slug", "aliases", "translated_from"])
-        .and_then(|t| quire_check::translations::set_translated_from(&target, &t, &fp));
+    let new_text =
+        form::as_new_translation(&target, &text, &["slug", "aliases", "translated_from"])
+            .and_then(|t| quire_check::translations::set_translated_from(&target, &t, &fp));
     let new_text = match new_text {
         Ok(t) => t,
         Err(e) => return refuse(&s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
     };
     if let Err(e) = store::write_atomic(&file, new_text.as_bytes()) {
-        return refuse(&s, &ctx, StatusCode::INTERNAL_SERVER_ERROR, &format!("cannot write: {e}"));
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("cannot write: {e}"),
+        );
     }
     s.changed();
     Redirect::to(&edit_href(&target)).into_response()
@@ -828,7 +923,13 @@ async fn preview_api(
     let studio = Arc::clone(&s);
     let bundle = bundle_of(&rel);
     let answer = blocking(move || {
-        preview::render(&studio.root, &studio.preview_cache, &studio.preview_base, &rel, &text)
+        preview::render(
+            &studio.root,
+            &studio.preview_cache,
+            &studio.preview_base,
+            &rel,
+            &text,
+        )
     })
     .await;
     let mut html = answer.html;
@@ -871,7 +972,11 @@ async fn bib_api(State(s): State<Arc<Studio>>, Query(q): Query<SearchQuery>) -> 
         Ok(i) => i,
         Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e),
     };
-    let words: Vec<String> = q.q.to_lowercase().split_whitespace().map(str::to_string).collect();
+    let words: Vec<String> =
+        q.q.to_lowercase()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
     let found: Vec<&crate::index::BibEntry> = index
         .bibliography
         .iter()
@@ -971,7 +1076,10 @@ async fn upload(
     let (stem, ext) = filename.rsplit_once('.').unwrap_or((&filename, ""));
     let ext = ext.to_ascii_lowercase();
     if !IMAGE_TYPES.contains(&ext.as_str()) {
-        return plain(StatusCode::BAD_REQUEST, "upload a PNG, JPEG, GIF, WebP or AVIF image");
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "upload a PNG, JPEG, GIF, WebP or AVIF image",
+        );
     }
     let mut base = quire_core::slugify(stem);
     if base.is_empty() {
@@ -979,7 +1087,11 @@ async fn upload(
     }
     let mut n = 1;
     let (rel, target) = loop {
-        let name = if n == 1 { format!("{base}.{ext}") } else { format!("{base}-{n}.{ext}") };
+        let name = if n == 1 {
+            format!("{base}.{ext}")
+        } else {
+            format!("{base}-{n}.{ext}")
+        };
         let rel = format!("{dir}/{name}");
         match paths::resolve(&s.root, &rel) {
             Ok(p) if !p.exists() => break (name, p),
@@ -988,7 +1100,10 @@ async fn upload(
         }
     };
     if let Err(e) = store::write_atomic(&target, &bytes) {
-        return plain(StatusCode::INTERNAL_SERVER_ERROR, &format!("cannot write: {e}"));
+        return plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("cannot write: {e}"),
+        );
     }
     s.changed();
     let alt = alt.replace(['[', ']', '\n', '\r'], " ");
@@ -1043,7 +1158,10 @@ async fn site_file(
     {
         return file_response(&p, file);
     }
-    plain(StatusCode::NOT_FOUND, "the preview shows only the article\n")
+    plain(
+        StatusCode::NOT_FOUND,
+        "the preview shows only the article\n",
+    )
 }
 
 /// Files of article folders (images), for the preview.
@@ -1074,7 +1192,10 @@ mod tests {
             translation_path("content/a/x.md", "ru").as_deref(),
             Some("content/a/x.ru.md")
         );
-        assert_eq!(bundle_of("content/a/x/index.md").as_deref(), Some("content/a/x"));
+        assert_eq!(
+            bundle_of("content/a/x/index.md").as_deref(),
+            Some("content/a/x")
+        );
         assert_eq!(bundle_of("content/a/x.md"), None);
     }
 }

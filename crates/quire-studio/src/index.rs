@@ -142,7 +142,10 @@ pub struct SiteIndex {
 impl SiteIndex {
     /// The default language code.
     pub fn default_language(&self) -> &str {
-        self.languages.first().map(|(c, _)| c.as_str()).unwrap_or("en")
+        self.languages
+            .first()
+            .map(|(c, _)| c.as_str())
+            .unwrap_or("en")
     }
 
     /// The row and language column holding the file `path`.
@@ -238,7 +241,10 @@ fn from_corpus(corpus: &Corpus) -> SiteIndex {
         for (lang, &i) in &group.versions {
             let page = &corpus.pages[i];
             for (tax, ts) in &page.front.taxonomies {
-                terms.entry(tax.clone()).or_default().extend(ts.iter().cloned());
+                terms
+                    .entry(tax.clone())
+                    .or_default()
+                    .extend(ts.iter().cloned());
             }
             let stale = match (original, &page.front.translated_from) {
                 (Some(o), Some(recorded)) if o.index != page.index => {
@@ -273,7 +279,11 @@ fn from_corpus(corpus: &Corpus) -> SiteIndex {
         });
     }
     // Files that could not be read still belong on the dashboard.
-    let known: BTreeSet<&str> = corpus.pages.iter().map(|p| p.source_path.as_str()).collect();
+    let known: BTreeSet<&str> = corpus
+        .pages
+        .iter()
+        .map(|p| p.source_path.as_str())
+        .collect();
     for source in &corpus.files.sources {
         let section = match &source.kind {
             SourceKind::Article { section, .. } => section.clone(),
@@ -305,7 +315,9 @@ fn from_corpus(corpus: &Corpus) -> SiteIndex {
             });
         }
     }
-    rows.sort_by(|a, b| (a.section.is_empty(), &a.section, &a.key).cmp(&(b.section.is_empty(), &b.section, &b.key)));
+    rows.sort_by(|a, b| {
+        (a.section.is_empty(), &a.section, &a.key).cmp(&(b.section.is_empty(), &b.section, &b.key))
+    });
     let sections = corpus
         .sections
         .iter()

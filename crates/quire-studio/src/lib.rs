@@ -177,7 +177,12 @@ impl Studio {
     pub fn changed(&self) {
         self.dirty.store(true, Ordering::SeqCst);
         self.preview_cache.invalidate();
-        if let Some(t) = self.check_trigger.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        if let Some(t) = self
+            .check_trigger
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
             let _ = t.send(());
         }
     }

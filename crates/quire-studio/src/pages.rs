@@ -7,11 +7,11 @@ use std::fmt::Write;
 
 use quire_core::escape_html as esc;
 
+use crate::CheckCounts;
 use crate::auth::User;
 use crate::form::Form;
 use crate::index::{Row, SiteIndex, Status};
 use crate::strings::{LANGUAGES, Strings};
-use crate::CheckCounts;
 
 /// What every page shows around its content.
 pub struct Chrome<'a> {
@@ -26,7 +26,10 @@ pub struct Chrome<'a> {
 }
 
 fn csrf_field(c: &Chrome<'_>) -> String {
-    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(c.csrf))
+    format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        esc(c.csrf)
+    )
 }
 
 /// The page around `main`.
@@ -52,9 +55,16 @@ pub fn layout(c: &Chrome<'_>, title: &str, main: &str, script: bool) -> String {
     );
     for (code, name) in LANGUAGES {
         let sel = if code == t.lang { " selected" } else { "" };
-        let _ = write!(h, "<option value=\"{code}\" lang=\"{code}\"{sel}>{name}</option>");
+        let _ = write!(
+            h,
+            "<option value=\"{code}\" lang=\"{code}\"{sel}>{name}</option>"
+        );
     }
-    let _ = write!(h, "</select> <button>{}</button></form>", esc(t.get("change")));
+    let _ = write!(
+        h,
+        "</select> <button>{}</button></form>",
+        esc(t.get("change"))
+    );
     if let (Some(u), true) = (c.user, c.accounts) {
         let _ = write!(
             h,
@@ -140,7 +150,7 @@ impl Filter {
                 .versions
                 .iter()
                 .flatten()
-                .any(|v| v.authors.iter().any(|a| *a == self.author))
+                .any(|v| v.authors.contains(&self.author))
         {
             return false;
         }
@@ -173,7 +183,12 @@ fn select(id: &str, label: &str, any: &str, current: &str, options: &[(String, S
     );
     for (value, text) in options {
         let sel = if value == current { " selected" } else { "" };
-        let _ = write!(h, "<option value=\"{}\"{sel}>{}</option>", esc(value), esc(text));
+        let _ = write!(
+            h,
+            "<option value=\"{}\"{sel}>{}</option>",
+            esc(value),
+            esc(text)
+        );
     }
     h.push_str("</select></p>");
     h
@@ -184,7 +199,12 @@ fn status_word(t: Strings, s: Status) -> &'static str {
 }
 
 /// The dashboard: every article × language.
-pub fn dashboard(c: &Chrome<'_>, index: &SiteIndex, filter: &Filter, check: &CheckCounts) -> String {
+pub fn dashboard(
+    c: &Chrome<'_>,
+    index: &SiteIndex,
+    filter: &Filter,
+    check: &CheckCounts,
+) -> String {
     let t = c.t;
     let mut m = format!("<h1>{}</h1>", esc(t.get("dashboard")));
     let _ = write!(
@@ -199,9 +219,27 @@ pub fn dashboard(c: &Chrome<'_>, index: &SiteIndex, filter: &Filter, check: &Che
         esc(t.get("find_by_title")),
         esc(&filter.q)
     );
-    m.push_str(&select("section", t.get("section"), t.get("any"), &filter.section, &index.sections));
-    m.push_str(&select("author", t.get("author"), t.get("any"), &filter.author, &index.authors));
-    m.push_str(&select("lang", t.get("language"), t.get("any"), &filter.lang, &index.languages));
+    m.push_str(&select(
+        "section",
+        t.get("section"),
+        t.get("any"),
+        &filter.section,
+        &index.sections,
+    ));
+    m.push_str(&select(
+        "author",
+        t.get("author"),
+        t.get("any"),
+        &filter.author,
+        &index.authors,
+    ));
+    m.push_str(&select(
+        "lang",
+        t.get("language"),
+        t.get("any"),
+        &filter.lang,
+        &index.languages,
+    ));
     let statuses: Vec<(String, String)> = [
         Status::Published,
         Status::Draft,
@@ -212,10 +250,20 @@ pub fn dashboard(c: &Chrome<'_>, index: &SiteIndex, filter: &Filter, check: &Che
     .iter()
     .map(|s| (s.key().to_string(), status_word(t, *s).to_string()))
     .collect();
-    m.push_str(&select("status", t.get("status"), t.get("any"), &filter.status, &statuses));
+    m.push_str(&select(
+        "status",
+        t.get("status"),
+        t.get("any"),
+        &filter.status,
+        &statuses,
+    ));
     let _ = write!(m, "<p><button>{}</button></p></form>", esc(t.get("filter")));
 
-    let rows: Vec<&Row> = index.rows.iter().filter(|r| filter.matches(index, r)).collect();
+    let rows: Vec<&Row> = index
+        .rows
+        .iter()
+        .filter(|r| filter.matches(index, r))
+        .collect();
     let page = filter.page.max(1);
     let start = (page - 1) * PAGE_SIZE;
     let shown: Vec<&&Row> = rows.iter().skip(start).take(PAGE_SIZE).collect();
@@ -224,7 +272,10 @@ pub fn dashboard(c: &Chrome<'_>, index: &SiteIndex, filter: &Filter, check: &Che
         "<p role=\"status\">{}</p>",
         esc(&t.fill(
             "shown",
-            &[("shown", &shown.len().to_string()), ("total", &rows.len().to_string())]
+            &[
+                ("shown", &shown.len().to_string()),
+                ("total", &rows.len().to_string())
+            ]
         ))
     );
     if shown.is_empty() {
@@ -238,7 +289,12 @@ pub fn dashboard(c: &Chrome<'_>, index: &SiteIndex, filter: &Filter, check: &Che
             esc(t.get("section"))
         );
         for (code, name) in &index.languages {
-            let _ = write!(m, "<th scope=\"col\" lang=\"{}\">{}</th>", esc(code), esc(name));
+            let _ = write!(
+                m,
+                "<th scope=\"col\" lang=\"{}\">{}</th>",
+                esc(code),
+                esc(name)
+            );
         }
         m.push_str("</tr></thead><tbody>");
         for row in shown {
@@ -260,7 +316,12 @@ pub fn dashboard(c: &Chrome<'_>, index: &SiteIndex, filter: &Filter, check: &Che
                             m,
                             "<a href=\"{}\" aria-label=\"{}\">{}</a>",
                             esc(&edit_href(&v.path)),
-                            esc(&format!("{} — {}: {}", row.title(), lang_name, status_word(t, status))),
+                            esc(&format!(
+                                "{} — {}: {}",
+                                row.title(),
+                                lang_name,
+                                status_word(t, status)
+                            )),
                             esc(status_word(t, status))
                         );
                         match check.files.get(&v.path) {
@@ -273,7 +334,11 @@ pub fn dashboard(c: &Chrome<'_>, index: &SiteIndex, filter: &Filter, check: &Che
                                 );
                             }
                             None if !check.done => {
-                                let _ = write!(m, " <span class=\"counts\">{}</span>", esc(t.get("checking")));
+                                let _ = write!(
+                                    m,
+                                    " <span class=\"counts\">{}</span>",
+                                    esc(t.get("checking"))
+                                );
                             }
                             _ => {}
                         }
@@ -300,10 +365,20 @@ pub fn dashboard(c: &Chrome<'_>, index: &SiteIndex, filter: &Filter, check: &Che
         format!("/?{q}")
     };
     if page > 1 {
-        let _ = write!(m, "<p><a href=\"{}\">{}</a></p>", esc(&link(page - 1)), esc(t.get("previous_page")));
+        let _ = write!(
+            m,
+            "<p><a href=\"{}\">{}</a></p>",
+            esc(&link(page - 1)),
+            esc(t.get("previous_page"))
+        );
     }
     if start + PAGE_SIZE < rows.len() {
-        let _ = write!(m, "<p><a href=\"{}\">{}</a></p>", esc(&link(page + 1)), esc(t.get("next_page")));
+        let _ = write!(
+            m,
+            "<p><a href=\"{}\">{}</a></p>",
+            esc(&link(page + 1)),
+            esc(t.get("next_page"))
+        );
     }
     layout(c, t.get("dashboard"), &m, false)
 }
@@ -341,7 +416,11 @@ pub fn new_article(c: &Chrome<'_>, index: &SiteIndex, error: Option<&str>) -> St
     for (code, name) in &index.languages {
         let _ = write!(m, "<option value=\"{}\">{}</option>", esc(code), esc(name));
     }
-    let _ = write!(m, "</select></p><p><button>{}</button></p></form>", esc(t.get("create")));
+    let _ = write!(
+        m,
+        "</select></p><p><button>{}</button></p></form>",
+        esc(t.get("create"))
+    );
     layout(c, t.get("new_article"), &m, false)
 }
 
@@ -377,9 +456,18 @@ pub struct EditorView<'a> {
 pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
     let t = c.t;
     let f = v.form;
-    let title = if f.title.is_empty() { v.path } else { f.title.as_str() };
+    let title = if f.title.is_empty() {
+        v.path
+    } else {
+        f.title.as_str()
+    };
     let mut m = String::new();
-    let _ = write!(m, "<h1>{}</h1><p class=\"path\"><code>{}</code></p>", esc(title), esc(v.path));
+    let _ = write!(
+        m,
+        "<h1>{}</h1><p class=\"path\"><code>{}</code></p>",
+        esc(title),
+        esc(v.path)
+    );
     if let Some(n) = &v.notice {
         let _ = write!(m, "<p class=\"notice\" role=\"status\">{}</p>", esc(n));
     }
@@ -415,7 +503,11 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
         esc(&f.title)
     );
     // Highlights: one input each, plus an empty one to add.
-    let _ = write!(m, "<fieldset class=\"list\" id=\"highlights\"><legend>{}</legend>", esc(t.get("highlights")));
+    let _ = write!(
+        m,
+        "<fieldset class=\"list\" id=\"highlights\"><legend>{}</legend>",
+        esc(t.get("highlights"))
+    );
     let mut items: Vec<&str> = f.highlights.iter().map(String::as_str).collect();
     items.push("");
     for (i, h) in items.iter().enumerate() {
@@ -440,7 +532,11 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
         esc(&f.summary)
     );
     // Authors: checkboxes from authors/, plus any unknown ids kept.
-    let _ = write!(m, "<fieldset class=\"authors\"><legend>{}</legend>", esc(t.get("authors")));
+    let _ = write!(
+        m,
+        "<fieldset class=\"authors\"><legend>{}</legend>",
+        esc(t.get("authors"))
+    );
     let mut ids: Vec<(String, String)> = index.authors.clone();
     for a in &f.authors {
         if !ids.iter().any(|(id, _)| id == a) {
@@ -450,7 +546,11 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
     // Checked ones first, in the article's order, so the order is kept.
     ids.sort_by_key(|(id, _)| f.authors.iter().position(|a| a == id).unwrap_or(usize::MAX));
     for (i, (id, name)) in ids.iter().enumerate() {
-        let checked = if f.authors.contains(id) { " checked" } else { "" };
+        let checked = if f.authors.contains(id) {
+            " checked"
+        } else {
+            ""
+        };
         let _ = write!(
             m,
             "<p class=\"check\"><input type=\"checkbox\" id=\"f-au-{i}\" name=\"author\" value=\"{}\"{checked}><label for=\"f-au-{i}\">{}</label></p>",
@@ -467,7 +567,13 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
         }
         m.push_str("</datalist>");
         let _ = write!(m, "<fieldset class=\"list\"><legend>{}</legend>", esc(tax));
-        let mut terms: Vec<&str> = f.taxonomies.get(tax).into_iter().flatten().map(String::as_str).collect();
+        let mut terms: Vec<&str> = f
+            .taxonomies
+            .get(tax)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         terms.push("");
         for (i, term) in terms.iter().enumerate() {
             let label = t.fill("term_n", &[("taxonomy", tax), ("n", &(i + 1).to_string())]);
@@ -519,7 +625,11 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
     }
     m.push_str("</fieldset>");
     // Toolbar: works on the body (script).
-    let _ = write!(m, "<div role=\"toolbar\" aria-label=\"{}\" aria-controls=\"body\" class=\"toolbar\">", esc(t.get("formatting")));
+    let _ = write!(
+        m,
+        "<div role=\"toolbar\" aria-label=\"{}\" aria-controls=\"body\" class=\"toolbar\">",
+        esc(t.get("formatting"))
+    );
     for (action, key, shortcut) in [
         ("bold", "bold", "Ctrl+B"),
         ("italic", "italic", "Ctrl+I"),
@@ -534,7 +644,11 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
         let keys = if shortcut.is_empty() {
             String::new()
         } else {
-            format!(" aria-keyshortcuts=\"{}\" title=\"{}\"", shortcut.replace("Ctrl", "Control"), shortcut)
+            format!(
+                " aria-keyshortcuts=\"{}\" title=\"{}\"",
+                shortcut.replace("Ctrl", "Control"),
+                shortcut
+            )
         };
         let _ = write!(
             m,
@@ -555,7 +669,11 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
         esc(t.get("save"))
     );
     if v.can_publish {
-        let _ = write!(m, " <button name=\"action\" value=\"publish\">{}</button>", esc(t.get("publish")));
+        let _ = write!(
+            m,
+            " <button name=\"action\" value=\"publish\">{}</button>",
+            esc(t.get("publish"))
+        );
     }
     m.push_str(" <span id=\"autosave-status\" role=\"status\"></span></p></form>");
     if !v.translate_to.is_empty() {
@@ -569,7 +687,11 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
         for (code, name) in &v.translate_to {
             let _ = write!(m, "<option value=\"{}\">{}</option>", esc(code), esc(name));
         }
-        let _ = write!(m, "</select> <button>{}</button></p></form>", esc(t.get("translate")));
+        let _ = write!(
+            m,
+            "</select> <button>{}</button></p></form>",
+            esc(t.get("translate"))
+        );
     }
     m.push_str("</div><div class=\"side-pane\">");
     if let Some((lang, body)) = &v.original {

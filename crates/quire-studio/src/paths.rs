@@ -19,7 +19,11 @@ impl std::fmt::Display for BadPath {
 
 /// Checks the shape of a site-relative path: plain segments only.
 pub fn check_shape(rel: &str) -> Result<(), BadPath> {
-    let bad = |why: &str| Err(BadPath(format!("`{rel}` is not a file of this site: {why}")));
+    let bad = |why: &str| {
+        Err(BadPath(format!(
+            "`{rel}` is not a file of this site: {why}"
+        )))
+    };
     if rel.is_empty() {
         return bad("the path is empty");
     }

@@ -201,8 +201,7 @@ pub fn render(
         "/assets/quire.{}.css",
         quire_build::urls::fingerprint(css.as_bytes())
     );
-    let renderer =
-        quire_build::pages::Renderer::new(&corpus, &derived, &theme, &strings, css_path);
+    let renderer = quire_build::pages::Renderer::new(&corpus, &derived, &theme, &strings, css_path);
     let html = match renderer.render_page(page) {
         Ok(files) => files
             .into_iter()

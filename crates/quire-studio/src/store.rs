@@ -78,8 +78,8 @@ pub struct Autosave {
 
 /// Where the autosave of the site file `rel` lives.
 pub fn autosave_path(root: &Path, rel: &str) -> PathBuf {
-    let name: String = percent_encoding::utf8_percent_encode(rel, percent_encoding::NON_ALPHANUMERIC)
-        .to_string();
+    let name: String =
+        percent_encoding::utf8_percent_encode(rel, percent_encoding::NON_ALPHANUMERIC).to_string();
     root.join(STUDIO_DIR)
         .join("autosave")
         .join(format!("{name}.json"))
@@ -104,7 +104,10 @@ pub fn drop_autosave(root: &Path, rel: &str) {
 
 /// Now as RFC 3339 in UTC, to the second.
 pub fn now() -> String {
-    jiff::Timestamp::now().round(jiff::Unit::Second).map(|t| t.to_string()).unwrap_or_default()
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

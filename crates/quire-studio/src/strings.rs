@@ -91,7 +91,10 @@ mod tests {
             assert!(missing.is_empty(), "{code} lacks {missing:?}");
         }
         assert_eq!(Strings::new("tr").get("save"), "Kaydet");
-        assert_eq!(Strings::negotiate("ru-RU,ru;q=0.9,en;q=0.8").get("save"), "Сохранить");
+        assert_eq!(
+            Strings::negotiate("ru-RU,ru;q=0.9,en;q=0.8").get("save"),
+            "Сохранить"
+        );
         assert_eq!(Strings::negotiate("de").get("save"), "Save");
     }
 }

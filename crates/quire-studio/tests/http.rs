@@ -179,13 +179,19 @@ fn form_fields(html: &str, selector: &str) -> Vec<(String, String)> {
             "select" => {
                 let opt = scraper::Selector::parse("option[selected], option").unwrap();
                 if let Some(o) = el.select(&opt).next() {
-                    out.push((name.to_string(), o.value().attr("value").unwrap_or("").to_string()));
+                    out.push((
+                        name.to_string(),
+                        o.value().attr("value").unwrap_or("").to_string(),
+                    ));
                 }
             }
             _ => match v.attr("type") {
                 Some("checkbox") => {
                     if v.attr("checked").is_some() {
-                        out.push((name.to_string(), v.attr("value").unwrap_or("on").to_string()));
+                        out.push((
+                            name.to_string(),
+                            v.attr("value").unwrap_or("on").to_string(),
+                        ));
                     }
                 }
                 _ => out.push((name.to_string(), v.attr("value").unwrap_or("").to_string())),
@@ -211,7 +217,11 @@ fn content_files(root: &Path) -> Vec<String> {
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "md") {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push(rel);
             }
         }
@@ -226,9 +236,16 @@ async fn dashboard_shows_every_article_in_every_language() {
     let page = c.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
     for name in ["English", "Türkçe", "Русский", "العربية"] {
-        assert!(page.text.contains(&format!(">{name}</th>")), "column {name}");
+        assert!(
+            page.text.contains(&format!(">{name}</th>")),
+            "column {name}"
+        );
     }
-    assert!(page.text.contains("Showing 10 of 10 articles"), "{}", page.text);
+    assert!(
+        page.text.contains("Showing 10 of 10 articles"),
+        "{}",
+        page.text
+    );
     // The Arctic piece exists only in English.
     let missing = c.get("/?lang=tr&status=missing").await.text;
     assert!(missing.contains("Arctic"));
@@ -239,7 +256,9 @@ async fn dashboard_shows_every_article_in_every_language() {
     assert!(by_author.contains("The Middle Corridor"));
     assert!(!by_author.contains("Arctic"));
     // Drafts show as drafts.
-    let file = c.root().join("content/analysis/arctic-research-cooperation/index.md");
+    let file = c
+        .root()
+        .join("content/analysis/arctic-research-cooperation/index.md");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replacen("+++\n", "+++\ndraft = true\n", 1)).unwrap();
     c.studio.changed();
@@ -275,8 +294,17 @@ async fn opening_and_saving_every_article_unchanged_keeps_every_byte() {
         let mut fields = fields;
         set(&mut fields, "action", "save");
         let answer = c.post("/save", &fields).await;
-        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{rel}: {}", answer.text);
-        assert_eq!(std::fs::read(c.root().join(rel)).unwrap(), before, "{rel} changed");
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{rel}: {}",
+            answer.text
+        );
+        assert_eq!(
+            std::fs::read(c.root().join(rel)).unwrap(),
+            before,
+            "{rel} changed"
+        );
         saved += 1;
     }
     assert_eq!(saved, files.len());
@@ -303,7 +331,11 @@ async fn a_form_edit_rewrites_only_that_key() {
     let mut fields = c.editor_fields(rel).await;
     fields.push(("tax.tags".into(), "ferries".into()));
     let body = fields.iter().find(|(k, _)| k == "body").unwrap().1.clone();
-    set(&mut fields, "body", &body.replace("Few ideas", "Few policy ideas"));
+    set(
+        &mut fields,
+        "body",
+        &body.replace("Few ideas", "Few policy ideas"),
+    );
     c.post("/save", &fields).await;
     let after2 = std::fs::read_to_string(c.root().join(rel)).unwrap();
     assert_eq!(
@@ -331,13 +363,19 @@ async fn a_file_changed_on_disk_is_never_overwritten() {
     let mut fields = c.editor_fields(rel).await;
     // Someone else saves meanwhile.
     let path = c.root().join(rel);
-    let theirs = std::fs::read_to_string(&path).unwrap().replace("Amu Darya", "Amudarya");
+    let theirs = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Amu Darya", "Amudarya");
     std::fs::write(&path, &theirs).unwrap();
     let body = fields.iter().find(|(k, _)| k == "body").unwrap().1.clone();
     set(&mut fields, "body", &format!("{body}\nMy new paragraph.\n"));
     let answer = c.post("/save", &fields).await;
     assert_eq!(answer.status, StatusCode::CONFLICT);
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs, "overwritten");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        theirs,
+        "overwritten"
+    );
     assert!(answer.text.contains("My new paragraph."));
     assert!(answer.text.contains("Amudarya"));
     // Merging: save the merged text with the disk's hash.
@@ -349,7 +387,9 @@ async fn a_file_changed_on_disk_is_never_overwritten() {
     let saved = c.post("/merge", &merge).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
     let now = std::fs::read_to_string(&path).unwrap();
-    assert!(now.contains("My new paragraph.") && now.contains("Amudarya") && !now.contains("Amu Darya"));
+    assert!(
+        now.contains("My new paragraph.") && now.contains("Amudarya") && !now.contains("Amu Darya")
+    );
 }
 
 #[tokio::test]
@@ -362,18 +402,27 @@ async fn autosaves_are_kept_hidden_and_offered_back() {
     let answer = c.post("/api/autosave", &fields).await;
     assert_eq!(answer.status, StatusCode::NO_CONTENT, "{}", answer.text);
     assert_eq!(std::fs::read(c.root().join(rel)).unwrap(), before);
-    let stored = std::fs::read_dir(c.root().join(".quire-studio/autosave")).unwrap().count();
+    let stored = std::fs::read_dir(c.root().join(".quire-studio/autosave"))
+        .unwrap()
+        .count();
     assert_eq!(stored, 1);
     let page = c.get(&edit(rel)).await.text;
     assert!(page.contains("Unsaved changes from"), "{page}");
     assert!(!page.contains(">\nHalf-written paragraph</textarea>"));
     let restored = c.get(&format!("{}&restore=1", edit(rel))).await.text;
-    assert!(restored.contains(">\nHalf-written paragraph</textarea>"), "{restored}");
+    assert!(
+        restored.contains(">\nHalf-written paragraph</textarea>"),
+        "{restored}"
+    );
     // A quire build does not see it.
-    let (site, report) =
-        quire_build::build_in_memory(&quire_build::BuildOptions::new(c.root()));
+    let (site, report) = quire_build::build_in_memory(&quire_build::BuildOptions::new(c.root()));
     assert!(!report.diagnostics.has_errors());
-    assert!(site.unwrap().artifacts.iter().all(|a| !a.path.contains("quire-studio")));
+    assert!(
+        site.unwrap()
+            .artifacts
+            .iter()
+            .all(|a| !a.path.contains("quire-studio"))
+    );
 }
 
 #[tokio::test]
@@ -394,7 +443,9 @@ async fn the_preview_is_the_built_page() {
         .iter()
         .find(|a| a.path == "analysis/middle-corridor-freight/index.html")
         .unwrap();
-    let quire_build::Body::Bytes(bytes) = &built.body else { panic!() };
+    let quire_build::Body::Bytes(bytes) = &built.body else {
+        panic!()
+    };
     let built = String::from_utf8(bytes.clone()).unwrap();
     let base = "<base href=\"/bundle/content/analysis/middle-corridor-freight/\">";
     assert_eq!(html.replacen(base, "", 1), built);
@@ -408,7 +459,9 @@ async fn the_preview_is_the_built_page() {
     set(
         &mut fields,
         "body",
-        &format!("A new claim.[^99] As argued elsewhere.[@osei2019, p. 12]\n\n{body}\n[^99]: Studio note text.\n"),
+        &format!(
+            "A new claim.[^99] As argued elsewhere.[@osei2019, p. 12]\n\n{body}\n[^99]: Studio note text.\n"
+        ),
     );
     let json: serde_json::Value =
         serde_json::from_str(&c.post("/api/preview", &fields).await.text).unwrap();
@@ -425,7 +478,12 @@ async fn the_preview_is_the_built_page() {
     let body_line = json["body_line"].as_u64().unwrap();
     assert_eq!(d["line"].as_u64().unwrap() - body_line + 1, 3, "{json}");
     // The stylesheet the preview links is served.
-    let css = c.get(&format!("/site/{}", quire_studio::preview::stylesheet_path())).await;
+    let css = c
+        .get(&format!(
+            "/site/{}",
+            quire_studio::preview::stylesheet_path()
+        ))
+        .await;
     assert_eq!(css.status, StatusCode::OK);
 }
 
@@ -436,15 +494,22 @@ async fn translate_creates_the_version_beside_the_original() {
     let page = c.get(&edit(rel)).await.text;
     c.csrf = csrf_of(&page).unwrap();
     assert!(page.contains(">Translate</button>"));
-    let answer = c.submit("/translate", &[("path", rel), ("lang", "tr")]).await;
+    let answer = c
+        .submit("/translate", &[("path", rel), ("lang", "tr")])
+        .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
     let tr = "content/analysis/arctic-research-cooperation/index.tr.md";
     let text = std::fs::read_to_string(c.root().join(tr)).unwrap();
     let original = std::fs::read_to_string(c.root().join(rel)).unwrap();
     assert!(text.contains("draft = true"), "{text}");
-    let split = quire_site::frontmatter::split(rel, &original).unwrap().unwrap();
+    let split = quire_site::frontmatter::split(rel, &original)
+        .unwrap()
+        .unwrap();
     let fp = quire_check::fingerprint::fingerprint(split.body).encode();
-    assert!(text.contains(&format!("translated_from = \"{fp}\"")), "{text}");
+    assert!(
+        text.contains(&format!("translated_from = \"{fp}\"")),
+        "{text}"
+    );
     assert!(text.ends_with(split.body));
     // Side by side: the translation's editor shows the original.
     let page = c.get(&edit(tr)).await.text;
@@ -453,8 +518,17 @@ async fn translate_creates_the_version_beside_the_original() {
     let mut fields = c.editor_fields(tr).await;
     set(&mut fields, "action", "publish");
     assert_eq!(c.post("/save", &fields).await.status, StatusCode::SEE_OTHER);
-    assert!(c.get("/?lang=tr&status=published").await.text.contains("Arctic"));
-    std::fs::write(c.root().join(rel), format!("{original}\nA new paragraph.\n")).unwrap();
+    assert!(
+        c.get("/?lang=tr&status=published")
+            .await
+            .text
+            .contains("Arctic")
+    );
+    std::fs::write(
+        c.root().join(rel),
+        format!("{original}\nA new paragraph.\n"),
+    )
+    .unwrap();
     c.studio.changed();
     let stale = c.get("/?lang=tr&status=stale").await.text;
     assert!(stale.contains("Arctic"), "{stale}");
@@ -465,18 +539,35 @@ async fn new_articles_start_as_drafts() {
     let mut c = Client::new().await;
     c.refresh_csrf("/new").await;
     let answer = c
-        .submit("/new", &[("title", "Water and Power in Tajikistan"), ("section", "analysis"), ("lang", "en")])
+        .submit(
+            "/new",
+            &[
+                ("title", "Water and Power in Tajikistan"),
+                ("section", "analysis"),
+                ("lang", "en"),
+            ],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
     let rel = "content/analysis/water-and-power-in-tajikistan/index.md";
     let text = std::fs::read_to_string(c.root().join(rel)).unwrap();
     assert!(text.starts_with("+++\ntitle = \"Water and Power in Tajikistan\"\ndate = "));
     assert!(text.contains("draft = true"));
-    let loc = answer.headers.get(header::LOCATION).unwrap().to_str().unwrap();
+    let loc = answer
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap();
     assert!(loc.starts_with("/edit?path=content%2Fanalysis%2Fwater"));
     // A fresh build leaves the draft out.
     let (site, _) = quire_build::build_in_memory(&quire_build::BuildOptions::new(c.root()));
-    assert!(site.unwrap().artifacts.iter().all(|a| !a.path.contains("water-and-power")));
+    assert!(
+        site.unwrap()
+            .artifacts
+            .iter()
+            .all(|a| !a.path.contains("water-and-power"))
+    );
 }
 
 #[tokio::test]
@@ -488,7 +579,9 @@ async fn images_are_uploaded_into_the_bundle_with_alt_text() {
         let boundary = "XBOUNDARYX";
         let mut body = String::new();
         for (name, value) in [("path", rel), ("alt", alt)] {
-            body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
         }
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"Canal Map.PNG\"\r\nContent-Type: image/png\r\n\r\nPNGDATA\r\n--{boundary}--\r\n"));
         body
@@ -498,7 +591,10 @@ async fn images_are_uploaded_into_the_bundle_with_alt_text() {
             .header(header::HOST, HOST)
             .header(header::COOKIE, &c.cookie)
             .header("x-csrf-token", csrf)
-            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=XBOUNDARYX")
+            .header(
+                header::CONTENT_TYPE,
+                "multipart/form-data; boundary=XBOUNDARYX",
+            )
             .body(Body::from(body))
             .unwrap()
     };
@@ -509,8 +605,14 @@ async fn images_are_uploaded_into_the_bundle_with_alt_text() {
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
     let ok = c.send(send(&c, upload("A map of the canals"), &csrf)).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
-    assert!(ok.text.contains("![A map of the canals](canal-map.png)"), "{}", ok.text);
-    let stored = c.root().join("content/analysis/amu-darya-water/canal-map.png");
+    assert!(
+        ok.text.contains("![A map of the canals](canal-map.png)"),
+        "{}",
+        ok.text
+    );
+    let stored = c
+        .root()
+        .join("content/analysis/amu-darya-water/canal-map.png");
     assert_eq!(std::fs::read(stored).unwrap(), b"PNGDATA");
 }
 
@@ -535,7 +637,9 @@ async fn posts_need_the_csrf_token_and_paths_stay_inside_the_site() {
     ] {
         let page = c.get(&edit(bad)).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
-        let answer = c.submit("/translate", &[("path", bad), ("lang", "tr")]).await;
+        let answer = c
+            .submit("/translate", &[("path", bad), ("lang", "tr")])
+            .await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
     }
     #[cfg(unix)]
@@ -582,7 +686,11 @@ async fn a_public_address_needs_accounts() {
 
 async fn sign_in(c: &mut Client, login: &str) -> Answer {
     c.refresh_csrf("/login").await;
-    c.submit("/login", &[("login", login), ("password", "a long enough password")]).await
+    c.submit(
+        "/login",
+        &[("login", login), ("password", "a long enough password")],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -607,7 +715,9 @@ async fn roles_limit_what_people_do() {
     let page = c.get(&edit(en)).await.text;
     c.csrf = csrf_of(&page).unwrap();
     assert_eq!(
-        c.submit("/translate", &[("path", en), ("lang", "ru")]).await.status,
+        c.submit("/translate", &[("path", en), ("lang", "ru")])
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     let ru = "content/analysis/arctic-research-cooperation/index.ru.md";
@@ -615,7 +725,11 @@ async fn roles_limit_what_people_do() {
     assert!(!c.get(&edit(ru)).await.text.contains(">Publish</button>"));
     set(&mut fields, "title", "Арктика");
     assert_eq!(c.post("/save", &fields).await.status, StatusCode::SEE_OTHER);
-    assert!(std::fs::read_to_string(c.root().join(ru)).unwrap().contains("title = \"Арктика\""));
+    assert!(
+        std::fs::read_to_string(c.root().join(ru))
+            .unwrap()
+            .contains("title = \"Арктика\"")
+    );
     // …but cannot publish it, neither by the button nor by unticking draft.
     let mut fields = c.editor_fields(ru).await;
     set(&mut fields, "action", "publish");
@@ -623,7 +737,11 @@ async fn roles_limit_what_people_do() {
     let mut fields = c.editor_fields(ru).await;
     fields.retain(|(k, _)| k != "draft");
     c.post("/save", &fields).await;
-    assert!(std::fs::read_to_string(c.root().join(ru)).unwrap().contains("draft = true"));
+    assert!(
+        std::fs::read_to_string(c.root().join(ru))
+            .unwrap()
+            .contains("draft = true")
+    );
     // The editor publishes it.
     let mut c2 = Client {
         router: c.router.clone(),
@@ -635,8 +753,15 @@ async fn roles_limit_what_people_do() {
     assert_eq!(sign_in(&mut c2, "ed").await.status, StatusCode::SEE_OTHER);
     let mut fields = c2.editor_fields(ru).await;
     set(&mut fields, "action", "publish");
-    assert_eq!(c2.post("/save", &fields).await.status, StatusCode::SEE_OTHER);
-    assert!(!std::fs::read_to_string(c.root().join(ru)).unwrap().contains("draft"));
+    assert_eq!(
+        c2.post("/save", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        !std::fs::read_to_string(c.root().join(ru))
+            .unwrap()
+            .contains("draft")
+    );
     // An author edits only their own drafts.
     let mut c3 = Client {
         router: c.router.clone(),
@@ -648,17 +773,35 @@ async fn roles_limit_what_people_do() {
     assert_eq!(sign_in(&mut c3, "au").await.status, StatusCode::SEE_OTHER);
     let theirs = "content/analysis/middle-corridor-freight/index.md";
     let fields = c3.editor_fields(theirs).await;
-    assert_eq!(c3.post("/save", &fields).await.status, StatusCode::FORBIDDEN, "published: editors only");
+    assert_eq!(
+        c3.post("/save", &fields).await.status,
+        StatusCode::FORBIDDEN,
+        "published: editors only"
+    );
     c3.refresh_csrf("/new").await;
     let made = c3
-        .submit("/new", &[("title", "Ferry Slots"), ("section", "analysis"), ("lang", "en")])
+        .submit(
+            "/new",
+            &[
+                ("title", "Ferry Slots"),
+                ("section", "analysis"),
+                ("lang", "en"),
+            ],
+        )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER);
     let mine = "content/analysis/ferry-slots/index.md";
-    assert!(std::fs::read_to_string(c.root().join(mine)).unwrap().contains("authors = [\"kerem-aydin\"]"));
+    assert!(
+        std::fs::read_to_string(c.root().join(mine))
+            .unwrap()
+            .contains("authors = [\"kerem-aydin\"]")
+    );
     let mut fields = c3.editor_fields(mine).await;
     set(&mut fields, "body", "My draft.\n");
-    assert_eq!(c3.post("/save", &fields).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c3.post("/save", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
     // Signing out ends the session.
     let page = c3.get("/").await.text;
     c3.csrf = csrf_of(&page).unwrap();
@@ -671,7 +814,9 @@ async fn sign_in_is_rate_limited() {
     let mut c = Client::with(add_accounts, "127.0.0.1:1112").await;
     for _ in 0..quire_studio::auth::MAX_FAILURES {
         c.refresh_csrf("/login").await;
-        let a = c.submit("/login", &[("login", "ed"), ("password", "wrong")]).await;
+        let a = c
+            .submit("/login", &[("login", "ed"), ("password", "wrong")])
+            .await;
         assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     }
     let blocked = sign_in(&mut c, "ed").await;
@@ -681,10 +826,16 @@ async fn sign_in_is_rate_limited() {
     let mut fresh = Client::with(add_accounts, "127.0.0.1:1112").await;
     let a = fresh.get("/login").await;
     let _ = a;
-    let req = Request::get("/login").header(header::HOST, HOST).body(Body::empty()).unwrap();
+    let req = Request::get("/login")
+        .header(header::HOST, HOST)
+        .body(Body::empty())
+        .unwrap();
     let a = fresh.send(req).await;
     let cookie = a.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
 }
 
 #[tokio::test]
@@ -697,12 +848,21 @@ async fn the_ui_speaks_english_turkish_and_russian() {
         .unwrap();
     c.cookie.clear();
     let page = c.send(req).await.text;
-    assert!(page.contains("<html lang=\"tr\"") && page.contains(">Yazılar</h1>"), "{page}");
+    assert!(
+        page.contains("<html lang=\"tr\"") && page.contains(">Yazılar</h1>"),
+        "{page}"
+    );
     c.get("/ui?lang=ru").await;
-    let page = c.get(&edit("content/analysis/amu-darya-water/index.md")).await.text;
+    let page = c
+        .get(&edit("content/analysis/amu-darya-water/index.md"))
+        .await
+        .text;
     assert!(page.contains(">Сохранить</button>") && page.contains("Добавить примечание"));
     c.get("/ui?lang=en").await;
-    let page = c.get(&edit("content/analysis/amu-darya-water/index.md")).await.text;
+    let page = c
+        .get(&edit("content/analysis/amu-darya-water/index.md"))
+        .await
+        .text;
     for name in [
         ">Title</label>",
         ">Body</label>",
@@ -722,9 +882,14 @@ async fn the_ui_speaks_english_turkish_and_russian() {
 #[tokio::test]
 async fn pickers_search_the_bibliography_and_the_articles() {
     let mut c = Client::new().await;
-    let bib: serde_json::Value = serde_json::from_str(&c.get("/api/bib?q=osei+2019").await.text).unwrap();
+    let bib: serde_json::Value =
+        serde_json::from_str(&c.get("/api/bib?q=osei+2019").await.text).unwrap();
     assert_eq!(bib[0]["key"], "osei2019", "{bib}");
     assert_eq!(bib[0]["author"], "Osei, Lindqvist");
-    let arts: serde_json::Value = serde_json::from_str(&c.get("/api/articles?q=amu").await.text).unwrap();
-    assert_eq!(arts[0]["link"], "@/analysis/amu-darya-water/index.md", "{arts}");
+    let arts: serde_json::Value =
+        serde_json::from_str(&c.get("/api/articles?q=amu").await.text).unwrap();
+    assert_eq!(
+        arts[0]["link"], "@/analysis/amu-darya-water/index.md",
+        "{arts}"
+    );
 }

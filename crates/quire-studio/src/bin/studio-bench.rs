@@ -101,7 +101,10 @@ async fn main() {
     println!("previewing {path} with {edits} edits of its body");
     let mut times = Vec::new();
     for i in 0..=edits {
-        let body = format!("{}\nEdit number {i} adds a sentence.[^s{i}]\n\n[^s{i}]: A studio note.\n", form.body);
+        let body = format!(
+            "{}\nEdit number {i} adds a sentence.[^s{i}]\n\n[^s{i}]: A studio note.\n",
+            form.body
+        );
         let mut fields = vec![
             ("csrf".to_string(), csrf.clone()),
             ("path".to_string(), path.clone()),
@@ -111,8 +114,16 @@ async fn main() {
             ("slug".to_string(), form.slug.clone()),
             ("body".to_string(), body),
         ];
-        fields.extend(form.highlights.iter().map(|h| ("highlight".to_string(), h.clone())));
-        fields.extend(form.authors.iter().map(|a| ("author".to_string(), a.clone())));
+        fields.extend(
+            form.highlights
+                .iter()
+                .map(|h| ("highlight".to_string(), h.clone())),
+        );
+        fields.extend(
+            form.authors
+                .iter()
+                .map(|a| ("author".to_string(), a.clone())),
+        );
         for (tax, terms) in &form.taxonomies {
             fields.extend(terms.iter().map(|t| (format!("tax.{tax}"), t.clone())));
         }
@@ -123,13 +134,18 @@ async fn main() {
             .header(header::HOST, "127.0.0.1:1112")
             .header(header::COOKIE, &cookie)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&fields).expect("form")))
+            .body(Body::from(
+                serde_urlencoded::to_string(&fields).expect("form"),
+            ))
             .expect("request");
         let clock = Instant::now();
         let (status, answer, _) = call(&router, req).await;
         let took = clock.elapsed();
         assert_eq!(status, 200, "{answer}");
-        assert!(answer.contains("A studio note."), "the preview lacks the edit");
+        assert!(
+            answer.contains("A studio note."),
+            "the preview lacks the edit"
+        );
         // The first preview fills the caches; it is reported apart.
         if i == 0 {
             println!("first preview (cold caches): {:.0} ms", ms(took));
