@@ -75,6 +75,31 @@ pub fn derive_cached(
     diagnostics: &mut Diagnostics,
     cache: Option<&BuildCache>,
 ) -> Option<Derived> {
+    derive_inner(corpus, base_path, diagnostics, cache, None)
+}
+
+/// [`derive_cached`] with the similar posts given instead of ranked again
+/// (`quire studio`'s preview of one page reuses an earlier ranking of the
+/// same pages: ranking every article is most of the derive phase). The
+/// articles' words are not counted, so `words` is empty: a search index
+/// must not be built from the result.
+pub fn derive_cached_with_similar(
+    corpus: &Corpus,
+    base_path: &str,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&BuildCache>,
+    similar: Vec<Vec<Match>>,
+) -> Option<Derived> {
+    derive_inner(corpus, base_path, diagnostics, cache, Some(similar))
+}
+
+fn derive_inner(
+    corpus: &Corpus,
+    base_path: &str,
+    diagnostics: &mut Diagnostics,
+    cache: Option<&BuildCache>,
+    given_similar: Option<Vec<Vec<Match>>>,
+) -> Option<Derived> {
     let cite_config: CitationConfig =
         extensions::read("citations", &corpus.config.citations, diagnostics);
     let similar_config: SimilarConfig =
@@ -99,14 +124,20 @@ pub fn derive_cached(
     };
     // Similar posts first: their index is large while it is built and
     // small once done, so it is made before the bodies are held.
-    let words = match similar_config.count > 0 || search.enabled {
-        true => ArticleWords::count(corpus),
-        false => ArticleWords::default(),
-    };
-    let similar = similar_posts_counted(corpus, &similar_config, &words);
-    let words = match search.enabled {
-        true => words,
-        false => ArticleWords::default(),
+    let (similar, words) = match given_similar {
+        Some(similar) => (similar, ArticleWords::default()),
+        None => {
+            let words = match similar_config.count > 0 || search.enabled {
+                true => ArticleWords::count(corpus),
+                false => ArticleWords::default(),
+            };
+            let similar = similar_posts_counted(corpus, &similar_config, &words);
+            let words = match search.enabled {
+                true => words,
+                false => ArticleWords::default(),
+            };
+            (similar, words)
+        }
     };
     let site_bib = site_bibliography(corpus, diagnostics);
     let site_bib_key = cache.map(|_| key_of(&corpus.files.bibliography));

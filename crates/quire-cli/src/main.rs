@@ -8,6 +8,7 @@ mod import_docx;
 mod init;
 mod output;
 mod serve;
+mod studio;
 
 use std::process::ExitCode;
 
@@ -93,6 +94,25 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// The browser studio: write, cite, translate, preview and publish
+    /// articles without touching files (`quire studio adduser` makes accounts).
+    #[command(args_conflicts_with_subcommands = true)]
+    Studio {
+        #[command(subcommand)]
+        action: Option<StudioAction>,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: std::path::PathBuf,
+        /// Address to listen on; anything but loopback needs accounts.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1112)]
+        port: u16,
+        /// Open the studio in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check links, notes, citations and translations before publishing.
     Check {
         /// The site root.
@@ -115,6 +135,31 @@ enum Command {
     Import {
         #[command(subcommand)]
         source: ImportSource,
+    },
+}
+
+#[derive(Subcommand)]
+enum StudioAction {
+    /// Add (or replace) a studio account in studio-users.toml; the password
+    /// is read from standard input.
+    Adduser {
+        /// The login name.
+        login: String,
+        /// author (own drafts), translator (translations) or editor (everything, publishing).
+        #[arg(long)]
+        role: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// E-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// The person's id in authors/ (authors edit their own articles).
+        #[arg(long)]
+        author: Option<String>,
+        /// The site root.
+        #[arg(long, default_value = ".")]
+        root: std::path::PathBuf,
     },
 }
 
@@ -162,6 +207,32 @@ fn main() -> ExitCode {
             drafts,
             open,
         } => serve::run(root, bind, port, drafts, open),
+        Command::Studio {
+            action: None,
+            root,
+            bind,
+            port,
+            open,
+        } => studio::run(root, bind, port, open),
+        Command::Studio {
+            action:
+                Some(StudioAction::Adduser {
+                    login,
+                    role,
+                    name,
+                    email,
+                    author,
+                    root,
+                }),
+            ..
+        } => studio::adduser(
+            root,
+            &login,
+            &role,
+            name.as_deref(),
+            email.as_deref(),
+            author.as_deref(),
+        ),
         Command::Check {
             root,
             external,

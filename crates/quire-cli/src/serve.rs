@@ -64,7 +64,7 @@ fn report(rebuilt: &Rebuilt) {
 }
 
 /// Opens `url` in the default browser; failure is only worth a note.
-fn open_browser(url: &str) {
+pub fn open_browser(url: &str) {
     let program = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {

@@ -1,0 +1,895 @@
+//! The studio over HTTP (axum's router driven with `tower::ServiceExt`):
+//! dashboard, editor round trips byte for byte, form edits, conflicts,
+//! autosave, preview equal to the build, translation, new articles,
+//! uploads, accounts, roles, CSRF, paths and UI languages.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use quire_studio::{Studio, StudioOptions};
+use tower::ServiceExt;
+
+const HOST: &str = "127.0.0.1:1112";
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/policy-site")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "public" || name == ".quire-cache" || name == ".quire-studio" {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+struct Client {
+    router: Router,
+    studio: Arc<Studio>,
+    cookie: String,
+    csrf: String,
+    _dir: tempfile::TempDir,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    text: String,
+}
+
+impl Client {
+    /// A studio on a copy of the example site, on loopback (no accounts).
+    async fn new() -> Client {
+        Client::with(|_| {}, "127.0.0.1:1112").await
+    }
+
+    async fn with(prepare: impl FnOnce(&Path), addr: &str) -> Client {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&example(), dir.path());
+        prepare(dir.path());
+        let addr: SocketAddr = addr.parse().unwrap();
+        let studio = Studio::new(&StudioOptions::new(dir.path()), addr).unwrap();
+        let router = quire_studio::http::router(Arc::clone(&studio));
+        let mut c = Client {
+            router,
+            studio,
+            cookie: String::new(),
+            csrf: String::new(),
+            _dir: dir,
+        };
+        c.refresh_csrf("/login").await;
+        c
+    }
+
+    fn root(&self) -> &Path {
+        &self.studio.root
+    }
+
+    async fn send(&mut self, req: Request<Body>) -> Answer {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for v in headers.get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            if let Some(pair) = v.split(';').next()
+                && pair.starts_with("quire_studio=")
+            {
+                self.cookie = pair.to_string();
+            }
+        }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, uri: &str) -> Answer {
+        let req = Request::get(uri)
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &self.cookie)
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    async fn post(&mut self, uri: &str, pairs: &[(String, String)]) -> Answer {
+        let body = serde_urlencoded::to_string(pairs).unwrap();
+        let req = Request::post(uri)
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &self.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// POSTs `pairs` with the CSRF token.
+    async fn submit(&mut self, uri: &str, pairs: &[(&str, &str)]) -> Answer {
+        let mut all: Vec<(String, String)> = vec![("csrf".into(), self.csrf.clone())];
+        all.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self.post(uri, &all).await
+    }
+
+    async fn refresh_csrf(&mut self, uri: &str) {
+        let page = self.get(uri).await;
+        if let Some(t) = csrf_of(&page.text) {
+            self.csrf = t;
+        }
+    }
+
+    /// The editor form of `path` as a browser would send it unchanged.
+    async fn editor_fields(&mut self, path: &str) -> Vec<(String, String)> {
+        let page = self.get(&edit(path)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.text);
+        self.csrf = csrf_of(&page.text).unwrap();
+        form_fields(&page.text, "#editor")
+    }
+}
+
+fn edit(path: &str) -> String {
+    format!("/edit?path={}", urlencode(path))
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)]).unwrap()[2..].to_string()
+}
+
+fn csrf_of(html: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse("meta[name=csrf-token]").unwrap();
+    doc.select(&sel)
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .map(str::to_string)
+}
+
+/// The fields a browser submits for the form matching `selector`.
+fn form_fields(html: &str, selector: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let form = doc
+        .select(&scraper::Selector::parse(selector).unwrap())
+        .next()
+        .expect("form");
+    let controls = scraper::Selector::parse("input, textarea, select").unwrap();
+    let mut out = Vec::new();
+    for el in form.select(&controls) {
+        let v = el.value();
+        let Some(name) = v.attr("name") else { continue };
+        if v.attr("disabled").is_some() {
+            continue;
+        }
+        match v.name() {
+            "textarea" => out.push((name.to_string(), el.text().collect::<String>())),
+            "select" => {
+                let opt = scraper::Selector::parse("option[selected], option").unwrap();
+                if let Some(o) = el.select(&opt).next() {
+                    out.push((
+                        name.to_string(),
+                        o.value().attr("value").unwrap_or("").to_string(),
+                    ));
+                }
+            }
+            _ => match v.attr("type") {
+                Some("checkbox") => {
+                    if v.attr("checked").is_some() {
+                        out.push((
+                            name.to_string(),
+                            v.attr("value").unwrap_or("on").to_string(),
+                        ));
+                    }
+                }
+                _ => out.push((name.to_string(), v.attr("value").unwrap_or("").to_string())),
+            },
+        }
+    }
+    out
+}
+
+fn set(fields: &mut Vec<(String, String)>, key: &str, value: &str) {
+    match fields.iter_mut().find(|(k, _)| k == key) {
+        Some(f) => f.1 = value.to_string(),
+        None => fields.push((key.to_string(), value.to_string())),
+    }
+}
+
+fn content_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join("content")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn dashboard_shows_every_article_in_every_language() {
+    let mut c = Client::new().await;
+    let page = c.get("/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for name in ["English", "Türkçe", "Русский", "العربية"] {
+        assert!(
+            page.text.contains(&format!(">{name}</th>")),
+            "column {name}"
+        );
+    }
+    assert!(
+        page.text.contains("Showing 10 of 10 articles"),
+        "{}",
+        page.text
+    );
+    // The Arctic piece exists only in English.
+    let missing = c.get("/?lang=tr&status=missing").await.text;
+    assert!(missing.contains("Arctic"));
+    assert!(!missing.contains("The Middle Corridor"));
+    let found = c.get("/?q=middle+corridor").await.text;
+    assert!(found.contains("Showing 1 of 1"), "{found}");
+    let by_author = c.get("/?author=kerem-aydin&section=analysis").await.text;
+    assert!(by_author.contains("The Middle Corridor"));
+    assert!(!by_author.contains("Arctic"));
+    // Drafts show as drafts.
+    let file = c
+        .root()
+        .join("content/analysis/arctic-research-cooperation/index.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("+++\n", "+++\ndraft = true\n", 1)).unwrap();
+    c.studio.changed();
+    let drafts = c.get("/?status=draft").await.text;
+    assert!(drafts.contains("Arctic"), "{drafts}");
+    assert!(drafts.contains("Showing 1 of 1"));
+}
+
+#[tokio::test]
+async fn check_counts_appear_once_the_check_ran() {
+    let mut c = Client::new().await;
+    c.studio.start_checker();
+    for _ in 0..600 {
+        if c.studio.check.lock().unwrap().done {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(c.studio.check.lock().unwrap().done);
+    let page = c.get("/").await.text;
+    assert!(!page.contains("checking…"));
+}
+
+#[tokio::test]
+async fn opening_and_saving_every_article_unchanged_keeps_every_byte() {
+    let mut c = Client::new().await;
+    let files = content_files(c.root());
+    assert!(files.len() > 30);
+    let mut saved = 0;
+    for rel in &files {
+        let before = std::fs::read(c.root().join(rel)).unwrap();
+        let fields = c.editor_fields(rel).await;
+        let mut fields = fields;
+        set(&mut fields, "action", "save");
+        let answer = c.post("/save", &fields).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "{rel}: {}",
+            answer.text
+        );
+        assert_eq!(
+            std::fs::read(c.root().join(rel)).unwrap(),
+            before,
+            "{rel} changed"
+        );
+        saved += 1;
+    }
+    assert_eq!(saved, files.len());
+}
+
+#[tokio::test]
+async fn a_form_edit_rewrites_only_that_key() {
+    let mut c = Client::new().await;
+    let rel = "content/analysis/middle-corridor-freight/index.md";
+    let before = std::fs::read_to_string(c.root().join(rel)).unwrap();
+    let mut fields = c.editor_fields(rel).await;
+    set(&mut fields, "title", "The Middle Corridor, Revisited");
+    let answer = c.post("/save", &fields).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    let after = std::fs::read_to_string(c.root().join(rel)).unwrap();
+    assert_eq!(
+        after,
+        before.replace(
+            "title = \"The Middle Corridor: What It Would Take to Move Serious Freight\"",
+            "title = \"The Middle Corridor, Revisited\""
+        )
+    );
+    // A new tag and a body edit.
+    let mut fields = c.editor_fields(rel).await;
+    fields.push(("tax.tags".into(), "ferries".into()));
+    let body = fields.iter().find(|(k, _)| k == "body").unwrap().1.clone();
+    set(
+        &mut fields,
+        "body",
+        &body.replace("Few ideas", "Few policy ideas"),
+    );
+    c.post("/save", &fields).await;
+    let after2 = std::fs::read_to_string(c.root().join(rel)).unwrap();
+    assert_eq!(
+        after2,
+        after
+            .replace(
+                "tags = [\"trade corridors\", \"logistics\", \"supply chains\"]",
+                "tags = [\"trade corridors\", \"logistics\", \"supply chains\", \"ferries\"]"
+            )
+            .replace("Few ideas", "Few policy ideas")
+    );
+    // No temporary files are left beside it.
+    let dir = c.root().join("content/analysis/middle-corridor-freight");
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
+
+#[tokio::test]
+async fn a_file_changed_on_disk_is_never_overwritten() {
+    let mut c = Client::new().await;
+    let rel = "content/analysis/amu-darya-water/index.md";
+    let mut fields = c.editor_fields(rel).await;
+    // Someone else saves meanwhile.
+    let path = c.root().join(rel);
+    let theirs = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("Amu Darya", "Amudarya");
+    std::fs::write(&path, &theirs).unwrap();
+    let body = fields.iter().find(|(k, _)| k == "body").unwrap().1.clone();
+    set(&mut fields, "body", &format!("{body}\nMy new paragraph.\n"));
+    let answer = c.post("/save", &fields).await;
+    assert_eq!(answer.status, StatusCode::CONFLICT);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        theirs,
+        "overwritten"
+    );
+    assert!(answer.text.contains("My new paragraph."));
+    assert!(answer.text.contains("Amudarya"));
+    // Merging: save the merged text with the disk's hash.
+    c.csrf = csrf_of(&answer.text).unwrap();
+    let merge = form_fields(&answer.text, "form[action=\"/merge\"]");
+    let mut merge = merge;
+    let mine = merge.iter().find(|(k, _)| k == "text").unwrap().1.clone();
+    set(&mut merge, "text", &mine.replace("Amu Darya", "Amudarya"));
+    let saved = c.post("/merge", &merge).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let now = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        now.contains("My new paragraph.") && now.contains("Amudarya") && !now.contains("Amu Darya")
+    );
+}
+
+#[tokio::test]
+async fn autosaves_are_kept_hidden_and_offered_back() {
+    let mut c = Client::new().await;
+    let rel = "content/analysis/trans-caspian-gas/index.md";
+    let before = std::fs::read(c.root().join(rel)).unwrap();
+    let mut fields = c.editor_fields(rel).await;
+    set(&mut fields, "body", "Half-written paragraph");
+    let answer = c.post("/api/autosave", &fields).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{}", answer.text);
+    assert_eq!(std::fs::read(c.root().join(rel)).unwrap(), before);
+    let stored = std::fs::read_dir(c.root().join(".quire-studio/autosave"))
+        .unwrap()
+        .count();
+    assert_eq!(stored, 1);
+    let page = c.get(&edit(rel)).await.text;
+    assert!(page.contains("Unsaved changes from"), "{page}");
+    assert!(!page.contains(">\nHalf-written paragraph</textarea>"));
+    let restored = c.get(&format!("{}&restore=1", edit(rel))).await.text;
+    assert!(
+        restored.contains(">\nHalf-written paragraph</textarea>"),
+        "{restored}"
+    );
+    // A quire build does not see it.
+    let (site, report) = quire_build::build_in_memory(&quire_build::BuildOptions::new(c.root()));
+    assert!(!report.diagnostics.has_errors());
+    assert!(
+        site.unwrap()
+            .artifacts
+            .iter()
+            .all(|a| !a.path.contains("quire-studio"))
+    );
+}
+
+#[tokio::test]
+async fn the_preview_is_the_built_page() {
+    let mut c = Client::new().await;
+    let rel = "content/analysis/middle-corridor-freight/index.md";
+    let fields = c.editor_fields(rel).await;
+    let answer = c.post("/api/preview", &fields).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let json: serde_json::Value = serde_json::from_str(&answer.text).unwrap();
+    let html = json["html"].as_str().unwrap();
+    let mut options = quire_build::BuildOptions::new(c.root());
+    options.base_url = Some(c.studio.preview_base.clone());
+    let (site, _) = quire_build::build_in_memory(&options);
+    let site = site.unwrap();
+    let built = site
+        .artifacts
+        .iter()
+        .find(|a| a.path == "analysis/middle-corridor-freight/index.html")
+        .unwrap();
+    let quire_build::Body::Bytes(bytes) = &built.body else {
+        panic!()
+    };
+    let built = String::from_utf8(bytes.clone()).unwrap();
+    let base = "<base href=\"/bundle/content/analysis/middle-corridor-freight/\">";
+    assert_eq!(html.replacen(base, "", 1), built);
+    // Again, with the ranking of similar posts kept from the first preview.
+    let again: serde_json::Value =
+        serde_json::from_str(&c.post("/api/preview", &fields).await.text).unwrap();
+    assert_eq!(again["html"].as_str().unwrap().replacen(base, "", 1), built);
+    // Unsaved text: a new note and a citation show, numbered and formatted.
+    let mut fields = fields;
+    let body = fields.iter().find(|(k, _)| k == "body").unwrap().1.clone();
+    set(
+        &mut fields,
+        "body",
+        &format!(
+            "A new claim.[^99] As argued elsewhere.[@osei2019, p. 12]\n\n{body}\n[^99]: Studio note text.\n"
+        ),
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&c.post("/api/preview", &fields).await.text).unwrap();
+    let html = json["html"].as_str().unwrap();
+    assert!(html.contains("Studio note text."));
+    assert!(html.contains("Osei"));
+    assert!(html.contains("/site/assets/quire."));
+    // The file is untouched; a bad citation is reported at its line.
+    set(&mut fields, "body", "Text.\n\nBad [@nosuchkey].\n");
+    let json: serde_json::Value =
+        serde_json::from_str(&c.post("/api/preview", &fields).await.text).unwrap();
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["severity"], "error", "{json}");
+    let body_line = json["body_line"].as_u64().unwrap();
+    assert_eq!(d["line"].as_u64().unwrap() - body_line + 1, 3, "{json}");
+    // The stylesheet the preview links is served.
+    let css = c
+        .get(&format!(
+            "/site/{}",
+            quire_studio::preview::stylesheet_path()
+        ))
+        .await;
+    assert_eq!(css.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn translate_creates_the_version_beside_the_original() {
+    let mut c = Client::new().await;
+    let rel = "content/analysis/arctic-research-cooperation/index.md";
+    let page = c.get(&edit(rel)).await.text;
+    c.csrf = csrf_of(&page).unwrap();
+    assert!(page.contains(">Translate</button>"));
+    let answer = c
+        .submit("/translate", &[("path", rel), ("lang", "tr")])
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    let tr = "content/analysis/arctic-research-cooperation/index.tr.md";
+    let text = std::fs::read_to_string(c.root().join(tr)).unwrap();
+    let original = std::fs::read_to_string(c.root().join(rel)).unwrap();
+    assert!(text.contains("draft = true"), "{text}");
+    let split = quire_site::frontmatter::split(rel, &original)
+        .unwrap()
+        .unwrap();
+    let fp = quire_check::fingerprint::fingerprint(split.body).encode();
+    assert!(
+        text.contains(&format!("translated_from = \"{fp}\"")),
+        "{text}"
+    );
+    assert!(text.ends_with(split.body));
+    // Side by side: the translation's editor shows the original.
+    let page = c.get(&edit(tr)).await.text;
+    assert!(page.contains("The original (English), to translate from"));
+    // Published and then the original changes: the dashboard says stale.
+    let mut fields = c.editor_fields(tr).await;
+    set(&mut fields, "action", "publish");
+    assert_eq!(c.post("/save", &fields).await.status, StatusCode::SEE_OTHER);
+    assert!(
+        c.get("/?lang=tr&status=published")
+            .await
+            .text
+            .contains("Arctic")
+    );
+    std::fs::write(
+        c.root().join(rel),
+        format!("{original}\nA new paragraph.\n"),
+    )
+    .unwrap();
+    c.studio.changed();
+    let stale = c.get("/?lang=tr&status=stale").await.text;
+    assert!(stale.contains("Arctic"), "{stale}");
+}
+
+#[tokio::test]
+async fn new_articles_start_as_drafts() {
+    let mut c = Client::new().await;
+    c.refresh_csrf("/new").await;
+    let answer = c
+        .submit(
+            "/new",
+            &[
+                ("title", "Water and Power in Tajikistan"),
+                ("section", "analysis"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    let rel = "content/analysis/water-and-power-in-tajikistan/index.md";
+    let text = std::fs::read_to_string(c.root().join(rel)).unwrap();
+    assert!(text.starts_with("+++\ntitle = \"Water and Power in Tajikistan\"\ndate = "));
+    assert!(text.contains("draft = true"));
+    let loc = answer
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(loc.starts_with("/edit?path=content%2Fanalysis%2Fwater"));
+    // A fresh build leaves the draft out.
+    let (site, _) = quire_build::build_in_memory(&quire_build::BuildOptions::new(c.root()));
+    assert!(
+        site.unwrap()
+            .artifacts
+            .iter()
+            .all(|a| !a.path.contains("water-and-power"))
+    );
+}
+
+#[tokio::test]
+async fn images_are_uploaded_into_the_bundle_with_alt_text() {
+    let mut c = Client::new().await;
+    let rel = "content/analysis/amu-darya-water/index.md";
+    c.editor_fields(rel).await;
+    let upload = |alt: &str| {
+        let boundary = "XBOUNDARYX";
+        let mut body = String::new();
+        for (name, value) in [("path", rel), ("alt", alt)] {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"Canal Map.PNG\"\r\nContent-Type: image/png\r\n\r\nPNGDATA\r\n--{boundary}--\r\n"));
+        body
+    };
+    let send = |c: &Client, body: String, csrf: &str| {
+        Request::post("/api/upload")
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &c.cookie)
+            .header("x-csrf-token", csrf)
+            .header(
+                header::CONTENT_TYPE,
+                "multipart/form-data; boundary=XBOUNDARYX",
+            )
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let csrf = c.csrf.clone();
+    let no_alt = c.send(send(&c, upload(""), &csrf)).await;
+    assert_eq!(no_alt.status, StatusCode::BAD_REQUEST);
+    let no_token = c.send(send(&c, upload("A map"), "nope")).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let ok = c.send(send(&c, upload("A map of the canals"), &csrf)).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert!(
+        ok.text.contains("![A map of the canals](canal-map.png)"),
+        "{}",
+        ok.text
+    );
+    let stored = c
+        .root()
+        .join("content/analysis/amu-darya-water/canal-map.png");
+    assert_eq!(std::fs::read(stored).unwrap(), b"PNGDATA");
+}
+
+#[tokio::test]
+async fn posts_need_the_csrf_token_and_paths_stay_inside_the_site() {
+    let mut c = Client::new().await;
+    let rel = "content/analysis/amu-darya-water/index.md";
+    let before = std::fs::read(c.root().join(rel)).unwrap();
+    let mut fields = c.editor_fields(rel).await;
+    fields.retain(|(k, _)| k != "csrf");
+    set(&mut fields, "body", "Overwritten!");
+    assert_eq!(c.post("/save", &fields).await.status, StatusCode::FORBIDDEN);
+    set(&mut fields, "csrf", "0000");
+    assert_eq!(c.post("/save", &fields).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(std::fs::read(c.root().join(rel)).unwrap(), before);
+    for bad in [
+        "../quire.toml",
+        "content/../quire.toml",
+        "/etc/passwd",
+        "quire.toml",
+        "content/analysis/../../quire.toml",
+    ] {
+        let page = c.get(&edit(bad)).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
+        let answer = c
+            .submit("/translate", &[("path", bad), ("lang", "tr")])
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("index.md"), "+++\ntitle = \"x\"\n+++\n").unwrap();
+        std::os::unix::fs::symlink(outside.path(), c.root().join("content/analysis/link")).unwrap();
+        let page = c.get(&edit("content/analysis/link/index.md")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    }
+    // Another site's page cannot reach the studio through DNS rebinding.
+    let req = Request::get("/")
+        .header(header::HOST, "evil.example:1112")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(c.send(req).await.status, StatusCode::MISDIRECTED_REQUEST);
+}
+
+fn add_accounts(root: &Path) {
+    for (login, role) in [("ed", "editor"), ("tr", "translator"), ("au", "author")] {
+        let author = (role == "author").then_some("kerem-aydin");
+        quire_studio::auth::add_user(
+            root,
+            login,
+            "a long enough password",
+            quire_studio::Role::parse(role).unwrap(),
+            None,
+            None,
+            author,
+        )
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_public_address_needs_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&example(), dir.path());
+    let public: SocketAddr = "0.0.0.0:1112".parse().unwrap();
+    assert!(Studio::new(&StudioOptions::new(dir.path()), public).is_err());
+    add_accounts(dir.path());
+    assert!(Studio::new(&StudioOptions::new(dir.path()), public).is_ok());
+}
+
+async fn sign_in(c: &mut Client, login: &str) -> Answer {
+    c.refresh_csrf("/login").await;
+    c.submit(
+        "/login",
+        &[("login", login), ("password", "a long enough password")],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn roles_limit_what_people_do() {
+    let mut c = Client::with(add_accounts, "127.0.0.1:1112").await;
+    // Signed out: everything leads to the sign-in page.
+    let home = c.get("/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.headers.get(header::LOCATION).unwrap(), "/login");
+    let cookie = c.get("/login").await;
+    assert!(cookie.status == StatusCode::OK);
+    // The translator.
+    let answer = sign_in(&mut c, "tr").await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    let en = "content/analysis/arctic-research-cooperation/index.md";
+    let before = std::fs::read(c.root().join(en)).unwrap();
+    let mut fields = c.editor_fields(en).await;
+    set(&mut fields, "body", "Rewritten by a translator");
+    assert_eq!(c.post("/save", &fields).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(std::fs::read(c.root().join(en)).unwrap(), before);
+    // They translate; the translation starts as a draft they may save…
+    let page = c.get(&edit(en)).await.text;
+    c.csrf = csrf_of(&page).unwrap();
+    assert_eq!(
+        c.submit("/translate", &[("path", en), ("lang", "ru")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let ru = "content/analysis/arctic-research-cooperation/index.ru.md";
+    let mut fields = c.editor_fields(ru).await;
+    assert!(!c.get(&edit(ru)).await.text.contains(">Publish</button>"));
+    set(&mut fields, "title", "Арктика");
+    assert_eq!(c.post("/save", &fields).await.status, StatusCode::SEE_OTHER);
+    assert!(
+        std::fs::read_to_string(c.root().join(ru))
+            .unwrap()
+            .contains("title = \"Арктика\"")
+    );
+    // …but cannot publish it, neither by the button nor by unticking draft.
+    let mut fields = c.editor_fields(ru).await;
+    set(&mut fields, "action", "publish");
+    assert_eq!(c.post("/save", &fields).await.status, StatusCode::FORBIDDEN);
+    let mut fields = c.editor_fields(ru).await;
+    fields.retain(|(k, _)| k != "draft");
+    c.post("/save", &fields).await;
+    assert!(
+        std::fs::read_to_string(c.root().join(ru))
+            .unwrap()
+            .contains("draft = true")
+    );
+    // The editor publishes it.
+    let mut c2 = Client {
+        router: c.router.clone(),
+        studio: Arc::clone(&c.studio),
+        cookie: String::new(),
+        csrf: String::new(),
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    assert_eq!(sign_in(&mut c2, "ed").await.status, StatusCode::SEE_OTHER);
+    let mut fields = c2.editor_fields(ru).await;
+    set(&mut fields, "action", "publish");
+    assert_eq!(
+        c2.post("/save", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        !std::fs::read_to_string(c.root().join(ru))
+            .unwrap()
+            .contains("draft")
+    );
+    // An author edits only their own drafts.
+    let mut c3 = Client {
+        router: c.router.clone(),
+        studio: Arc::clone(&c.studio),
+        cookie: String::new(),
+        csrf: String::new(),
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    assert_eq!(sign_in(&mut c3, "au").await.status, StatusCode::SEE_OTHER);
+    let theirs = "content/analysis/middle-corridor-freight/index.md";
+    let fields = c3.editor_fields(theirs).await;
+    assert_eq!(
+        c3.post("/save", &fields).await.status,
+        StatusCode::FORBIDDEN,
+        "published: editors only"
+    );
+    c3.refresh_csrf("/new").await;
+    let made = c3
+        .submit(
+            "/new",
+            &[
+                ("title", "Ferry Slots"),
+                ("section", "analysis"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let mine = "content/analysis/ferry-slots/index.md";
+    assert!(
+        std::fs::read_to_string(c.root().join(mine))
+            .unwrap()
+            .contains("authors = [\"kerem-aydin\"]")
+    );
+    let mut fields = c3.editor_fields(mine).await;
+    set(&mut fields, "body", "My draft.\n");
+    assert_eq!(
+        c3.post("/save", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Signing out ends the session.
+    let page = c3.get("/").await.text;
+    c3.csrf = csrf_of(&page).unwrap();
+    c3.submit("/logout", &[]).await;
+    assert_eq!(c3.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sign_in_is_rate_limited() {
+    let mut c = Client::with(add_accounts, "127.0.0.1:1112").await;
+    for _ in 0..quire_studio::auth::MAX_FAILURES {
+        c.refresh_csrf("/login").await;
+        let a = c
+            .submit("/login", &[("login", "ed"), ("password", "wrong")])
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = sign_in(&mut c, "ed").await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.text.contains("Too many failed sign-ins"));
+    // Cookies of the session are HttpOnly and SameSite=Strict.
+    let mut fresh = Client::with(add_accounts, "127.0.0.1:1112").await;
+    let a = fresh.get("/login").await;
+    let _ = a;
+    let req = Request::get("/login")
+        .header(header::HOST, HOST)
+        .body(Body::empty())
+        .unwrap();
+    let a = fresh.send(req).await;
+    let cookie = a.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn the_ui_speaks_english_turkish_and_russian() {
+    let mut c = Client::new().await;
+    let req = Request::get("/")
+        .header(header::HOST, HOST)
+        .header(header::ACCEPT_LANGUAGE, "tr-TR,tr;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    c.cookie.clear();
+    let page = c.send(req).await.text;
+    assert!(
+        page.contains("<html lang=\"tr\"") && page.contains(">Yazılar</h1>"),
+        "{page}"
+    );
+    c.get("/ui?lang=ru").await;
+    let page = c
+        .get(&edit("content/analysis/amu-darya-water/index.md"))
+        .await
+        .text;
+    assert!(page.contains(">Сохранить</button>") && page.contains("Добавить примечание"));
+    c.get("/ui?lang=en").await;
+    let page = c
+        .get(&edit("content/analysis/amu-darya-water/index.md"))
+        .await
+        .text;
+    for name in [
+        ">Title</label>",
+        ">Body</label>",
+        ">Save</button>",
+        ">Publish</button>",
+        ">Translate</button>",
+        ">Add note</button>",
+        ">Add citation</button>",
+        ">Insert link</button>",
+        ">Upload image</button>",
+    ] {
+        assert!(page.contains(name), "{name}");
+    }
+    assert!(c.get("/").await.text.contains(">New article</a>"));
+}
+
+#[tokio::test]
+async fn pickers_search_the_bibliography_and_the_articles() {
+    let mut c = Client::new().await;
+    let bib: serde_json::Value =
+        serde_json::from_str(&c.get("/api/bib?q=osei+2019").await.text).unwrap();
+    assert_eq!(bib[0]["key"], "osei2019", "{bib}");
+    assert_eq!(bib[0]["author"], "Osei, Lindqvist");
+    let arts: serde_json::Value =
+        serde_json::from_str(&c.get("/api/articles?q=amu").await.text).unwrap();
+    assert_eq!(
+        arts[0]["link"], "@/analysis/amu-darya-water/index.md",
+        "{arts}"
+    );
+}
