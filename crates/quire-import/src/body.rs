@@ -181,7 +181,9 @@ impl Converter {
         };
         let htmd = HtmlToMarkdown::builder()
             .options(options)
-            .skip_tags(vec!["script", "style", "noscript", "template", "source", "track"])
+            .skip_tags(vec![
+                "script", "style", "noscript", "template", "source", "track",
+            ])
             .add_handler(vec!["pre"], pre_handler)
             .add_handler(vec!["table"], table_handler)
             .add_handler(vec!["video", "audio"], media_handler)
@@ -339,7 +341,10 @@ fn protect_pre(html: &str) -> (String, Vec<String>) {
             pos = start + 4;
             continue;
         }
-        let Some(end) = lower[start..].find("</pre>").map(|e| start + e + "</pre>".len()) else {
+        let Some(end) = lower[start..]
+            .find("</pre>")
+            .map(|e| start + e + "</pre>".len())
+        else {
             break;
         };
         out.push_str(&html[pos..start]);
@@ -408,7 +413,10 @@ fn block_footnotes(
                 notes.push(note.content.clone());
                 out.push_str(&token(notes.len()));
             }
-            None => changes.push((kind::NOTES, format!("footnote marker {id} has no text; dropped"))),
+            None => changes.push((
+                kind::NOTES,
+                format!("footnote marker {id} has no text; dropped"),
+            )),
         }
         rest = &rest[start + close + "</sup>".len()..];
     }
@@ -549,7 +557,10 @@ fn shortcodes(
                     .filter(|m| if video { m.video } else { m.audio })
                     .collect();
                 if items.is_empty() {
-                    changes.push((kind::GALLERY, "a [playlist] without attached files; dropped".into()));
+                    changes.push((
+                        kind::GALLERY,
+                        "a [playlist] without attached files; dropped".into(),
+                    ));
                 }
                 for m in items {
                     out.push_str(&format!(
@@ -577,14 +588,21 @@ fn shortcodes(
     }
     out.push_str(rest);
     for name in unknown {
-        changes.push((kind::SHORTCODE, format!("unknown shortcode [{name}] kept as text")));
+        changes.push((
+            kind::SHORTCODE,
+            format!("unknown shortcode [{name}] kept as text"),
+        ));
     }
     out
 }
 
 /// `[gallery ids="1,2"]` → those images; `[gallery]` without ids → the
 /// post's attached images, as WordPress shows them.
-fn gallery(open_tag: &str, ctx: &mut Context<'_>, changes: &mut Vec<(&'static str, String)>) -> String {
+fn gallery(
+    open_tag: &str,
+    ctx: &mut Context<'_>,
+    changes: &mut Vec<(&'static str, String)>,
+) -> String {
     let ids = tag_attr(open_tag, "ids")
         .or_else(|| tag_attr(open_tag, "include"))
         .unwrap_or_default();
@@ -594,7 +612,10 @@ fn gallery(open_tag: &str, ctx: &mut Context<'_>, changes: &mut Vec<(&'static st
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let mut images: Vec<Media> = Vec::new();
-    let listed: Vec<u64> = ids.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+    let listed: Vec<u64> = ids
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
     if listed.is_empty() {
         images.extend(ctx.attached.iter().filter(|m| m.image).cloned());
         if images.is_empty() {
@@ -607,7 +628,10 @@ fn gallery(open_tag: &str, ctx: &mut Context<'_>, changes: &mut Vec<(&'static st
         for id in listed.into_iter().filter(|id| !exclude.contains(id)) {
             match (ctx.attachment)(id) {
                 Some(m) => images.push(m),
-                None => changes.push((kind::GALLERY, format!("gallery image {id} is not in the export"))),
+                None => changes.push((
+                    kind::GALLERY,
+                    format!("gallery image {id} is not in the export"),
+                )),
             }
         }
     }
@@ -876,7 +900,9 @@ fn set_attr(node: &Node, name: &str, value: &str) {
 
 fn remove_attrs(node: &Node, names: &[&str]) {
     if let NodeData::Element { attrs, .. } = &node.data {
-        attrs.borrow_mut().retain(|a| !names.contains(&&*a.name.local));
+        attrs
+            .borrow_mut()
+            .retain(|a| !names.contains(&&*a.name.local));
     }
 }
 
@@ -940,7 +966,19 @@ fn prepare(node: &Rc<Node>, ctx: &mut Context<'_>, stats: &mut Stats, in_gallery
                     let m = (ctx.map_url)(src.trim(), UrlUse::Media);
                     set_attr(node, "src", &m.markdown);
                 }
-                remove_attrs(node, &["srcset", "sizes", "data-src", "data-lazy-src", "class", "width", "height", "style"]);
+                remove_attrs(
+                    node,
+                    &[
+                        "srcset",
+                        "sizes",
+                        "data-src",
+                        "data-lazy-src",
+                        "class",
+                        "width",
+                        "height",
+                        "style",
+                    ],
+                );
                 stats.images += 1;
                 if in_gallery {
                     stats.gallery_images += 1;
@@ -1084,7 +1122,11 @@ fn pre_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
     }
     let verse = class.split_whitespace().any(|c| c == "wp-block-verse");
     if verse || has_markup(el.node) {
-        let mut html = String::from(if verse { "<pre class=\"verse\">" } else { "<pre>" });
+        let mut html = String::from(if verse {
+            "<pre class=\"verse\">"
+        } else {
+            "<pre>"
+        });
         for child in el.node.children.borrow().iter() {
             inline_html(child, &mut html);
         }
@@ -1112,7 +1154,10 @@ fn pre_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
                 .or_else(|| c.strip_prefix("lang-"))
                 .map(str::to_string)
         })
-        .filter(|l| l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'+'))
+        .filter(|l| {
+            l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'+')
+        })
         .unwrap_or_default();
     let longest = longest_run(&text, '`');
     let fence = "`".repeat(3.max(longest + 1));
@@ -1164,7 +1209,8 @@ fn inline_html(node: &Node, out: &mut String) {
                 out.push('<');
                 out.push_str(tag);
                 if tag == "a"
-                    && let Some(href) = attr_of(node, "data-quire-html").or_else(|| attr_of(node, "href"))
+                    && let Some(href) =
+                        attr_of(node, "data-quire-html").or_else(|| attr_of(node, "href"))
                     && safe_scheme(&href)
                 {
                     out.push_str(&format!(" href=\"{}\"", escape_html(&href)));
@@ -1207,7 +1253,13 @@ struct Row {
     cells: Vec<Cell>,
 }
 
-fn table_rows(handlers: &dyn Handlers, table: &Rc<Node>, rows: &mut Vec<Row>, captions: &mut Vec<String>, part: &'static str) {
+fn table_rows(
+    handlers: &dyn Handlers,
+    table: &Rc<Node>,
+    rows: &mut Vec<Row>,
+    captions: &mut Vec<String>,
+    part: &'static str,
+) {
     for child in table.children.borrow().iter() {
         match tag_of(child) {
             Some("thead") => table_rows(handlers, child, rows, captions, "thead"),
@@ -1227,7 +1279,10 @@ fn table_rows(handlers: &dyn Handlers, table: &Rc<Node>, rows: &mut Vec<Row>, ca
                         Some("td") => false,
                         _ => continue,
                     };
-                    let span = |n: &str| attr_of(cell, n).filter(|v| v.trim() != "1" && v.trim().parse::<u32>().is_ok());
+                    let span = |n: &str| {
+                        attr_of(cell, n)
+                            .filter(|v| v.trim() != "1" && v.trim().parse::<u32>().is_ok())
+                    };
                     cells.push(Cell {
                         markdown: handlers.walk_children(cell).content.trim().to_string(),
                         header,
@@ -1288,9 +1343,15 @@ fn table_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResult> 
         }
     } else {
         if !header_row {
-            handler_note(kind::TABLE_HTML, "a table without a header row kept as an HTML table".into());
+            handler_note(
+                kind::TABLE_HTML,
+                "a table without a header row kept as an HTML table".into(),
+            );
         } else {
-            handler_note(kind::TABLE_HTML, "a table with merged cells, a footer or block content kept as an HTML table".into());
+            handler_note(
+                kind::TABLE_HTML,
+                "a table with merged cells, a footer or block content kept as an HTML table".into(),
+            );
         }
         out.push_str("<table>");
         let mut part = "";
@@ -1337,8 +1398,9 @@ fn table_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResult> 
 
 /// Markdown that is plain text (nothing to parse, nothing escaped).
 fn is_plain(md: &str) -> bool {
-    !md.contains(['\\', '*', '_', '[', ']', '`', '<', '>', '&', '!', '\n', '|', '~', '#', '"', '\''])
-        && !md.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+    !md.contains([
+        '\\', '*', '_', '[', ']', '`', '<', '>', '&', '!', '\n', '|', '~', '#', '"', '\'',
+    ]) && !md.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
 }
 
 /// `<video>`/`<audio>`: an HTML5 element when the file is in the bundle,
@@ -1346,7 +1408,8 @@ fn is_plain(md: &str) -> bool {
 fn media_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
     let tag = el.tag;
     let src = attr(&el, "src")?;
-    let local = !src.contains(':') && !src.starts_with('/') && !src.starts_with("@/") && !src.is_empty();
+    let local =
+        !src.contains(':') && !src.starts_with('/') && !src.starts_with("@/") && !src.is_empty();
     let name = src
         .split(['?', '#'])
         .next()
@@ -1381,9 +1444,16 @@ fn media_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
     } else {
         handler_note(
             kind::MEDIA_LINK,
-            format!("{} {src} is not in the uploads folder; kept as a link", what.to_lowercase()),
+            format!(
+                "{} {src} is not in the uploads folder; kept as a link",
+                what.to_lowercase()
+            ),
         );
-        Some(blocks(&format!("[{what}: {}]({})", label(&name), destination(&src))))
+        Some(blocks(&format!(
+            "[{what}: {}]({})",
+            label(&name),
+            destination(&src)
+        )))
     }
 }
 
@@ -1394,8 +1464,15 @@ fn iframe_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
     if !safe_scheme(&src) {
         return Some("".into());
     }
-    handler_note(kind::EMBED, format!("embedded player {src} replaced by a link"));
-    Some(blocks(&format!("[{}]({})", label(&src), destination(&dest))))
+    handler_note(
+        kind::EMBED,
+        format!("embedded player {src} replaced by a link"),
+    );
+    Some(blocks(&format!(
+        "[{}]({})",
+        label(&src),
+        destination(&dest)
+    )))
 }
 
 /// Figures: embeds become a link and their caption; the rest is its content.
@@ -1494,7 +1571,11 @@ fn paragraph_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResu
         if is_embed_host(&text) {
             handler_note(kind::EMBED, format!("embed {text} kept as a link"));
         }
-        return Some(blocks(&format!("[{}]({})", label(&text), destination(&dest))));
+        return Some(blocks(&format!(
+            "[{}]({})",
+            label(&text),
+            destination(&dest)
+        )));
     }
     handlers.fallback(el)
 }
@@ -1506,7 +1587,11 @@ fn inline_code_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
         return Some("".into());
     }
     let ticks = "`".repeat(longest_run(&text, '`') + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     Some(format!("{ticks}{pad}{text}{pad}{ticks}").into())
 }
 
@@ -1531,7 +1616,11 @@ const NOTES_HEADINGS: [&str; 10] = [
 /// The reference page's pattern, on converted Markdown: markers `\[n\]` in
 /// the text and, at the end, lines or paragraphs that start with `\[n\]`.
 /// Notes must be numbered 1, 2, … in order; otherwise nothing changes.
-fn plain_notes(md: &str, notes: &mut Vec<String>, changes: &mut Vec<(&'static str, String)>) -> String {
+fn plain_notes(
+    md: &str,
+    notes: &mut Vec<String>,
+    changes: &mut Vec<(&'static str, String)>,
+) -> String {
     let lines: Vec<&str> = md.lines().collect();
     // Walk back from the end over note lines, blank lines, and continuation lines.
     let mut start = lines.len();
@@ -1584,7 +1673,10 @@ fn plain_notes(md: &str, notes: &mut Vec<String>, changes: &mut Vec<(&'static st
         let heading = unescape_markdown(heading).replace(['*', '_'], "");
         if NOTES_HEADINGS.contains(&heading.trim().to_lowercase().as_str()) {
             body_lines.pop();
-            changes.push((kind::NOTES, format!("notes heading \"{}\" removed", heading.trim())));
+            changes.push((
+                kind::NOTES,
+                format!("notes heading \"{}\" removed", heading.trim()),
+            ));
         }
     }
     let mut body = body_lines.join("\n");
@@ -1654,7 +1746,10 @@ mod tests {
         let mut map = |url: &str, use_: UrlUse| {
             if local && use_ == UrlUse::Media && url.contains("/uploads/") {
                 let name = url.rsplit('/').next().unwrap_or(url).to_string();
-                Mapped { markdown: name.clone(), html: name }
+                Mapped {
+                    markdown: name.clone(),
+                    html: name,
+                }
             } else if url == "https://e.org/2020/01/other/" {
                 Mapped {
                     markdown: "@/analysis/other/index.md".into(),
@@ -1703,15 +1798,24 @@ mod tests {
         let md = &body.markdown;
         assert!(md.contains("See[^1] and [^2]."), "{md}");
         assert!(md.contains("[^1]: Aynı yer.\n[^2]: Kaynak *x*\n"), "{md}");
-        assert!(md.contains("![](https://e.org/wp-content/uploads/g5.jpg)"), "{md}");
+        assert!(
+            md.contains("![](https://e.org/wp-content/uploads/g5.jpg)"),
+            "{md}"
+        );
         assert!(md.contains("\\[contact-form id=\"3\"\\]"), "{md}");
         assert!(!md.contains("wp:"));
         assert!(
-            body.changes.iter().any(|(_, c)| c.contains("[contact-form]")),
+            body.changes
+                .iter()
+                .any(|(_, c)| c.contains("[contact-form]")),
             "{:?}",
             body.changes
         );
-        assert!(body.changes.iter().any(|(_, c)| c.contains("gallery image 6")));
+        assert!(
+            body.changes
+                .iter()
+                .any(|(_, c)| c.contains("gallery image 6"))
+        );
         assert_eq!(body.ibid_notes, 1);
         assert_eq!(body.stats.gallery_images, 1);
     }
@@ -1762,7 +1866,10 @@ mod tests {
     fn classic_pre_with_blank_lines_is_not_split_into_paragraphs() {
         let html = "Text before.\n\n<pre>line 1\n\n\nline 4 [gallery] 'x'</pre>\n\nText after.";
         let md = convert(html).markdown;
-        assert!(md.contains("```\nline 1\n\n\nline 4 [gallery] 'x'\n```"), "{md}");
+        assert!(
+            md.contains("```\nline 1\n\n\nline 4 [gallery] 'x'\n```"),
+            "{md}"
+        );
         assert!(md.contains("Text after."), "{md}");
     }
 
@@ -1776,7 +1883,9 @@ mod tests {
             "{md}"
         );
         assert!(
-            md.contains("<pre><strong>Bold</strong> and <a href=\"/analysis/other/\">link</a>\nnext</pre>"),
+            md.contains(
+                "<pre><strong>Bold</strong> and <a href=\"/analysis/other/\">link</a>\nnext</pre>"
+            ),
             "{md}"
         );
         assert!(md.contains("```rust\nfn main() {}\n```"), "{md}");
@@ -1788,26 +1897,59 @@ mod tests {
         let html = "<figure class=\"wp-block-table\"><table><tbody><tr><td>Cell 1</td><td>Cell <a href=\"https://e.org/2020/01/other/\">2</a></td></tr><tr><td>Cell 3</td><td></td></tr></tbody></table><figcaption>Caption</figcaption></figure><table><thead><tr><th>H|1</th><th>H2</th></tr></thead><tbody><tr><td>a</td><td>b</td></tr></tbody></table>";
         let body = convert(html);
         let md = &body.markdown;
-        assert!(md.contains("<table>\n<tbody>\n<tr>\n<td>Cell 1</td>\n<td>\n\nCell [2]"), "{md}");
+        assert!(
+            md.contains("<table>\n<tbody>\n<tr>\n<td>Cell 1</td>\n<td>\n\nCell [2]"),
+            "{md}"
+        );
         assert!(md.contains("Cell [2](@/analysis/other/index.md)"), "{md}");
         assert!(md.contains("<td></td>"), "{md}");
         assert!(md.contains("*Caption*"), "{md}");
-        assert!(md.contains("| H\\|1 | H2 |\n| --- | --- |\n| a | b |"), "{md}");
+        assert!(
+            md.contains("| H\\|1 | H2 |\n| --- | --- |\n| a | b |"),
+            "{md}"
+        );
         assert_eq!(body.stats.tables, 2);
         assert!(body.changes.iter().any(|(k, _)| *k == kind::TABLE_HTML));
     }
 
     #[test]
     fn galleries_without_ids_show_the_posts_images() {
-        let attached = [media("https://e.org/wp-content/uploads/a.jpg"), media("https://e.org/wp-content/uploads/b.jpg"), media("https://e.org/wp-content/uploads/s.mp3")];
-        let body = convert_with("[gallery columns=\"2\"]\n\n[audio]\n\n[video src=\"https://e.org/wp-content/uploads/v.mp4\"]", &attached, true);
+        let attached = [
+            media("https://e.org/wp-content/uploads/a.jpg"),
+            media("https://e.org/wp-content/uploads/b.jpg"),
+            media("https://e.org/wp-content/uploads/s.mp3"),
+        ];
+        let body = convert_with(
+            "[gallery columns=\"2\"]\n\n[audio]\n\n[video src=\"https://e.org/wp-content/uploads/v.mp4\"]",
+            &attached,
+            true,
+        );
         let md = &body.markdown;
         assert!(md.contains("![](a.jpg)![](b.jpg)"), "{md}");
-        assert!(md.contains("<audio controls preload=\"metadata\" src=\"s.mp3\">"), "{md}");
-        assert!(md.contains("<video controls preload=\"metadata\" src=\"v.mp4\">"), "{md}");
-        assert_eq!((body.stats.gallery_images, body.stats.audios, body.stats.videos), (2, 1, 1));
+        assert!(
+            md.contains("<audio controls preload=\"metadata\" src=\"s.mp3\">"),
+            "{md}"
+        );
+        assert!(
+            md.contains("<video controls preload=\"metadata\" src=\"v.mp4\">"),
+            "{md}"
+        );
+        assert_eq!(
+            (
+                body.stats.gallery_images,
+                body.stats.audios,
+                body.stats.videos
+            ),
+            (2, 1, 1)
+        );
         let remote = convert_with("[audio mp3=\"https://cdn.example/s.mp3\"]", &[], true);
-        assert!(remote.markdown.contains("[Audio: s.mp3](https://cdn.example/s.mp3)"), "{}", remote.markdown);
+        assert!(
+            remote
+                .markdown
+                .contains("[Audio: s.mp3](https://cdn.example/s.mp3)"),
+            "{}",
+            remote.markdown
+        );
     }
 
     #[test]
@@ -1816,7 +1958,9 @@ mod tests {
         let body = convert(html);
         let md = &body.markdown;
         assert!(
-            md.contains("[https://www.youtube.com/watch?v=a\\_b](https://www.youtube.com/watch?v=a_b)"),
+            md.contains(
+                "[https://www.youtube.com/watch?v=a\\_b](https://www.youtube.com/watch?v=a_b)"
+            ),
             "{md}"
         );
         assert!(md.contains("*A talk*"), "{md}");
@@ -1824,7 +1968,13 @@ mod tests {
         assert!(md.contains("1. x\n\n1) y"), "{md}");
         assert_eq!(body.stats.embeds, 1);
         let classic = convert("Watch this:\n\nhttps://vimeo.com/123\n\nDone.");
-        assert!(classic.markdown.contains("[https://vimeo.com/123](https://vimeo.com/123)"), "{}", classic.markdown);
+        assert!(
+            classic
+                .markdown
+                .contains("[https://vimeo.com/123](https://vimeo.com/123)"),
+            "{}",
+            classic.markdown
+        );
         assert_eq!(classic.stats.embeds, 1);
     }
 

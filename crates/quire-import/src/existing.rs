@@ -195,7 +195,10 @@ pub(crate) fn new_config(needs: &ConfigNeeds<'_>) -> String {
 /// The existing `quire.toml` with the languages and taxonomies it lacks
 /// added, everything else (values, comments, order) as it was; and a line
 /// per addition for the report.
-pub(crate) fn merge_config(text: &str, needs: &ConfigNeeds<'_>) -> Result<(String, Vec<String>), String> {
+pub(crate) fn merge_config(
+    text: &str,
+    needs: &ConfigNeeds<'_>,
+) -> Result<(String, Vec<String>), String> {
     let mut doc: DocumentMut = text.parse().map_err(|e| format!("{e}"))?;
     let mut added = Vec::new();
     let existing_default = doc
@@ -278,7 +281,8 @@ mod tests {
             .into_iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
-        let taxonomies: BTreeSet<String> = ["tags", "regions"].into_iter().map(String::from).collect();
+        let taxonomies: BTreeSet<String> =
+            ["tags", "regions"].into_iter().map(String::from).collect();
         let needs = ConfigNeeds {
             title: "Theirs",
             base_url: "https://t.example",
@@ -287,7 +291,10 @@ mod tests {
             taxonomies: &taxonomies,
         };
         let (out, added) = merge_config(text, &needs).expect("merges");
-        assert!(out.starts_with("# my site\ntitle = \"Mine\" # keep\n"), "{out}");
+        assert!(
+            out.starts_with("# my site\ntitle = \"Mine\" # keep\n"),
+            "{out}"
+        );
         assert!(out.contains("regions = {}   # aligned"), "{out}");
         assert!(out.contains("[search]\nenabled = false"), "{out}");
         assert!(out.contains("[languages.en]\nname = \"English\""), "{out}");

@@ -108,8 +108,7 @@ pub(crate) fn uploads_path(url: &str, media_hosts: &[String]) -> Option<String> 
         let path = path.strip_prefix("files/").unwrap_or(path);
         let mut parts = path.splitn(3, '/');
         let (y, m) = (parts.next()?, parts.next()?);
-        if y.len() == 4 && m.len() == 2 && (y.to_string() + m).bytes().all(|b| b.is_ascii_digit())
-        {
+        if y.len() == 4 && m.len() == 2 && (y.to_string() + m).bytes().all(|b| b.is_ascii_digit()) {
             return Some(percent_decode(path));
         }
     }
@@ -128,9 +127,10 @@ pub(crate) fn bundle_name(rel: &str) -> String {
         s if s.is_empty() => "media".to_string(),
         s => s,
     };
-    match ext.map(|e| e.to_ascii_lowercase()).filter(|e| {
-        !e.is_empty() && e.len() <= 5 && e.bytes().all(|b| b.is_ascii_alphanumeric())
-    }) {
+    match ext
+        .map(|e| e.to_ascii_lowercase())
+        .filter(|e| !e.is_empty() && e.len() <= 5 && e.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
         Some(e) => format!("{stem}.{e}"),
         None => stem,
     }
@@ -156,7 +156,10 @@ mod tests {
             p("https://i0.wp.com/old.example/wp-content/uploads/2020/01/y.jpg").as_deref(),
             Some("2020/01/y.jpg")
         );
-        assert_eq!(p("https://old.example/files/2019/05/z.pdf").as_deref(), Some("2019/05/z.pdf"));
+        assert_eq!(
+            p("https://old.example/files/2019/05/z.pdf").as_deref(),
+            Some("2019/05/z.pdf")
+        );
         assert_eq!(p("https://old.example/2019/05/a-post/"), None);
         assert_eq!(p("https://other.example/2019/05/z.pdf"), None);
         // The absolute remainder stays absolute: resolve() refuses it.
@@ -189,8 +192,11 @@ mod tests {
         }
         #[cfg(unix)]
         {
-            std::os::unix::fs::symlink(dir.path().join("secret.txt"), uploads.join("2024/link.txt"))
-                .unwrap();
+            std::os::unix::fs::symlink(
+                dir.path().join("secret.txt"),
+                uploads.join("2024/link.txt"),
+            )
+            .unwrap();
             std::os::unix::fs::symlink(dir.path(), uploads.join("out")).unwrap();
             assert_eq!(u.resolve("2024/link.txt"), Err(Refusal::Symlink));
             assert_eq!(u.resolve("out/secret.txt"), Err(Refusal::Symlink));

@@ -17,7 +17,9 @@ use quire_core::slugify;
 use crate::ImportOptions;
 use crate::existing::ExistingSite;
 use crate::report::{ImportReport, ReportItem, kind};
-use crate::text::{alias_path, decode_entities, normal_path, percent_decode, plain_line, url_segment};
+use crate::text::{
+    alias_path, decode_entities, normal_path, percent_decode, plain_line, url_segment,
+};
 use crate::wxr::{Record, WxrAuthor, WxrItem, WxrTerm};
 
 /// Taxonomies that WordPress or its plugins use internally; never carried
@@ -189,7 +191,9 @@ impl Attachment {
 
     /// An image WordPress would show in a gallery.
     pub fn is_image(&self) -> bool {
-        self.is(&["jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp", "tif", "tiff"])
+        self.is(&[
+            "jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "bmp", "tif", "tiff",
+        ])
     }
 
     /// An audio file (`[audio]`, `[playlist]`).
@@ -352,7 +356,10 @@ impl Collector {
             .meta
             .iter()
             .any(|(k, _)| k.starts_with("_wpml") || k.starts_with("wpml_"))
-            || item.terms.iter().any(|t| t.domain == "translation_priority");
+            || item
+                .terms
+                .iter()
+                .any(|t| t.domain == "translation_priority");
         match item.post_type.as_str() {
             "attachment" => {
                 if !item.attachment_url.is_empty() {
@@ -455,7 +462,9 @@ impl Collector {
         };
         let raw_title = decode_entities(item.title.trim());
         if raw_title != meta.title && raw_title.contains('<') {
-            meta.title_note = Some(format!("HTML in the title reduced to text (was `{raw_title}`)"));
+            meta.title_note = Some(format!(
+                "HTML in the title reduced to text (was `{raw_title}`)"
+            ));
         }
         for term in &item.terms {
             let name = plain_line(&term.name);
@@ -519,9 +528,10 @@ impl Collector {
             ..Plan::default()
         };
         // Drafts are not skipped: their notes move to `altered` below.
-        let (drafts, skipped): (Vec<ReportItem>, Vec<ReportItem>) = std::mem::take(&mut self.skipped)
-            .into_iter()
-            .partition(|i| i.kind == kind::DRAFT);
+        let (drafts, skipped): (Vec<ReportItem>, Vec<ReportItem>) =
+            std::mem::take(&mut self.skipped)
+                .into_iter()
+                .partition(|i| i.kind == kind::DRAFT);
         plan.report.skipped = skipped;
         plan.report.comments = self.comments;
         plan.report.other_post_types = self.other_types.clone();
@@ -563,13 +573,22 @@ impl Collector {
         }
         for item in self.items.iter_mut().filter(|i| i.lang.is_none()) {
             let first = url_path(&item.link)
-                .and_then(|p| p.trim_start_matches('/').split('/').next().map(str::to_lowercase))
+                .and_then(|p| normal_path(&p))
+                .and_then(|p| {
+                    p.trim_start_matches('/')
+                        .split('/')
+                        .next()
+                        .map(str::to_lowercase)
+                })
                 .unwrap_or_default();
             if LANGUAGE_NAMES.iter().any(|(c, _)| *c == first) {
                 item.lang = Some(first.clone());
-                item.lang_guess = Some(format!("language `{first}` taken from the URL prefix /{first}/"));
+                item.lang_guess = Some(format!(
+                    "language `{first}` taken from the URL prefix /{first}/"
+                ));
             } else {
-                item.lang_guess = Some("no language prefix in its URL: the default language assumed".into());
+                item.lang_guess =
+                    Some("no language prefix in its URL: the default language assumed".into());
             }
         }
     }
@@ -599,7 +618,11 @@ impl Collector {
         let default = existing
             .and_then(|e| e.default_language.clone())
             .or_else(|| options.default_language.clone())
-            .or_else(|| channel_lang.filter(|l| counts.is_empty() || counts.contains_key(l)))
+            .or_else(|| {
+                // Posts without language data are in the channel's language.
+                let unassigned = self.items.iter().any(|i| i.lang.is_none());
+                channel_lang.filter(|l| counts.is_empty() || unassigned || counts.contains_key(l))
+            })
             .or_else(|| {
                 counts
                     .iter()
@@ -636,7 +659,11 @@ impl Collector {
             } else {
                 plain_line(&a.display_name)
             };
-            let name = if name.is_empty() { a.login.clone() } else { name };
+            let name = if name.is_empty() {
+                a.login.clone()
+            } else {
+                name
+            };
             by_login.insert(
                 a.login.clone(),
                 AuthorOut {
@@ -681,7 +708,11 @@ impl Collector {
                 s if s.is_empty() => slugify(login),
                 s => s,
             };
-            let base = if base.is_empty() { "author".to_string() } else { base };
+            let base = if base.is_empty() {
+                "author".to_string()
+            } else {
+                base
+            };
             let id = unique(&base, |c| used_ids.contains(c));
             used_ids.insert(id.clone());
             author_ids.insert(login.clone(), id.clone());
@@ -845,7 +876,9 @@ impl Collector {
                 for &i in members {
                     let it = &self.items[i];
                     if let Some(slug) = self.primary_category(it) {
-                        entry.entry(lang_of(it)).or_insert(self.category_name(&slug));
+                        entry
+                            .entry(lang_of(it))
+                            .or_insert(self.category_name(&slug));
                     }
                 }
                 if entry.is_empty() {
@@ -881,7 +914,14 @@ impl Collector {
         order.sort_by_key(|&(n, d)| (d, n));
         for (n, _) in order {
             let (members, key) = &bundles[n];
-            self.place_bundle(members, key.clone(), &lang_of, &mut space, &mut placement, plan);
+            self.place_bundle(
+                members,
+                key.clone(),
+                &lang_of,
+                &mut space,
+                &mut placement,
+                plan,
+            );
         }
         placement
     }
@@ -907,7 +947,9 @@ impl Collector {
             s => s,
         };
         let id = if space.reserved_root(&base) {
-            let id = unique(&base, |c| space.reserved_root(c) || plan.sections.contains_key(c));
+            let id = unique(&base, |c| {
+                space.reserved_root(c) || plan.sections.contains_key(c)
+            });
             plan.report.altered.push(ReportItem {
                 wordpress_id: 0,
                 title: self.category_name(&slug),
@@ -1022,7 +1064,9 @@ impl Collector {
                 None => seg.clone(),
             };
             if is_page {
-                placement.page_paths.insert(it.id, (lang.clone(), full_slug.clone()));
+                placement
+                    .page_paths
+                    .insert(it.id, (lang.clone(), full_slug.clone()));
             }
             let file = if lang == default {
                 bundle.join("index.md")
@@ -1064,9 +1108,7 @@ impl Collector {
                 } else {
                     format!("/{l}/")
                 };
-                plan.sections
-                    .keys()
-                    .map(move |s| format!("{prefix}{s}/"))
+                plan.sections.keys().map(move |s| format!("{prefix}{s}/"))
             })
             .collect();
         let mut claimed: HashMap<String, u64> = HashMap::new();
@@ -1086,7 +1128,13 @@ impl Collector {
             for (raw, shown) in candidates {
                 let Some(alias) = alias_path(&raw) else {
                     if !shown.is_empty() && shown != "/" {
-                        self.alias_note(it, &v.file, &shown, "it holds spaces, control characters or leads nowhere", plan);
+                        self.alias_note(
+                            it,
+                            &v.file,
+                            &shown,
+                            "it holds spaces, control characters or leads nowhere",
+                            plan,
+                        );
                     }
                     continue;
                 };
@@ -1104,7 +1152,10 @@ impl Collector {
                 } else if section_urls.contains(&lower_slash) {
                     Some("it is the URL of a section listing".to_string())
                 } else if space.reserved_path(&lower) {
-                    Some("it is a built-in path of quire (search, tags, authors, feeds…)".to_string())
+                    Some(
+                        "it is a built-in path of quire (search, tags, authors, feeds…)"
+                            .to_string(),
+                    )
                 } else if let Some(other) = claimed.get(&lower_slash)
                     && other != id
                 {
@@ -1122,11 +1173,19 @@ impl Collector {
             }
             aliases.insert(*id, list);
         }
-        plan.report.keep("redirects", aliases.values().map(Vec::len).sum());
+        plan.report
+            .keep("redirects", aliases.values().map(Vec::len).sum());
         placement.aliases = aliases;
     }
 
-    fn alias_note(&self, it: &ItemMeta, file: &std::path::Path, alias: &str, why: &str, plan: &mut Plan) {
+    fn alias_note(
+        &self,
+        it: &ItemMeta,
+        file: &std::path::Path,
+        alias: &str,
+        why: &str,
+        plan: &mut Plan,
+    ) {
         plan.report.altered.push(ReportItem {
             wordpress_id: it.id,
             title: it.title.clone(),
@@ -1184,7 +1243,12 @@ impl Collector {
         }
     }
 
-    fn doc_plans(&self, placement: Placement, author_ids: &HashMap<String, String>, plan: &mut Plan) {
+    fn doc_plans(
+        &self,
+        placement: Placement,
+        author_ids: &HashMap<String, String>,
+        plan: &mut Plan,
+    ) {
         let mut category_terms = 0;
         let mut used_categories: BTreeSet<(String, String)> = BTreeSet::new();
         let names = self.category_display_names(plan);
@@ -1212,7 +1276,9 @@ impl Collector {
             };
             let mut title = it.title.clone();
             if let Some(n) = &it.title_note {
-                plan.report.altered.push(note(kind::TITLE_MARKUP, n.clone()));
+                plan.report
+                    .altered
+                    .push(note(kind::TITLE_MARKUP, n.clone()));
             }
             if title.is_empty() {
                 title = untitled(it);
@@ -1222,7 +1288,9 @@ impl Collector {
                 ));
             }
             if let Some(guess) = &it.lang_guess {
-                plan.report.altered.push(note(kind::LANGUAGE, guess.clone()));
+                plan.report
+                    .altered
+                    .push(note(kind::LANGUAGE, guess.clone()));
             } else if it.lang.is_none() && self.wpml_traces {
                 plan.report.altered.push(note(
                     kind::LANGUAGE,
@@ -1237,10 +1305,9 @@ impl Collector {
             };
             for login in logins {
                 // Logins never hold `<`, `>` or spaces; some exports do around them.
-                let trimmed = login.trim_matches(|c: char| c.is_whitespace() || c == '<' || c == '>');
-                let found = author_ids
-                    .get(login)
-                    .or_else(|| author_ids.get(trimmed));
+                let trimmed =
+                    login.trim_matches(|c: char| c.is_whitespace() || c == '<' || c == '>');
+                let found = author_ids.get(login).or_else(|| author_ids.get(trimmed));
                 match found {
                     Some(id) if !authors.contains(id) => authors.push(id.clone()),
                     Some(_) => {}
@@ -1254,10 +1321,17 @@ impl Collector {
             let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
             taxonomies.insert("tags".into(), dedup(it.tags.clone()));
             let mut cats = Vec::new();
-            for slug in it.categories.iter().filter(|s| !self.is_default_category(s)) {
+            for slug in it
+                .categories
+                .iter()
+                .filter(|s| !self.is_default_category(s))
+            {
                 category_terms += 1;
                 for c in self.category_chain(slug) {
-                    let name = names.get(&c).cloned().unwrap_or_else(|| self.category_name(&c));
+                    let name = names
+                        .get(&c)
+                        .cloned()
+                        .unwrap_or_else(|| self.category_name(&c));
                     if !cats.contains(&name) {
                         used_categories.insert((v.lang.clone(), name.clone()));
                         cats.push(name);
@@ -1350,7 +1424,10 @@ impl Collector {
         let mut attached: HashMap<u64, Vec<(i64, u64)>> = HashMap::new();
         for (id, a) in &plan.attachments {
             if a.parent != 0 {
-                attached.entry(a.parent).or_default().push((a.menu_order, *id));
+                attached
+                    .entry(a.parent)
+                    .or_default()
+                    .push((a.menu_order, *id));
             }
         }
         plan.attached = attached
@@ -1474,7 +1551,8 @@ impl UrlSpace {
     }
 
     fn take_section(&mut self, section: &str) {
-        self.dirs.insert(format!("content/{section}").to_lowercase());
+        self.dirs
+            .insert(format!("content/{section}").to_lowercase());
         let prefixes = self.prefixes.clone();
         for p in prefixes {
             self.take_url(&format!("{p}{section}/"));
@@ -1599,7 +1677,14 @@ fn parse_wp_datetime(text: &str) -> Option<WpDateTime> {
         && (0..24).contains(&h)
         && (0..60).contains(&mi)
         && (0..60).contains(&s);
-    valid.then_some(WpDateTime { y, m, d: day, h, mi, s })
+    valid.then_some(WpDateTime {
+        y,
+        m,
+        d: day,
+        h,
+        mi,
+        s,
+    })
 }
 
 /// A title for a post without one: its slug in words when the slug has
@@ -1723,9 +1808,15 @@ mod tests {
             url_path("https://example.org/tr/2019/05/t%c3%bcrk/").as_deref(),
             Some("/tr/2019/05/t%c3%bcrk/")
         );
-        assert_eq!(url_path("https://example.org/?p=3").as_deref(), Some("/?p=3"));
+        assert_eq!(
+            url_path("https://example.org/?p=3").as_deref(),
+            Some("/?p=3")
+        );
         assert_eq!(url_path("https://example.org"), None);
-        assert_eq!(host_of("https://www.Example.org:8080/x").as_deref(), Some("example.org"));
+        assert_eq!(
+            host_of("https://www.Example.org:8080/x").as_deref(),
+            Some("example.org")
+        );
     }
 
     #[test]

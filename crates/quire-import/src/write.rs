@@ -201,7 +201,9 @@ impl<'a> SiteWriter<'a> {
                         let from = self.options.into.join("authors").join(&name);
                         let to = self.options.into.join("authors").join(&wanted);
                         if from != to && fs::rename(&from, &to).is_ok() {
-                            self.copier.files.retain(|f| *f != format!("authors/{name}"));
+                            self.copier
+                                .files
+                                .retain(|f| *f != format!("authors/{name}"));
                             self.copier.files.push(format!("authors/{wanted}"));
                         }
                         Some(wanted)
@@ -225,7 +227,9 @@ impl<'a> SiteWriter<'a> {
         }
         for (section, titles) in &self.plan.sections {
             for (lang, title) in titles {
-                let file = PathBuf::from("content").join(section).join(self.index_name(lang));
+                let file = PathBuf::from("content")
+                    .join(section)
+                    .join(self.index_name(lang));
                 if !self.options.force && self.options.into.join(&file).exists() {
                     continue;
                 }
@@ -275,7 +279,16 @@ impl<'a> SiteWriter<'a> {
         let links = &self.plan.links;
         let bundle = doc.bundle.clone();
         let mut map = |url: &str, use_: UrlUse| {
-            map_url(url, use_, links, attachments, copier, &bundle, &mut changes, &mut rewritten)
+            map_url(
+                url,
+                use_,
+                links,
+                attachments,
+                copier,
+                &bundle,
+                &mut changes,
+                &mut rewritten,
+            )
         };
         let mut ctx = Context {
             footnotes_json: item.meta("footnotes"),
@@ -307,7 +320,11 @@ impl<'a> SiteWriter<'a> {
                 || markdown.contains(&format!("]({} ", m.markdown))
                 || markdown.contains(&a.url);
             if !shown {
-                markdown = format!("![{}]({})\n\n{markdown}", a.alt.replace(['[', ']'], ""), m.markdown);
+                markdown = format!(
+                    "![{}]({})\n\n{markdown}",
+                    a.alt.replace(['[', ']'], ""),
+                    m.markdown
+                );
             }
             image = Some(m.markdown);
             self.plan.report.keep("featured images", 1);
@@ -374,7 +391,11 @@ impl<'a> SiteWriter<'a> {
                 title: doc.title.clone(),
                 path: Some(path_text.clone()),
                 kind: kind.to_string(),
-                reason: if n > 1 { format!("{reason} (×{n})") } else { reason },
+                reason: if n > 1 {
+                    format!("{reason} (×{n})")
+                } else {
+                    reason
+                },
             });
         }
         Ok(())
@@ -448,13 +469,31 @@ fn map_url(
         None => (url, use_),
     };
     match copier.copy(url, bundle) {
-        Ok(Some(name)) => return Mapped { markdown: name.clone(), html: name },
+        Ok(Some(name)) => {
+            return Mapped {
+                markdown: name.clone(),
+                html: name,
+            };
+        }
         Ok(None) => {}
         Err((refusal, rel)) => {
             let (k, why) = match refusal {
-                Refusal::Missing => (kind::MEDIA_MISSING, format!("media `{rel}` not found in the uploads folder; URL kept")),
-                Refusal::Outside => (kind::MEDIA_REFUSED, format!("media path `{rel}` leaves the uploads folder or is hidden; not copied, URL kept")),
-                Refusal::Symlink => (kind::MEDIA_REFUSED, format!("media `{rel}` is a symbolic link (or lies behind one) in the uploads folder; not followed, URL kept")),
+                Refusal::Missing => (
+                    kind::MEDIA_MISSING,
+                    format!("media `{rel}` not found in the uploads folder; URL kept"),
+                ),
+                Refusal::Outside => (
+                    kind::MEDIA_REFUSED,
+                    format!(
+                        "media path `{rel}` leaves the uploads folder or is hidden; not copied, URL kept"
+                    ),
+                ),
+                Refusal::Symlink => (
+                    kind::MEDIA_REFUSED,
+                    format!(
+                        "media `{rel}` is a symbolic link (or lies behind one) in the uploads folder; not followed, URL kept"
+                    ),
+                ),
             };
             changes.push((k, why));
             return Mapped::same(url);
@@ -465,7 +504,12 @@ fn map_url(
     }
     let Some(id) = target else {
         if is_old_site(url, links) {
-            changes.push((kind::OLD_LINK, format!("link to {url} on the old site, whose target was not imported; kept as it is")));
+            changes.push((
+                kind::OLD_LINK,
+                format!(
+                    "link to {url} on the old site, whose target was not imported; kept as it is"
+                ),
+            ));
         }
         return Mapped::same(url);
     };
@@ -483,7 +527,12 @@ fn map_url(
             }
         }
         _ => {
-            changes.push((kind::OLD_LINK, format!("link to {url}: its target is not published (skipped or a draft); kept as it is")));
+            changes.push((
+                kind::OLD_LINK,
+                format!(
+                    "link to {url}: its target is not published (skipped or a draft); kept as it is"
+                ),
+            ));
             Mapped::same(url)
         }
     }
@@ -559,7 +608,10 @@ mod tests {
         );
         assert_eq!(lookup("https://old.example/2020/01/x/", &links), Some(7));
         assert_eq!(lookup("https://www.old.example/2020/01/X", &links), Some(7));
-        assert_eq!(lookup("https://old.example/2020/01/y/../x/#top", &links), Some(7));
+        assert_eq!(
+            lookup("https://old.example/2020/01/y/../x/#top", &links),
+            Some(7)
+        );
         assert_eq!(lookup("https://old.example/?p=7", &links), Some(7));
         assert_eq!(lookup("/2020/01/x/", &links), Some(7));
         assert_eq!(lookup("https://other.example/2020/01/x/", &links), None);

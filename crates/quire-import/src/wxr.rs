@@ -431,7 +431,10 @@ mod tests {
 <item><title>Post</title><link>https://b.example/p/</link><description>Hi</description></item>
 </channel></rss>"#;
         let err = records(rss).unwrap_err();
-        assert!(err.message.contains("RSS feed, not a WordPress export"), "{err:?}");
+        assert!(
+            err.message.contains("RSS feed, not a WordPress export"),
+            "{err:?}"
+        );
         let atom = r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>"#;
         let err = records(atom).unwrap_err();
         assert!(err.message.contains("Atom feed"), "{err:?}");

@@ -307,7 +307,8 @@ pub fn assemble(
                         let slug = given_slug(s, kind == PageKind::Page);
                         let nested_page = kind == PageKind::Page
                             && s.split('/').all(|seg| !given_slug(seg, false).is_empty());
-                        if (s.contains('/') && !nested_page) || s.contains('\\') || s.contains("..") {
+                        if (s.contains('/') && !nested_page) || s.contains('\\') || s.contains("..")
+                        {
                             let text = SourceText::new(&source.text);
                             let d = Diagnostic::warning(
                                 source.path.clone(),
