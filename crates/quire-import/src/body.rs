@@ -667,7 +667,7 @@ fn media_shortcode(
         .or_else(|| positional_url(open_tag))
         .or_else(|| {
             inner
-                .map(|i| plain_line(i))
+                .map(plain_line)
                 .filter(|i| i.starts_with("http://") || i.starts_with("https://"))
         })
         .or_else(|| {

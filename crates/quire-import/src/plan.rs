@@ -1199,10 +1199,10 @@ impl Collector {
     fn link_map(&self, placement: &Placement, plan: &mut Plan) {
         let mut hosts = BTreeSet::new();
         for field in ["link", "base_blog_url", "base_site_url"] {
-            if let Some(h) = self.site.get(field).and_then(|u| host_of(u)) {
-                if h != "wordpress.com" {
-                    hosts.insert(h);
-                }
+            if let Some(h) = self.site.get(field).and_then(|u| host_of(u))
+                && h != "wordpress.com"
+            {
+                hosts.insert(h);
             }
         }
         let base_path = self
