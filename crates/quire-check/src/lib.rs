@@ -15,6 +15,7 @@ pub mod external;
 pub mod fingerprint;
 pub mod links;
 pub mod notes;
+pub mod own_site;
 pub mod scan;
 pub mod translations;
 
@@ -91,6 +92,12 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let bodies = scan::scan_site(&corpus);
     let mut found = Vec::new();
     links::check(&bodies, outputs.as_ref(), &base_path, &mut found);
+    own_site::check(
+        &bodies,
+        outputs.as_ref(),
+        &corpus.config.base_url,
+        &mut found,
+    );
     if let Some(derived) = &derived {
         notes::check(&corpus, derived, &mut found);
         bib::check(&corpus, derived, &mut found);

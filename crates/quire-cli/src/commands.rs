@@ -196,30 +196,43 @@ pub fn similar(root: &Path, content_path: &str) -> u8 {
     0
 }
 
-/// `quire import wordpress`.
-pub fn import_wordpress(
-    export: PathBuf,
-    into: PathBuf,
-    uploads: Option<PathBuf>,
-    force: bool,
-    drafts: bool,
-) -> u8 {
-    let mut options = quire_import::ImportOptions::new(export, into);
-    options.uploads = uploads;
-    options.force = force;
-    options.drafts = drafts;
-    match quire_import::import_wordpress(&options) {
-        Ok(report) => {
-            println!("{report}");
-            0
-        }
+/// `quire import wordpress`: imports, then loads the written site with the
+/// build's own checks (everything but writing the output), so that the
+/// import succeeds only when `quire build` will.
+pub fn import_wordpress(options: quire_import::ImportOptions) -> u8 {
+    let report = match quire_import::import_wordpress(&options) {
+        Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
-            match e {
-                quire_import::ImportError::Options(_)
-                | quire_import::ImportError::WouldOverwrite { .. } => USAGE,
+            return match e {
+                quire_import::ImportError::Options(_) => USAGE,
                 _ => CONTENT_ERRORS,
-            }
+            };
+        }
+    };
+    println!("{report}");
+    let mut runs = vec![false];
+    if options.drafts {
+        runs.push(true);
+    }
+    for drafts in runs {
+        let mut build = BuildOptions::new(&options.into);
+        build.drafts = drafts;
+        let (_, built) = build_in_memory(&build);
+        if built.diagnostics.has_errors() {
+            print_diagnostics(&built.diagnostics);
+            eprintln!(
+                "error: the imported site in {} does not build{}; the files are written, fix the errors above or report them",
+                options.into.display(),
+                if drafts { " with --drafts" } else { "" }
+            );
+            return CONTENT_ERRORS;
         }
     }
+    println!(
+        "Checked: the site in {} builds (quire build --root {}).",
+        options.into.display(),
+        options.into.display()
+    );
+    0
 }

@@ -175,12 +175,18 @@ enum ImportSource {
         /// The wp-content/uploads folder, to copy images.
         #[arg(long)]
         uploads: Option<std::path::PathBuf>,
-        /// Overwrite existing files.
+        /// Overwrite files an earlier import wrote (quire.toml is never replaced, only extended).
         #[arg(long)]
         force: bool,
-        /// Import drafts too.
+        /// Import drafts, scheduled, private and password-protected posts too, as drafts.
         #[arg(long)]
         drafts: bool,
+        /// Posts without language data take the language their old URL starts with (/tr/…).
+        #[arg(long)]
+        language_from_url: bool,
+        /// The site's default language (e.g. en); default: the export's.
+        #[arg(long, value_name = "LANG")]
+        default_language: Option<String>,
     },
     /// Import a Word document (.docx) as an article, with its notes, Zotero
     /// and Mendeley citations, tables and images.
@@ -248,8 +254,18 @@ fn main() -> ExitCode {
                     uploads,
                     force,
                     drafts,
+                    language_from_url,
+                    default_language,
                 },
-        } => commands::import_wordpress(export, into, uploads, force, drafts),
+        } => {
+            let mut options = quire_import::ImportOptions::new(export, into);
+            options.uploads = uploads;
+            options.force = force;
+            options.drafts = drafts;
+            options.language_from_url = language_from_url;
+            options.default_language = default_language;
+            commands::import_wordpress(options)
+        }
         Command::Import {
             source: ImportSource::Docx(args),
         } => import_docx::run(args),

@@ -1,13 +1,25 @@
 //! A WordPress post body (raw `post_content`) → quire Markdown.
 //!
-//! Owns: removing block-editor comments, expanding known shortcodes, the
-//! `wpautop` paragraph rule for classic-editor text, footnotes in their three
-//! WordPress shapes, the highlights rule, and HTML → Markdown via htmd.
+//! Owns: removing block-editor comments, expanding known shortcodes
+//! (galleries, audio and video, captions, embeds, footnotes), the `wpautop`
+//! paragraph rule for classic-editor text, footnotes in their three
+//! WordPress shapes, the highlights rule, and HTML → Markdown via htmd with
+//! handlers of our own for what htmd would lose: preformatted text kept
+//! exactly (fenced code, or a raw `<pre>` when it carries markup), tables
+//! without a header row, audio and video, embeds, and adjacent lists.
+//! Every `href`/`src` goes through the caller's URL mapper first.
 //! Must not know: files, the export format, or where the page will live.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
-use htmd::HtmlToMarkdown;
+use htmd::element_handler::{HandlerResult, Handlers};
+use htmd::{Element, HtmlToMarkdown};
+use markup5ever_rcdom::{Node, NodeData};
+
+use crate::report::kind;
+use crate::text::{escape_html, plain_line};
 
 /// How key points at the top of a post become `highlights`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +53,96 @@ const NOTE_SHORTCODES: [&str; 3] = ["efn_note", "ref", "footnote"];
 /// Ibid. forms, kept verbatim; counted only so the report can say so.
 const IBID: [&str; 6] = ["same place", "ibid", "aynı yer", "a.g.e", "там же", "тамже"];
 
+/// Hosts whose URLs WordPress turns into embedded players (oEmbed).
+const EMBED_HOSTS: [&str; 24] = [
+    "youtube.com",
+    "youtu.be",
+    "vimeo.com",
+    "twitter.com",
+    "x.com",
+    "wordpress.tv",
+    "videopress.com",
+    "instagram.com",
+    "facebook.com",
+    "soundcloud.com",
+    "spotify.com",
+    "flickr.com",
+    "tiktok.com",
+    "ted.com",
+    "dailymotion.com",
+    "slideshare.net",
+    "scribd.com",
+    "reddit.com",
+    "tumblr.com",
+    "imgur.com",
+    "mixcloud.com",
+    "issuu.com",
+    "speakerdeck.com",
+    "kickstarter.com",
+];
+
+/// How a URL is used, for the mapper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UrlUse {
+    /// A link (`<a href>`, an embed URL).
+    Link,
+    /// A file shown in the page (`<img src>`, `<video src>`, a poster).
+    Media,
+}
+
+/// Where a URL points once imported: in Markdown (may be `@/…`) and in
+/// raw HTML (a site path or the URL itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mapped {
+    pub markdown: String,
+    pub html: String,
+}
+
+impl Mapped {
+    /// The URL unchanged.
+    pub fn same(url: &str) -> Mapped {
+        Mapped {
+            markdown: url.to_string(),
+            html: url.to_string(),
+        }
+    }
+}
+
+/// A media item attached to the post or named by id.
+#[derive(Debug, Clone)]
+pub(crate) struct Media {
+    pub url: String,
+    pub alt: String,
+    pub image: bool,
+    pub audio: bool,
+    pub video: bool,
+}
+
+/// What one conversion needs from outside.
+pub(crate) struct Context<'a> {
+    /// The block editor's `footnotes` post meta.
+    pub footnotes_json: Option<&'a str>,
+    /// An attachment by id (galleries with `ids`).
+    pub attachment: &'a dyn Fn(u64) -> Option<Media>,
+    /// The post's own attachments in gallery order (galleries without
+    /// `ids`, `[audio]`/`[video]` without a source).
+    pub attached: &'a [Media],
+    /// Every `href`/`src`/`poster` and embed URL goes through this.
+    pub map_url: &'a mut dyn FnMut(&str, UrlUse) -> Mapped,
+}
+
+/// What was carried over, counted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Stats {
+    pub tables: usize,
+    pub preformatted: usize,
+    pub gallery_images: usize,
+    pub images: usize,
+    pub videos: usize,
+    pub audios: usize,
+    pub embeds: usize,
+}
+
 /// What became of one body.
 #[derive(Debug, Default)]
 pub(crate) struct Body {
@@ -48,8 +150,19 @@ pub(crate) struct Body {
     pub highlights: Vec<String>,
     pub notes: usize,
     pub ibid_notes: usize,
-    /// Human-readable changes worth reporting (unknown shortcodes, …).
-    pub changes: Vec<String>,
+    pub stats: Stats,
+    /// Changes worth reporting: (kind, description).
+    pub changes: Vec<(&'static str, String)>,
+}
+
+thread_local! {
+    /// Changes noticed by the element handlers (which htmd calls without
+    /// any context of ours) during one conversion on this thread.
+    static HANDLER_NOTES: RefCell<Vec<(&'static str, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn handler_note(kind: &'static str, text: String) {
+    HANDLER_NOTES.with(|n| n.borrow_mut().push((kind, text)));
 }
 
 /// Converts bodies; holds the configured htmd converter.
@@ -68,39 +181,39 @@ impl Converter {
         };
         let htmd = HtmlToMarkdown::builder()
             .options(options)
-            .skip_tags(vec!["script", "style", "noscript"])
-            .add_handler(
-                vec!["iframe"],
-                |_: &dyn htmd::element_handler::Handlers, el: htmd::Element| {
-                    // Embedded players become a plain link so nothing loads from a third party.
-                    let src = el.attrs.iter().find(|a| &*a.name.local == "src")?;
-                    let src = src.value.to_string();
-                    Some(format!("\n\n<{src}>\n\n").into())
-                },
-            )
+            .skip_tags(vec![
+                "script", "style", "noscript", "template", "source", "track",
+            ])
+            .add_handler(vec!["pre"], pre_handler)
+            .add_handler(vec!["table"], table_handler)
+            .add_handler(vec!["video", "audio"], media_handler)
+            .add_handler(vec!["iframe", "embed", "object"], iframe_handler)
+            .add_handler(vec!["figure"], figure_handler)
+            .add_handler(vec!["figcaption"], figcaption_handler)
+            .add_handler(vec!["ul", "ol"], list_handler)
+            .add_handler(vec!["p"], paragraph_handler)
+            .add_handler(vec!["kbd", "samp", "tt"], inline_code_handler)
             .build();
         Converter { htmd, highlights }
     }
 
-    /// Converts one body. `footnotes_json` is the block editor's `footnotes`
-    /// post meta; `attachment` resolves an attachment id to its URL (galleries).
-    pub fn convert(
-        &self,
-        html: &str,
-        footnotes_json: Option<&str>,
-        attachment: &dyn Fn(u64) -> Option<String>,
-    ) -> Body {
+    /// Converts one body.
+    pub fn convert(&self, html: &str, ctx: &mut Context<'_>) -> Body {
         let mut body = Body::default();
         let block_editor = html.contains("<!-- wp:");
         let mut html = strip_comments(html);
         let mut notes: Vec<String> = Vec::new();
-        if let Some(json) = footnotes_json {
+        if let Some(json) = ctx.footnotes_json {
             html = block_footnotes(&html, json, &mut notes, &mut body.changes);
         }
-        html = shortcodes(&html, &mut notes, attachment, &mut body.changes);
+        // Preformatted blocks are set aside so that neither shortcodes nor
+        // the paragraph rule touch them.
+        let (protected, pres) = protect_pre(&html);
+        html = shortcodes(&protected, &mut notes, ctx, &mut body.changes);
         if !block_editor {
             html = autop(&html);
         }
+        html = restore_pre(&html, &pres);
         if let HighlightsRule::LeadingList {
             max_items,
             max_chars,
@@ -110,12 +223,16 @@ impl Converter {
             body.highlights = items;
             html = rest;
         }
-        if html.contains("<iframe") {
-            body.changes
-                .push("embedded iframe(s) replaced by a link to their source".into());
-        }
         html = unwrap_bracket_sups(&html);
-        let mut md = self.htmd.convert(&html).unwrap_or_default();
+        let tree = match self.htmd.html_to_tree(&html) {
+            Ok(tree) => tree,
+            Err(_) => return body,
+        };
+        prepare(&tree, ctx, &mut body.stats, false);
+        HANDLER_NOTES.with(|n| n.borrow_mut().clear());
+        let mut md = self.htmd.tree_to_markdown(&tree);
+        body.changes
+            .extend(HANDLER_NOTES.with(|n| std::mem::take(&mut *n.borrow_mut())));
         if notes.is_empty() {
             md = plain_notes(&md, &mut notes, &mut body.changes);
         } else {
@@ -155,10 +272,7 @@ impl Converter {
 
     /// HTML (an excerpt, a bio) → one line of plain text.
     pub fn plain_text(&self, html: &str) -> String {
-        decode_entities(&strip_tags(&strip_comments(html)))
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        plain_line(&strip_comments(html))
     }
 }
 
@@ -209,13 +323,62 @@ pub(crate) fn strip_comments(html: &str) -> String {
     out
 }
 
+fn pre_token(n: usize) -> String {
+    format!("QUIREPRE{n}X")
+}
+
+/// Replaces every `<pre>…</pre>` with a token on a line of its own.
+fn protect_pre(html: &str) -> (String, Vec<String>) {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    let mut pres = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = lower[pos..].find("<pre") {
+        let start = pos + found;
+        let after = lower.as_bytes().get(start + 4).copied();
+        if !matches!(after, Some(b'>' | b' ' | b'\n' | b'\t' | b'\r' | b'/')) {
+            out.push_str(&html[pos..start + 4]);
+            pos = start + 4;
+            continue;
+        }
+        let Some(end) = lower[start..]
+            .find("</pre>")
+            .map(|e| start + e + "</pre>".len())
+        else {
+            break;
+        };
+        out.push_str(&html[pos..start]);
+        out.push_str("\n\n");
+        out.push_str(&pre_token(pres.len()));
+        out.push_str("\n\n");
+        pres.push(html[start..end].to_string());
+        pos = end;
+    }
+    out.push_str(&html[pos..]);
+    (out, pres)
+}
+
+fn restore_pre(html: &str, pres: &[String]) -> String {
+    let mut html = html.to_string();
+    for (i, pre) in pres.iter().enumerate() {
+        let t = pre_token(i);
+        let wrapped = format!("<p>{t}</p>");
+        if html.contains(&wrapped) {
+            html = html.replacen(&wrapped, pre, 1);
+        } else {
+            html = html.replacen(&t, pre, 1);
+        }
+    }
+    html
+}
+
 /// Replaces `<sup data-fn="ID">…</sup>` markers with tokens, taking note
 /// texts from the block editor's `footnotes` JSON in reading order.
 fn block_footnotes(
     html: &str,
     json: &str,
     notes: &mut Vec<String>,
-    changes: &mut Vec<String>,
+    changes: &mut Vec<(&'static str, String)>,
 ) -> String {
     #[derive(serde::Deserialize)]
     struct Note {
@@ -223,7 +386,10 @@ fn block_footnotes(
         content: String,
     }
     let Ok(list) = serde_json::from_str::<Vec<Note>>(json) else {
-        changes.push("the `footnotes` post meta is not valid JSON; notes left as they are".into());
+        changes.push((
+            kind::NOTES,
+            "the `footnotes` post meta is not valid JSON; notes left as they are".into(),
+        ));
         return html.to_string();
     };
     let mut out = String::with_capacity(html.len());
@@ -247,7 +413,10 @@ fn block_footnotes(
                 notes.push(note.content.clone());
                 out.push_str(&token(notes.len()));
             }
-            None => changes.push(format!("footnote marker {id} has no text; dropped")),
+            None => changes.push((
+                kind::NOTES,
+                format!("footnote marker {id} has no text; dropped"),
+            )),
         }
         rest = &rest[start + close + "</sup>".len()..];
     }
@@ -278,6 +447,18 @@ fn tag_attr(tag: &str, name: &str) -> Option<String> {
         return Some(value[..end].to_string());
     }
     None
+}
+
+/// The first unnamed attribute of a shortcode (`[audio https://…mp3]`).
+fn positional_url(open_tag: &str) -> Option<String> {
+    open_tag
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('/')
+        .split_whitespace()
+        .skip(1)
+        .find(|w| !w.contains('=') && (w.starts_with("http://") || w.starts_with("https://")))
+        .map(|w| w.trim_matches(['"', '\'']).to_string())
 }
 
 /// One shortcode found in the text.
@@ -333,8 +514,8 @@ fn parse_shortcode(text: &str) -> Option<Shortcode<'_>> {
 fn shortcodes(
     html: &str,
     notes: &mut Vec<String>,
-    attachment: &dyn Fn(u64) -> Option<String>,
-    changes: &mut Vec<String>,
+    ctx: &mut Context<'_>,
+    changes: &mut Vec<(&'static str, String)>,
 ) -> String {
     let mut out = String::with_capacity(html.len());
     let mut unknown = BTreeSet::new();
@@ -342,6 +523,15 @@ fn shortcodes(
     while let Some(pos) = rest.find('[') {
         out.push_str(&rest[..pos]);
         rest = &rest[pos..];
+        // `[[gallery]]` is WordPress's way to show a shortcode as text.
+        if let Some(inner) = rest.strip_prefix("[[")
+            && let Some(sc) = parse_shortcode(&rest[1..])
+            && inner[sc.len - 1..].starts_with(']')
+        {
+            out.push_str(&escape_html(&rest[1..sc.len + 1]));
+            rest = &rest[sc.len + 2..];
+            continue;
+        }
         let Some(sc) = parse_shortcode(rest) else {
             out.push('[');
             rest = &rest[1..];
@@ -351,20 +541,33 @@ fn shortcodes(
         match (name.as_str(), sc.inner) {
             ("caption" | "wp_caption", Some(inner)) => out.push_str(&caption(sc.open_tag, inner)),
             ("embed", Some(url)) => {
-                let url = url.trim();
+                let url = escape_html(url.trim());
                 out.push_str(&format!("\n\n<p><a href=\"{url}\">{url}</a></p>\n\n"));
             }
-            ("gallery", _) => {
-                let ids = tag_attr(sc.open_tag, "ids").unwrap_or_default();
-                out.push_str("\n\n<p>");
-                for id in ids.split(',').filter_map(|s| s.trim().parse::<u64>().ok()) {
-                    match attachment(id) {
-                        Some(url) => out.push_str(&format!("<img src=\"{url}\" alt=\"\"> ")),
-                        None => changes.push(format!("gallery image {id} is not in the export")),
-                    }
+            ("gallery", _) => out.push_str(&gallery(sc.open_tag, ctx, changes)),
+            ("audio" | "video", _) => {
+                out.push_str(&media_shortcode(&name, sc.open_tag, sc.inner, ctx, changes))
+            }
+            ("playlist", _) => {
+                let video = tag_attr(sc.open_tag, "type").as_deref() == Some("video");
+                let tag = if video { "video" } else { "audio" };
+                let items: Vec<&Media> = ctx
+                    .attached
+                    .iter()
+                    .filter(|m| if video { m.video } else { m.audio })
+                    .collect();
+                if items.is_empty() {
+                    changes.push((
+                        kind::GALLERY,
+                        "a [playlist] without attached files; dropped".into(),
+                    ));
                 }
-                out.push_str("</p>\n\n");
-                changes.push("gallery reduced to its images".into());
+                for m in items {
+                    out.push_str(&format!(
+                        "\n\n<{tag} src=\"{}\"></{tag}>\n\n",
+                        escape_html(&m.url)
+                    ));
+                }
             }
             (n, Some(inner)) if NOTE_SHORTCODES.contains(&n) => {
                 notes.push(inner.trim().to_string());
@@ -376,7 +579,7 @@ fn shortcodes(
                 // Keep the inner text and the closing tag visible too, but
                 // still expand shortcodes nested inside.
                 if let Some(inner) = sc.inner {
-                    out.push_str(&shortcodes(inner, notes, attachment, changes));
+                    out.push_str(&shortcodes(inner, notes, ctx, changes));
                     out.push_str(&format!("[/{}]", sc.name));
                 }
             }
@@ -385,9 +588,108 @@ fn shortcodes(
     }
     out.push_str(rest);
     for name in unknown {
-        changes.push(format!("unknown shortcode [{name}] kept as text"));
+        changes.push((
+            kind::SHORTCODE,
+            format!("unknown shortcode [{name}] kept as text"),
+        ));
     }
     out
+}
+
+/// `[gallery ids="1,2"]` → those images; `[gallery]` without ids → the
+/// post's attached images, as WordPress shows them.
+fn gallery(
+    open_tag: &str,
+    ctx: &mut Context<'_>,
+    changes: &mut Vec<(&'static str, String)>,
+) -> String {
+    let ids = tag_attr(open_tag, "ids")
+        .or_else(|| tag_attr(open_tag, "include"))
+        .unwrap_or_default();
+    let exclude: Vec<u64> = tag_attr(open_tag, "exclude")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let mut images: Vec<Media> = Vec::new();
+    let listed: Vec<u64> = ids
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    if listed.is_empty() {
+        images.extend(ctx.attached.iter().filter(|m| m.image).cloned());
+        if images.is_empty() {
+            changes.push((
+                kind::GALLERY,
+                "a [gallery] without ids, and the post has no attached images in the export; nothing to show".into(),
+            ));
+        }
+    } else {
+        for id in listed.into_iter().filter(|id| !exclude.contains(id)) {
+            match (ctx.attachment)(id) {
+                Some(m) => images.push(m),
+                None => changes.push((
+                    kind::GALLERY,
+                    format!("gallery image {id} is not in the export"),
+                )),
+            }
+        }
+    }
+    let mut out = String::from("\n\n<figure class=\"wp-block-gallery\">");
+    for m in images {
+        out.push_str(&format!(
+            "<img src=\"{}\" alt=\"{}\">",
+            escape_html(&m.url),
+            escape_html(&m.alt)
+        ));
+    }
+    out.push_str("</figure>\n\n");
+    out
+}
+
+/// `[audio src=…]`, `[audio mp3=…]`, `[audio https://…]`, `[video …]`;
+/// without a source, the post's first attached file of that kind.
+fn media_shortcode(
+    name: &str,
+    open_tag: &str,
+    inner: Option<&str>,
+    ctx: &mut Context<'_>,
+    changes: &mut Vec<(&'static str, String)>,
+) -> String {
+    let keys: &[&str] = if name == "audio" {
+        &["src", "mp3", "m4a", "ogg", "wav", "wma", "flac"]
+    } else {
+        &["src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "mov"]
+    };
+    let src = keys
+        .iter()
+        .find_map(|k| tag_attr(open_tag, k))
+        .or_else(|| positional_url(open_tag))
+        .or_else(|| {
+            inner
+                .map(plain_line)
+                .filter(|i| i.starts_with("http://") || i.starts_with("https://"))
+        })
+        .or_else(|| {
+            ctx.attached
+                .iter()
+                .find(|m| if name == "audio" { m.audio } else { m.video })
+                .map(|m| m.url.clone())
+        });
+    let Some(src) = src else {
+        changes.push((
+            kind::MEDIA_LINK,
+            format!("[{name}] without a source, and no attached {name} file; dropped"),
+        ));
+        return String::new();
+    };
+    let poster = tag_attr(open_tag, "poster")
+        .map(|p| format!(" poster=\"{}\"", escape_html(&p)))
+        .unwrap_or_default();
+    format!(
+        "\n\n<{name} src=\"{}\"{poster}></{name}>\n\n",
+        escape_html(&src)
+    )
 }
 
 /// `[caption]<img …> Text[/caption]` → a figure with its caption.
@@ -402,7 +704,7 @@ fn caption(open_tag: &str, inner: &str) -> String {
         "" => tag_attr(open_tag, "caption").unwrap_or_default(),
         t => t.to_string(),
     };
-    // htmd has no figure syntax; the caption becomes an italic line under the image.
+    // quire has no figure syntax; the caption becomes an italic line under the image.
     let text = if text.is_empty() {
         text
     } else {
@@ -412,7 +714,7 @@ fn caption(open_tag: &str, inner: &str) -> String {
 }
 
 /// Tags that start a block; a chunk starting with one is not wrapped in `<p>`.
-const BLOCK_TAGS: [&str; 22] = [
+const BLOCK_TAGS: [&str; 28] = [
     "p",
     "div",
     "ul",
@@ -421,6 +723,7 @@ const BLOCK_TAGS: [&str; 22] = [
     "table",
     "thead",
     "tbody",
+    "tfoot",
     "tr",
     "td",
     "th",
@@ -433,8 +736,13 @@ const BLOCK_TAGS: [&str; 22] = [
     "blockquote",
     "pre",
     "figure",
+    "figcaption",
     "hr",
     "iframe",
+    "video",
+    "audio",
+    "dl",
+    "section",
 ];
 
 fn starts_with_block(chunk: &str) -> bool {
@@ -453,7 +761,7 @@ fn starts_with_block(chunk: &str) -> bool {
 /// WordPress's `wpautop`, reduced to its core: classic-editor text has no
 /// `<p>`, WordPress adds them when displaying. A blank line ends a paragraph,
 /// a single newline is a line break; chunks that start with a block tag
-/// stay as they are.
+/// stay as they are. (Preformatted blocks are set aside before this runs.)
 fn autop(html: &str) -> String {
     let html = separate_blocks(&html.replace("\r\n", "\n"));
     let mut out = String::with_capacity(html.len() + 64);
@@ -519,10 +827,7 @@ fn leading_list(html: &str, max_items: usize, max_chars: usize) -> Option<(Vec<S
         .map(|li| {
             let li = li.split_once('>').map_or("", |(_, body)| body);
             let li = li.split("</li>").next().unwrap_or("");
-            decode_entities(&strip_tags(li))
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
+            plain_line(li)
         })
         .collect();
     if items.is_empty()
@@ -534,72 +839,6 @@ fn leading_list(html: &str, max_items: usize, max_chars: usize) -> Option<(Vec<S
         return None;
     }
     Some((items, trimmed[end + "</ul>".len()..].to_string()))
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Decodes the entities WordPress bodies commonly carry.
-pub(crate) fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find('&') {
-        out.push_str(&rest[..pos]);
-        rest = &rest[pos..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            let ch = match name {
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                "nbsp" => '\u{a0}',
-                "ndash" => '–',
-                "mdash" => '—',
-                "hellip" => '…',
-                "laquo" => '«',
-                "raquo" => '»',
-                "rsquo" => '’',
-                "lsquo" => '‘',
-                "rdquo" => '”',
-                "ldquo" => '“',
-                _ => {
-                    let num = name.strip_prefix('#')?;
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => num.parse().ok()?,
-                    };
-                    char::from_u32(code)?
-                }
-            };
-            Some((ch, e))
-        });
-        match decoded {
-            Some((ch, e)) => {
-                out.push(ch);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `<sup>[3]</sup>` → `[3]`: htmd drops `<sup>`, and the plain note pattern
@@ -625,6 +864,740 @@ fn unwrap_bracket_sups(html: &str) -> String {
     out
 }
 
+// ---------------------------------------------------------------------------
+// The DOM: URLs rewritten and content counted before conversion.
+
+fn tag_of(node: &Node) -> Option<&str> {
+    match &node.data {
+        NodeData::Element { name, .. } => Some(&name.local),
+        _ => None,
+    }
+}
+
+fn attr_of(node: &Node, name: &str) -> Option<String> {
+    match &node.data {
+        NodeData::Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| a.value.to_string()),
+        _ => None,
+    }
+}
+
+fn set_attr(node: &Node, name: &str, value: &str) {
+    if let NodeData::Element { attrs, .. } = &node.data {
+        let mut attrs = attrs.borrow_mut();
+        match attrs.iter_mut().find(|a| &*a.name.local == name) {
+            Some(a) => a.value = value.into(),
+            None => attrs.push(markup5ever::Attribute {
+                name: markup5ever::QualName::new(None, markup5ever::ns!(), name.into()),
+                value: value.into(),
+            }),
+        }
+    }
+}
+
+fn remove_attrs(node: &Node, names: &[&str]) {
+    if let NodeData::Element { attrs, .. } = &node.data {
+        attrs
+            .borrow_mut()
+            .retain(|a| !names.contains(&&*a.name.local));
+    }
+}
+
+fn has_class(node: &Node, class: &str) -> bool {
+    attr_of(node, "class").is_some_and(|c| c.split_whitespace().any(|c| c == class))
+}
+
+/// All text below a node.
+fn text_of(node: &Node) -> String {
+    let mut out = String::new();
+    collect_text(node, &mut out);
+    out
+}
+
+fn collect_text(node: &Node, out: &mut String) {
+    match &node.data {
+        NodeData::Text { contents } => out.push_str(&contents.borrow()),
+        NodeData::Element { name, .. } if &*name.local == "br" => out.push('\n'),
+        _ => {
+            for child in node.children.borrow().iter() {
+                collect_text(child, out);
+            }
+        }
+    }
+}
+
+/// A lone `http(s)://` URL (no spaces).
+fn lone_url(text: &str) -> Option<&str> {
+    let t = text.trim();
+    ((t.starts_with("http://") || t.starts_with("https://")) && !t.contains(char::is_whitespace))
+        .then_some(t)
+}
+
+fn is_embed_host(url: &str) -> bool {
+    crate::plan::host_of(url).is_some_and(|h| {
+        EMBED_HOSTS
+            .iter()
+            .any(|e| h == *e || h.ends_with(&format!(".{e}")))
+    })
+}
+
+/// Rewrites every URL through the mapper, drops `srcset`, and counts what
+/// is there. `in_gallery`: inside a gallery (its images are counted apart).
+fn prepare(node: &Rc<Node>, ctx: &mut Context<'_>, stats: &mut Stats, in_gallery: bool) {
+    let mut in_gallery = in_gallery;
+    if let Some(tag) = tag_of(node) {
+        match tag {
+            "a" => {
+                if let Some(href) = attr_of(node, "href") {
+                    let m = (ctx.map_url)(href.trim(), UrlUse::Link);
+                    set_attr(node, "href", &m.markdown);
+                    set_attr(node, "data-quire-html", &m.html);
+                }
+            }
+            "img" => {
+                let src = attr_of(node, "src")
+                    .filter(|s| !s.starts_with("data:"))
+                    .or_else(|| attr_of(node, "data-src"))
+                    .or_else(|| attr_of(node, "data-lazy-src"));
+                if let Some(src) = src {
+                    let m = (ctx.map_url)(src.trim(), UrlUse::Media);
+                    set_attr(node, "src", &m.markdown);
+                }
+                remove_attrs(
+                    node,
+                    &[
+                        "srcset",
+                        "sizes",
+                        "data-src",
+                        "data-lazy-src",
+                        "class",
+                        "width",
+                        "height",
+                        "style",
+                    ],
+                );
+                stats.images += 1;
+                if in_gallery {
+                    stats.gallery_images += 1;
+                }
+            }
+            "video" | "audio" => {
+                let src = attr_of(node, "src").or_else(|| {
+                    node.children
+                        .borrow()
+                        .iter()
+                        .find(|c| tag_of(c) == Some("source"))
+                        .and_then(|c| attr_of(c, "src"))
+                });
+                if let Some(src) = src {
+                    let m = (ctx.map_url)(src.trim(), UrlUse::Media);
+                    set_attr(node, "src", &m.html);
+                }
+                if let Some(poster) = attr_of(node, "poster") {
+                    let m = (ctx.map_url)(poster.trim(), UrlUse::Media);
+                    set_attr(node, "poster", &m.html);
+                }
+                if tag == "video" {
+                    stats.videos += 1;
+                } else {
+                    stats.audios += 1;
+                }
+            }
+            "iframe" | "embed" | "object" => {
+                let src = attr_of(node, "src").or_else(|| attr_of(node, "data"));
+                if let Some(src) = src {
+                    let m = (ctx.map_url)(src.trim(), UrlUse::Link);
+                    set_attr(node, "data-quire-url", &m.markdown);
+                    set_attr(node, "src", src.trim());
+                }
+                stats.embeds += 1;
+            }
+            "table" => stats.tables += 1,
+            "pre" => stats.preformatted += 1,
+            "figure" if has_class(node, "wp-block-embed") => {
+                let url = node
+                    .children
+                    .borrow()
+                    .iter()
+                    .find(|c| tag_of(c) != Some("figcaption"))
+                    .map(|c| text_of(c))
+                    .and_then(|t| lone_url(&t).map(str::to_string));
+                if let Some(url) = url {
+                    let m = (ctx.map_url)(&url, UrlUse::Link);
+                    set_attr(node, "data-quire-url", &m.markdown);
+                    set_attr(node, "data-quire-text", &url);
+                    stats.embeds += 1;
+                    // Its iframe (if any) is the same embed.
+                    return;
+                }
+            }
+            "figure" | "div" | "ul"
+                if has_class(node, "wp-block-gallery")
+                    || has_class(node, "gallery")
+                    || has_class(node, "tiled-gallery")
+                    || has_class(node, "blocks-gallery-grid") =>
+            {
+                in_gallery = true;
+            }
+            "p" => {
+                let children = node.children.borrow();
+                if children.len() == 1
+                    && let NodeData::Text { contents } = &children[0].data
+                {
+                    let text = contents.borrow().to_string();
+                    if let Some(url) = lone_url(&text) {
+                        // WordPress embeds a URL alone on its line.
+                        let m = (ctx.map_url)(url, UrlUse::Link);
+                        drop(children);
+                        set_attr(node, "data-quire-url", &m.markdown);
+                        set_attr(node, "data-quire-text", url);
+                        if is_embed_host(url) {
+                            stats.embeds += 1;
+                        }
+                        return;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let children: Vec<Rc<Node>> = node.children.borrow().iter().cloned().collect();
+    for child in &children {
+        prepare(child, ctx, stats, in_gallery);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Element handlers (htmd calls them with the node; no context of ours).
+
+fn attr(el: &Element, name: &str) -> Option<String> {
+    el.attrs
+        .iter()
+        .find(|a| &*a.name.local == name)
+        .map(|a| a.value.to_string())
+}
+
+fn blocks(content: &str) -> HandlerResult {
+    format!("\n\n{}\n\n", content.trim_matches('\n')).into()
+}
+
+/// A Markdown link destination, wrapped in `<…>` when it holds spaces or
+/// parentheses.
+fn destination(url: &str) -> String {
+    if url.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        url.to_string()
+    }
+}
+
+/// Text for a Markdown link label.
+fn label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '\\' | '*' | '_' | '`' | '<') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `<pre>`: its exact text. Plain text (code) becomes a fenced code block;
+/// a verse, or text with markup (bold, links), a raw `<pre>` whose text is
+/// escaped, so `&lt;script&gt;` stays text either way.
+fn pre_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    let class = attr(&el, "class").unwrap_or_default();
+    let text = {
+        let mut t = text_of(el.node);
+        let kept = t.trim_end_matches(['\n', '\r']).len();
+        t.truncate(kept);
+        t
+    };
+    if text.trim().is_empty() {
+        return Some("".into());
+    }
+    let verse = class.split_whitespace().any(|c| c == "wp-block-verse");
+    if verse || has_markup(el.node) {
+        let mut html = String::from(if verse {
+            "<pre class=\"verse\">"
+        } else {
+            "<pre>"
+        });
+        for child in el.node.children.borrow().iter() {
+            inline_html(child, &mut html);
+        }
+        let kept = html.trim_end_matches(['\n', '\r']).len();
+        html.truncate(kept);
+        html.push_str("</pre>");
+        return Some(blocks(&html));
+    }
+    let language = std::iter::once(class.as_str())
+        .chain(
+            el.node
+                .children
+                .borrow()
+                .iter()
+                .filter(|c| tag_of(c) == Some("code"))
+                .filter_map(|c| attr_of(c, "class"))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        )
+        .flat_map(|c| c.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .find_map(|c| {
+            c.strip_prefix("language-")
+                .or_else(|| c.strip_prefix("lang-"))
+                .map(str::to_string)
+        })
+        .filter(|l| {
+            l.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'+')
+        })
+        .unwrap_or_default();
+    let longest = longest_run(&text, '`');
+    let fence = "`".repeat(3.max(longest + 1));
+    Some(blocks(&format!("{fence}{language}\n{text}\n{fence}")))
+}
+
+fn longest_run(text: &str, ch: char) -> usize {
+    let (mut longest, mut current) = (0, 0);
+    for c in text.chars() {
+        if c == ch {
+            current += 1;
+            longest = longest.max(current);
+        } else {
+            current = 0;
+        }
+    }
+    longest
+}
+
+/// Inline tags a raw `<pre>` keeps.
+const PRE_INLINE: [&str; 17] = [
+    "strong", "b", "em", "i", "a", "mark", "cite", "u", "s", "del", "ins", "sup", "sub", "code",
+    "kbd", "small", "q",
+];
+
+/// Whether a `<pre>` holds formatting worth keeping (beyond `<code>`/`<br>`).
+fn has_markup(node: &Node) -> bool {
+    node.children.borrow().iter().any(|c| match tag_of(c) {
+        Some("code") | Some("br") | Some("span") => has_markup(c),
+        Some(t) => PRE_INLINE.contains(&t),
+        None => false,
+    })
+}
+
+/// Serializes inline content as HTML: text escaped, `<br>` as a newline,
+/// known inline tags kept (links with their imported address), others
+/// reduced to their text.
+fn inline_html(node: &Node, out: &mut String) {
+    match &node.data {
+        NodeData::Text { contents } => out.push_str(&escape_html(&contents.borrow())),
+        NodeData::Element { name, .. } => {
+            let tag = &*name.local;
+            if tag == "br" {
+                out.push('\n');
+                return;
+            }
+            let keep = PRE_INLINE.contains(&tag);
+            if keep {
+                out.push('<');
+                out.push_str(tag);
+                if tag == "a"
+                    && let Some(href) =
+                        attr_of(node, "data-quire-html").or_else(|| attr_of(node, "href"))
+                    && safe_scheme(&href)
+                {
+                    out.push_str(&format!(" href=\"{}\"", escape_html(&href)));
+                }
+                out.push('>');
+            }
+            for child in node.children.borrow().iter() {
+                inline_html(child, out);
+            }
+            if keep {
+                out.push_str(&format!("</{tag}>"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A link scheme quire publishes: http(s), mailto, tel, or relative.
+fn safe_scheme(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(scheme, "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
+/// One cell of a table.
+struct Cell {
+    markdown: String,
+    header: bool,
+    colspan: Option<String>,
+    rowspan: Option<String>,
+}
+
+/// A table row and the part of the table it is in.
+struct Row {
+    part: &'static str,
+    cells: Vec<Cell>,
+}
+
+fn table_rows(
+    handlers: &dyn Handlers,
+    table: &Rc<Node>,
+    rows: &mut Vec<Row>,
+    captions: &mut Vec<String>,
+    part: &'static str,
+) {
+    for child in table.children.borrow().iter() {
+        match tag_of(child) {
+            Some("thead") => table_rows(handlers, child, rows, captions, "thead"),
+            Some("tbody") => table_rows(handlers, child, rows, captions, "tbody"),
+            Some("tfoot") => table_rows(handlers, child, rows, captions, "tfoot"),
+            Some("caption") => {
+                let c = handlers.walk_children(child).content.trim().to_string();
+                if !c.is_empty() {
+                    captions.push(c);
+                }
+            }
+            Some("tr") => {
+                let mut cells = Vec::new();
+                for cell in child.children.borrow().iter() {
+                    let header = match tag_of(cell) {
+                        Some("th") => true,
+                        Some("td") => false,
+                        _ => continue,
+                    };
+                    let span = |n: &str| {
+                        attr_of(cell, n)
+                            .filter(|v| v.trim() != "1" && v.trim().parse::<u32>().is_ok())
+                    };
+                    cells.push(Cell {
+                        markdown: handlers.walk_children(cell).content.trim().to_string(),
+                        header,
+                        colspan: span("colspan"),
+                        rowspan: span("rowspan"),
+                    });
+                }
+                rows.push(Row { part, cells });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A table: a Markdown table when it has a header row and plain cells;
+/// otherwise an HTML table whose cells hold Markdown (so links and images
+/// in cells still work), with nothing lost.
+fn table_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    let mut rows = Vec::new();
+    let mut captions = Vec::new();
+    table_rows(handlers, el.node, &mut rows, &mut captions, "tbody");
+    rows.retain(|r| !r.cells.is_empty());
+    if rows.is_empty() {
+        return Some("".into());
+    }
+    let header_row = rows[0].part == "thead" || rows[0].cells.iter().all(|c| c.header);
+    let heads = rows.iter().filter(|r| r.part == "thead").count();
+    let simple_cell = |c: &Cell| {
+        c.colspan.is_none()
+            && c.rowspan.is_none()
+            && !c.markdown.replace("  \n", "").contains('\n')
+            && !c.markdown.starts_with(['#', '>', '-', '*', '+', '|'])
+            && !c.markdown.starts_with("```")
+    };
+    let simple = header_row
+        && heads <= 1
+        && rows.iter().all(|r| r.part != "tfoot")
+        && rows.iter().all(|r| r.cells.iter().all(simple_cell));
+    let mut out = String::new();
+    if simple {
+        let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+        let line = |cells: &[Cell]| {
+            let mut s = String::from("|");
+            for i in 0..width {
+                let text = cells.get(i).map_or(String::new(), |c| {
+                    c.markdown.replace("  \n", "<br>").replace('|', "\\|")
+                });
+                s.push_str(&format!(" {text} |"));
+            }
+            s
+        };
+        out.push_str(&line(&rows[0].cells));
+        out.push('\n');
+        out.push_str(&format!("|{}", " --- |".repeat(width)));
+        for row in &rows[1..] {
+            out.push('\n');
+            out.push_str(&line(&row.cells));
+        }
+    } else {
+        if !header_row {
+            handler_note(
+                kind::TABLE_HTML,
+                "a table without a header row kept as an HTML table".into(),
+            );
+        } else {
+            handler_note(
+                kind::TABLE_HTML,
+                "a table with merged cells, a footer or block content kept as an HTML table".into(),
+            );
+        }
+        out.push_str("<table>");
+        let mut part = "";
+        for row in &rows {
+            if row.part != part {
+                if !part.is_empty() {
+                    out.push_str(&format!("\n</{part}>"));
+                }
+                part = row.part;
+                out.push_str(&format!("\n<{part}>"));
+            }
+            out.push_str("\n<tr>");
+            for cell in &row.cells {
+                let tag = if cell.header { "th" } else { "td" };
+                let mut open = format!("<{tag}");
+                if let Some(c) = &cell.colspan {
+                    open.push_str(&format!(" colspan=\"{}\"", c.trim()));
+                }
+                if let Some(r) = &cell.rowspan {
+                    open.push_str(&format!(" rowspan=\"{}\"", r.trim()));
+                }
+                open.push('>');
+                if cell.markdown.is_empty() {
+                    out.push_str(&format!("\n{open}</{tag}>"));
+                } else if is_plain(&cell.markdown) {
+                    // Plain text needs no Markdown: kept on one line.
+                    out.push_str(&format!("\n{open}{}</{tag}>", escape_html(&cell.markdown)));
+                } else {
+                    out.push_str(&format!("\n{open}\n\n{}\n\n</{tag}>", cell.markdown));
+                }
+            }
+            out.push_str("\n</tr>");
+        }
+        if !part.is_empty() {
+            out.push_str(&format!("\n</{part}>"));
+        }
+        out.push_str("\n</table>");
+    }
+    for c in captions {
+        out.push_str(&format!("\n\n*{}*", c.trim_matches('*')));
+    }
+    Some(blocks(&out))
+}
+
+/// Markdown that is plain text (nothing to parse, nothing escaped).
+fn is_plain(md: &str) -> bool {
+    !md.contains([
+        '\\', '*', '_', '[', ']', '`', '<', '>', '&', '!', '\n', '|', '~', '#', '"', '\'',
+    ]) && !md.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+}
+
+/// `<video>`/`<audio>`: an HTML5 element when the file is in the bundle,
+/// otherwise a link to it (nothing plays from another server).
+fn media_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    let tag = el.tag;
+    let src = attr(&el, "src")?;
+    let local =
+        !src.contains(':') && !src.starts_with('/') && !src.starts_with("@/") && !src.is_empty();
+    let name = src
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(&src)
+        .rsplit('/')
+        .next()
+        .unwrap_or(&src)
+        .to_string();
+    let what = if tag == "video" { "Video" } else { "Audio" };
+    if local {
+        let poster = attr(&el, "poster")
+            .filter(|p| !p.contains(':') && !p.starts_with('/'))
+            .map(|p| format!(" poster=\"{}\"", escape_html(&p)))
+            .unwrap_or_default();
+        let src = escape_html(&src);
+        let extra = if tag == "video" {
+            let mut e = String::new();
+            for flag in ["loop", "muted", "playsinline"] {
+                if attr(&el, flag).is_some() {
+                    e.push(' ');
+                    e.push_str(flag);
+                }
+            }
+            e
+        } else {
+            String::new()
+        };
+        Some(blocks(&format!(
+            "<figure class=\"{tag}\">\n<{tag} controls preload=\"metadata\" src=\"{src}\"{poster}{extra}><a href=\"{src}\">{}</a></{tag}>\n</figure>",
+            escape_html(&name)
+        )))
+    } else {
+        handler_note(
+            kind::MEDIA_LINK,
+            format!(
+                "{} {src} is not in the uploads folder; kept as a link",
+                what.to_lowercase()
+            ),
+        );
+        Some(blocks(&format!(
+            "[{what}: {}]({})",
+            label(&name),
+            destination(&src)
+        )))
+    }
+}
+
+/// An embedded player: a link to what it shows.
+fn iframe_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    let src = attr(&el, "src").or_else(|| attr(&el, "data"))?;
+    let dest = attr(&el, "data-quire-url").unwrap_or_else(|| src.clone());
+    if !safe_scheme(&src) {
+        return Some("".into());
+    }
+    handler_note(
+        kind::EMBED,
+        format!("embedded player {src} replaced by a link"),
+    );
+    Some(blocks(&format!(
+        "[{}]({})",
+        label(&src),
+        destination(&dest)
+    )))
+}
+
+/// Figures: embeds become a link and their caption; the rest is its content.
+fn figure_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    if let Some(dest) = attr(&el, "data-quire-url") {
+        let text = attr(&el, "data-quire-text").unwrap_or_else(|| dest.clone());
+        handler_note(kind::EMBED, format!("embed {text} kept as a link"));
+        let mut out = format!("[{}]({})", label(&text), destination(&dest));
+        for child in el.node.children.borrow().iter() {
+            if tag_of(child) == Some("figcaption")
+                && let Some(c) = handlers.handle(child)
+            {
+                out.push_str(&c.content);
+            }
+        }
+        return Some(blocks(&out));
+    }
+    let content = handlers.walk_children(el.node).content;
+    Some(blocks(&content))
+}
+
+/// A caption: an italic line.
+fn figcaption_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    let content = handlers.walk_children(el.node).content;
+    let content = content.trim();
+    if content.is_empty() {
+        return Some("".into());
+    }
+    if content.contains('\n') || content.starts_with('*') || content.ends_with('*') {
+        return Some(blocks(content));
+    }
+    Some(blocks(&format!("*{content}*")))
+}
+
+/// Lists: a list right after another list of the same kind gets the other
+/// marker (`*` / `1)`), which starts a new list in Markdown instead of
+/// merging the two.
+fn list_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    let node = el.node.clone();
+    let tag = el.tag.to_string();
+    let result = handlers.fallback(el)?;
+    let parent = node.parent.take();
+    let parent_rc = parent.as_ref().and_then(|p| p.upgrade());
+    node.parent.set(parent);
+    let Some(parent) = parent_rc else {
+        return Some(result);
+    };
+    if tag_of(&parent) == Some("li") {
+        return Some(result);
+    }
+    // How many lists of this kind come right before this one.
+    let siblings = parent.children.borrow();
+    let Some(at) = siblings.iter().position(|c| Rc::ptr_eq(c, &node)) else {
+        return Some(result);
+    };
+    let mut run = 0;
+    for prev in siblings[..at].iter().rev() {
+        match &prev.data {
+            NodeData::Text { contents } if contents.borrow().trim().is_empty() => continue,
+            NodeData::Element { name, .. } if *name.local == *tag => run += 1,
+            _ => break,
+        }
+    }
+    if run % 2 == 0 {
+        return Some(result);
+    }
+    let mut out = String::with_capacity(result.content.len());
+    for line in result.content.split_inclusive('\n') {
+        if tag == "ul" {
+            if let Some(rest) = line.strip_prefix("- ") {
+                out.push_str("* ");
+                out.push_str(rest);
+                continue;
+            }
+        } else {
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && line[digits..].starts_with(". ") {
+                out.push_str(&line[..digits]);
+                out.push(')');
+                out.push_str(&line[digits + 1..]);
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    Some(HandlerResult {
+        content: out,
+        markdown_translated: result.markdown_translated,
+    })
+}
+
+/// A paragraph that is only a URL: WordPress embedded it; here it is a link.
+fn paragraph_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    if let Some(dest) = attr(&el, "data-quire-url") {
+        let text = attr(&el, "data-quire-text").unwrap_or_else(|| dest.clone());
+        if is_embed_host(&text) {
+            handler_note(kind::EMBED, format!("embed {text} kept as a link"));
+        }
+        return Some(blocks(&format!(
+            "[{}]({})",
+            label(&text),
+            destination(&dest)
+        )));
+    }
+    handlers.fallback(el)
+}
+
+/// Keyboard input and sample output: inline code, so no typography applies.
+fn inline_code_handler(_: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    let text = text_of(el.node);
+    if text.is_empty() {
+        return Some("".into());
+    }
+    let ticks = "`".repeat(longest_run(&text, '`') + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    Some(format!("{ticks}{pad}{text}{pad}{ticks}").into())
+}
+
+// ---------------------------------------------------------------------------
+// Plain notes at the end of the text.
+
 /// Headings that introduce a plain notes list; dropped because quire renders
 /// its own notes section.
 const NOTES_HEADINGS: [&str; 10] = [
@@ -643,7 +1616,11 @@ const NOTES_HEADINGS: [&str; 10] = [
 /// The reference page's pattern, on converted Markdown: markers `\[n\]` in
 /// the text and, at the end, lines or paragraphs that start with `\[n\]`.
 /// Notes must be numbered 1, 2, … in order; otherwise nothing changes.
-fn plain_notes(md: &str, notes: &mut Vec<String>, changes: &mut Vec<String>) -> String {
+fn plain_notes(
+    md: &str,
+    notes: &mut Vec<String>,
+    changes: &mut Vec<(&'static str, String)>,
+) -> String {
     let lines: Vec<&str> = md.lines().collect();
     // Walk back from the end over note lines, blank lines, and continuation lines.
     let mut start = lines.len();
@@ -681,7 +1658,10 @@ fn plain_notes(md: &str, notes: &mut Vec<String>, changes: &mut Vec<String>) -> 
     }
     found.reverse();
     if found.iter().enumerate().any(|(i, (n, _))| *n != i + 1) {
-        changes.push("a trailing [n] notes list is not numbered 1, 2, …; left as text".into());
+        changes.push((
+            kind::NOTES,
+            "a trailing [n] notes list is not numbered 1, 2, …; left as text".into(),
+        ));
         return md.to_string();
     }
     let mut body_lines: Vec<&str> = lines[..start].to_vec();
@@ -693,7 +1673,10 @@ fn plain_notes(md: &str, notes: &mut Vec<String>, changes: &mut Vec<String>) -> 
         let heading = unescape_markdown(heading).replace(['*', '_'], "");
         if NOTES_HEADINGS.contains(&heading.trim().to_lowercase().as_str()) {
             body_lines.pop();
-            changes.push(format!("notes heading \"{}\" removed", heading.trim()));
+            changes.push((
+                kind::NOTES,
+                format!("notes heading \"{}\" removed", heading.trim()),
+            ));
         }
     }
     let mut body = body_lines.join("\n");
@@ -707,9 +1690,9 @@ fn plain_notes(md: &str, notes: &mut Vec<String>, changes: &mut Vec<String>) -> 
         }
     }
     if !missing.is_empty() {
-        changes.push(format!(
-            "note(s) {} have no marker in the text",
-            missing.join(", ")
+        changes.push((
+            kind::NOTES,
+            format!("note(s) {} have no marker in the text", missing.join(", ")),
         ));
     }
     for (_, text) in found {
@@ -748,10 +1731,45 @@ fn unescape_markdown(md: &str) -> String {
 mod tests {
     use super::*;
 
+    fn media(url: &str) -> Media {
+        Media {
+            url: url.into(),
+            alt: String::new(),
+            image: url.ends_with(".jpg"),
+            audio: url.ends_with(".mp3"),
+            video: url.ends_with(".mp4"),
+        }
+    }
+
+    fn convert_with(html: &str, attached: &[Media], local: bool) -> Body {
+        let lookup = |id: u64| (id == 5).then(|| media("https://e.org/wp-content/uploads/g5.jpg"));
+        let mut map = |url: &str, use_: UrlUse| {
+            if local && use_ == UrlUse::Media && url.contains("/uploads/") {
+                let name = url.rsplit('/').next().unwrap_or(url).to_string();
+                Mapped {
+                    markdown: name.clone(),
+                    html: name,
+                }
+            } else if url == "https://e.org/2020/01/other/" {
+                Mapped {
+                    markdown: "@/analysis/other/index.md".into(),
+                    html: "/analysis/other/".into(),
+                }
+            } else {
+                Mapped::same(url)
+            }
+        };
+        let mut ctx = Context {
+            footnotes_json: None,
+            attachment: &lookup,
+            attached,
+            map_url: &mut map,
+        };
+        Converter::new(HighlightsRule::default()).convert(html, &mut ctx)
+    }
+
     fn convert(html: &str) -> Body {
-        Converter::new(HighlightsRule::default()).convert(html, None, &|id| {
-            (id == 5).then(|| "https://e.org/wp-content/uploads/g5.jpg".to_string())
-        })
+        convert_with(html, &[], false)
     }
 
     #[test]
@@ -787,19 +1805,34 @@ mod tests {
         assert!(md.contains("\\[contact-form id=\"3\"\\]"), "{md}");
         assert!(!md.contains("wp:"));
         assert!(
-            body.changes.iter().any(|c| c.contains("[contact-form]")),
+            body.changes
+                .iter()
+                .any(|(_, c)| c.contains("[contact-form]")),
             "{:?}",
             body.changes
         );
-        assert!(body.changes.iter().any(|c| c.contains("gallery image 6")));
+        assert!(
+            body.changes
+                .iter()
+                .any(|(_, c)| c.contains("gallery image 6"))
+        );
         assert_eq!(body.ibid_notes, 1);
+        assert_eq!(body.stats.gallery_images, 1);
     }
 
     #[test]
     fn block_editor_footnotes() {
         let html = "<!-- wp:paragraph --><p>Claim<sup data-fn=\"ab-1\" class=\"fn\"><a href=\"#ab-1\" id=\"ab-1-link\">1</a></sup>.</p><!-- /wp:paragraph --><!-- wp:footnotes /-->";
         let json = r#"[{"content":"Там же.","id":"ab-1"}]"#;
-        let body = Converter::new(HighlightsRule::Off).convert(html, Some(json), &|_| None);
+        let lookup = |_: u64| None;
+        let mut map = |u: &str, _: UrlUse| Mapped::same(u);
+        let mut ctx = Context {
+            footnotes_json: Some(json),
+            attachment: &lookup,
+            attached: &[],
+            map_url: &mut map,
+        };
+        let body = Converter::new(HighlightsRule::Off).convert(html, &mut ctx);
         assert_eq!(body.markdown, "Claim[^1].\n\n[^1]: Там же.\n");
     }
 
@@ -815,6 +1848,140 @@ mod tests {
         );
         assert!(body.markdown.contains("![Map](m.png)"));
         assert!(body.markdown.contains("The map"));
+    }
+
+    #[test]
+    fn escaped_markup_in_pre_stays_text_and_code_keeps_its_shape() {
+        let html = "<p>Intro.</p>\n<pre>&lt;script&gt;alert(\"hi\")&lt;/script&gt;\n    if (a &amp;&amp; b) {\n\t__import__('os')\n\n    }\n</pre>\n<p>After \"quotes\".</p>";
+        let body = convert(html);
+        let md = &body.markdown;
+        assert!(
+            md.contains("```\n<script>alert(\"hi\")</script>\n    if (a && b) {\n\t__import__('os')\n\n    }\n```"),
+            "{md}"
+        );
+        assert_eq!(body.stats.preformatted, 1);
+    }
+
+    #[test]
+    fn classic_pre_with_blank_lines_is_not_split_into_paragraphs() {
+        let html = "Text before.\n\n<pre>line 1\n\n\nline 4 [gallery] 'x'</pre>\n\nText after.";
+        let md = convert(html).markdown;
+        assert!(
+            md.contains("```\nline 1\n\n\nline 4 [gallery] 'x'\n```"),
+            "{md}"
+        );
+        assert!(md.contains("Text after."), "{md}");
+    }
+
+    #[test]
+    fn verse_and_marked_up_pre_stay_raw_pre() {
+        let html = "<!-- wp:verse --><pre class=\"wp-block-verse\">A <em>verse</em> &lt;b&gt;\n  indented</pre><!-- /wp:verse --><!-- wp:preformatted --><pre class=\"wp-block-preformatted\"><strong>Bold</strong> and <a href=\"https://e.org/2020/01/other/\">link</a><br>next</pre><!-- /wp:preformatted --><!-- wp:code --><pre class=\"wp-block-code\"><code class=\"language-rust\">fn main() {}</code></pre><!-- /wp:code -->";
+        let body = convert(html);
+        let md = &body.markdown;
+        assert!(
+            md.contains("<pre class=\"verse\">A <em>verse</em> &lt;b&gt;\n  indented</pre>"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "<pre><strong>Bold</strong> and <a href=\"/analysis/other/\">link</a>\nnext</pre>"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("```rust\nfn main() {}\n```"), "{md}");
+        assert_eq!(body.stats.preformatted, 3);
+    }
+
+    #[test]
+    fn headerless_tables_stay_tables() {
+        let html = "<figure class=\"wp-block-table\"><table><tbody><tr><td>Cell 1</td><td>Cell <a href=\"https://e.org/2020/01/other/\">2</a></td></tr><tr><td>Cell 3</td><td></td></tr></tbody></table><figcaption>Caption</figcaption></figure><table><thead><tr><th>H|1</th><th>H2</th></tr></thead><tbody><tr><td>a</td><td>b</td></tr></tbody></table>";
+        let body = convert(html);
+        let md = &body.markdown;
+        assert!(
+            md.contains("<table>\n<tbody>\n<tr>\n<td>Cell 1</td>\n<td>\n\nCell [2]"),
+            "{md}"
+        );
+        assert!(md.contains("Cell [2](@/analysis/other/index.md)"), "{md}");
+        assert!(md.contains("<td></td>"), "{md}");
+        assert!(md.contains("*Caption*"), "{md}");
+        assert!(
+            md.contains("| H\\|1 | H2 |\n| --- | --- |\n| a | b |"),
+            "{md}"
+        );
+        assert_eq!(body.stats.tables, 2);
+        assert!(body.changes.iter().any(|(k, _)| *k == kind::TABLE_HTML));
+    }
+
+    #[test]
+    fn galleries_without_ids_show_the_posts_images() {
+        let attached = [
+            media("https://e.org/wp-content/uploads/a.jpg"),
+            media("https://e.org/wp-content/uploads/b.jpg"),
+            media("https://e.org/wp-content/uploads/s.mp3"),
+        ];
+        let body = convert_with(
+            "[gallery columns=\"2\"]\n\n[audio]\n\n[video src=\"https://e.org/wp-content/uploads/v.mp4\"]",
+            &attached,
+            true,
+        );
+        let md = &body.markdown;
+        assert!(md.contains("![](a.jpg)![](b.jpg)"), "{md}");
+        assert!(
+            md.contains("<audio controls preload=\"metadata\" src=\"s.mp3\">"),
+            "{md}"
+        );
+        assert!(
+            md.contains("<video controls preload=\"metadata\" src=\"v.mp4\">"),
+            "{md}"
+        );
+        assert_eq!(
+            (
+                body.stats.gallery_images,
+                body.stats.audios,
+                body.stats.videos
+            ),
+            (2, 1, 1)
+        );
+        let remote = convert_with("[audio mp3=\"https://cdn.example/s.mp3\"]", &[], true);
+        assert!(
+            remote
+                .markdown
+                .contains("[Audio: s.mp3](https://cdn.example/s.mp3)"),
+            "{}",
+            remote.markdown
+        );
+    }
+
+    #[test]
+    fn embeds_become_links_and_adjacent_lists_stay_apart() {
+        let html = "<!-- wp:embed --><figure class=\"wp-block-embed is-provider-youtube\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.youtube.com/watch?v=a_b\n</div><figcaption>A talk</figcaption></figure><!-- /wp:embed --><ul><li>one</li></ul><ul><li>two</li></ul><ul><li>three</li></ul><ol><li>x</li></ol><ol><li>y</li></ol>";
+        let body = convert(html);
+        let md = &body.markdown;
+        assert!(
+            md.contains(
+                "[https://www.youtube.com/watch?v=a\\_b](https://www.youtube.com/watch?v=a_b)"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("*A talk*"), "{md}");
+        assert!(md.contains("- one\n\n* two\n\n- three"), "{md}");
+        assert!(md.contains("1. x\n\n1) y"), "{md}");
+        assert_eq!(body.stats.embeds, 1);
+        let classic = convert("Watch this:\n\nhttps://vimeo.com/123\n\nDone.");
+        assert!(
+            classic
+                .markdown
+                .contains("[https://vimeo.com/123](https://vimeo.com/123)"),
+            "{}",
+            classic.markdown
+        );
+        assert_eq!(classic.stats.embeds, 1);
+    }
+
+    #[test]
+    fn escaped_shortcodes_stay_text() {
+        let md = convert("Write [[gallery]] to show one.").markdown;
+        assert!(md.contains("Write \\[gallery\\] to show one."), "{md}");
     }
 
     #[test]

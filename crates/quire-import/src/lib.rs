@@ -4,8 +4,16 @@
 //! stream in two passes (metadata, then bodies), mapping posts, pages,
 //! translations, authors and categories to DESIGN.md's site layout, and the
 //! report of what was skipped or changed. Existing files are never
-//! overwritten without `force`, and that is checked before anything is written.
-//! Must not know: the command line, terminal output, or how a site is built.
+//! overwritten without `force`: into an existing site, new bundles are
+//! added, its `quire.toml` gains the languages and taxonomies it lacks (and
+//! loses nothing), and bundles an earlier import wrote are listed as
+//! conflicts.
+//! Must not know: the command line, terminal output, or how a site is built
+//! (the CLI checks the written site with the build's own loading).
+//!
+//! Not published, never imported unless `drafts` (then as drafts): drafts,
+//! pending, scheduled and private posts, and password-protected ones.
+//! Trashed posts and auto-drafts are never imported.
 //!
 //! Supported translation data:
 //! - **Polylang**: the item terms `<category domain="language" nicename="tr">`
@@ -15,7 +23,9 @@
 //!   `_wpml_import_language_code` and `_wpml_import_translation_group`
 //!   (`_wpml_import_source_language_code` is not needed). A plain WordPress
 //!   export of a WPML site carries no translation data (WPML keeps it in its
-//!   own tables); such posts all import in the default language.
+//!   own tables); such posts all import in the default language, with a
+//!   notice, unless `language_from_url` reads a language prefix (`/tr/…`)
+//!   from each post's old URL (every such guess is reported).
 //!
 //! Authors: `<wp:author>` users, and Co-Authors Plus `author` terms resolved
 //! to users or `guest-author` items (`cap-display_name`, `cap-description`,
@@ -23,8 +33,11 @@
 
 mod body;
 pub mod docx;
+mod existing;
+mod media;
 mod plan;
 mod report;
+mod text;
 mod write;
 mod wxr;
 
@@ -34,7 +47,7 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 pub use body::HighlightsRule;
-pub use report::{ImportReport, ReportItem};
+pub use report::{ImportReport, ReportItem, kind};
 
 /// What to import and where.
 #[derive(Debug, Clone)]
@@ -47,7 +60,8 @@ pub struct ImportOptions {
     pub uploads: Option<PathBuf>,
     /// Overwrite existing files.
     pub force: bool,
-    /// Import drafts, pending and scheduled posts (with `draft = true`).
+    /// Import drafts, pending, scheduled, private and password-protected
+    /// posts (with `draft = true`, so they are not published).
     pub drafts: bool,
     /// Category slug → section id; unmapped categories become sections named by their slug.
     pub section_map: BTreeMap<String, String>,
@@ -55,9 +69,13 @@ pub struct ImportOptions {
     pub default_section: String,
     /// How key points at the top of a post become `highlights`.
     pub highlights: HighlightsRule,
-    /// The site's default language; `None` takes the export's `<language>`
-    /// when posts use it, else the most common language.
+    /// The site's default language; `None` takes the existing site's, else
+    /// the export's `<language>` when posts use it, else the most common
+    /// language.
     pub default_language: Option<String>,
+    /// Posts without language data take the language their old URL starts
+    /// with (`/tr/…`, for a plain export of a WPML site).
+    pub language_from_url: bool,
 }
 
 impl ImportOptions {
@@ -74,6 +92,7 @@ impl ImportOptions {
             default_section: "posts".into(),
             highlights: HighlightsRule::default(),
             default_language: None,
+            language_from_url: false,
         }
     }
 }
@@ -101,16 +120,6 @@ pub enum ImportError {
         /// What is wrong.
         message: String,
     },
-    /// Files the import would write already exist and `force` is off.
-    #[error(
-        "{} file(s) or folder(s) would be overwritten (use --force to overwrite): {}",
-        paths.len(),
-        list_paths(paths)
-    )]
-    WouldOverwrite {
-        /// The existing paths, sorted.
-        paths: Vec<PathBuf>,
-    },
     /// Writing or copying a file failed.
     #[error("{}: {source}", path.display())]
     Write {
@@ -124,22 +133,10 @@ pub enum ImportError {
     Options(String),
 }
 
-fn list_paths(paths: &[PathBuf]) -> String {
-    let mut shown: Vec<String> = paths
-        .iter()
-        .take(10)
-        .map(|p| p.display().to_string())
-        .collect();
-    if paths.len() > 10 {
-        shown.push(format!("and {} more", paths.len() - 10));
-    }
-    shown.join(", ")
-}
-
 /// Imports a WordPress export into a quire site, as `options` says.
 pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, ImportError> {
     if let Some(lang) = &options.default_language
-        && (lang.is_empty() || !lang.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        && !text::is_language_code(lang)
     {
         return Err(ImportError::Options(format!(
             "default language `{lang}` is not a language code like `en`"
@@ -150,15 +147,11 @@ pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, ImportE
     read_export(options, false, |record| {
         collector.add(record, options.drafts)
     })?;
-    let plan = collector.finish(options);
+    let existing = existing::read(&options.into, options.force)?;
+    let plan = collector.finish(options, existing.as_ref());
 
-    let writer = write::SiteWriter::new(plan, options);
-    let existing = writer.existing_paths();
-    if !options.force && !existing.is_empty() {
-        return Err(ImportError::WouldOverwrite { paths: existing });
-    }
     // Pass 2: bodies, converted and written one at a time.
-    let mut writer = writer;
+    let mut writer = write::SiteWriter::new(plan, options, existing);
     writer.write_site_files()?;
     let mut failure = None;
     read_export(options, true, |record| {

@@ -1,20 +1,24 @@
 //! Writing the planned site: quire.toml, authors, sections, pages, media.
 //!
 //! Owns: the exact file formats DESIGN.md fixes (front matter keys and
-//! order, author and config files), the check for files that would be
-//! overwritten, and copying referenced media from an uploads folder.
+//! order, author and config files), never overwriting without `force`,
+//! rewriting old links and media URLs (copying media from an uploads
+//! folder, safely), and the per-page part of the report.
 //! Must not know: the XML of the export, or how pages were placed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use toml::value::Datetime;
 
-use crate::body::Converter;
-use crate::plan::{DocPlan, Plan};
-use crate::report::{ImportReport, ReportItem};
+use crate::body::{Context, Converter, Mapped, Media, UrlUse};
+use crate::existing::{ConfigNeeds, ExistingSite, merge_config, new_config};
+use crate::media::{Refusal, Uploads, bundle_name, uploads_path};
+use crate::plan::{Attachment, LinkMap, Plan, host_of, url_path};
+use crate::report::{ImportReport, ReportItem, kind};
+use crate::text::normal_path;
 use crate::wxr::WxrItem;
 use crate::{ImportError, ImportOptions};
 
@@ -41,6 +45,8 @@ struct FrontMatter<'a> {
     draft: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight: Option<i64>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     aliases: &'a [String],
     extra: BTreeMap<&'static str, toml::Value>,
@@ -57,43 +63,86 @@ struct AuthorFile<'a> {
     links: &'a BTreeMap<String, String>,
 }
 
+/// Copies media from the uploads folder into bundles, once per bundle.
+struct MediaCopier {
+    uploads: Option<Uploads>,
+    into: PathBuf,
+    /// Hosts of the export's attachment URLs (their `/YYYY/MM/…` paths are uploads).
+    hosts: Vec<String>,
+    /// Per folder: uploads-relative path → file name in it.
+    copied: HashMap<PathBuf, BTreeMap<String, String>>,
+    /// Media URLs left pointing at the old site (no uploads folder).
+    hotlinked: BTreeSet<String>,
+    files: Vec<String>,
+}
+
+impl MediaCopier {
+    /// The name of `url`'s file copied into `folder`, or why not (`Ok(None)`:
+    /// not a media URL, or no uploads folder).
+    fn copy(&mut self, url: &str, folder: &Path) -> Result<Option<String>, (Refusal, String)> {
+        let Some(rel) = uploads_path(url, &self.hosts) else {
+            return Ok(None);
+        };
+        let Some(uploads) = &self.uploads else {
+            self.hotlinked.insert(url.to_string());
+            return Ok(None);
+        };
+        let in_folder = self.copied.entry(folder.to_path_buf()).or_default();
+        if let Some(name) = in_folder.get(&rel) {
+            return Ok(Some(name.clone()));
+        }
+        let source = uploads.resolve(&rel).map_err(|r| (r, rel.clone()))?;
+        let base = bundle_name(&rel);
+        let mut name = base.clone();
+        let mut n = 1;
+        while in_folder.values().any(|v| *v == name) || name.starts_with("index.") {
+            n += 1;
+            name = format!("{n}-{base}");
+        }
+        let target = self.into.join(folder).join(&name);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|_| (Refusal::Missing, rel.clone()))?;
+        }
+        fs::copy(&source, &target).map_err(|_| (Refusal::Missing, rel.clone()))?;
+        in_folder.insert(rel, name.clone());
+        self.files.push(slash(&folder.join(&name)));
+        Ok(Some(name))
+    }
+}
+
 /// Writes the planned site, one item at a time.
 pub(crate) struct SiteWriter<'a> {
     plan: Plan,
     options: &'a ImportOptions,
+    existing: Option<ExistingSite>,
     converter: Converter,
-    /// Per bundle: uploads-relative path → file name in the bundle.
-    media: HashMap<PathBuf, BTreeMap<String, String>>,
+    copier: MediaCopier,
 }
 
 impl<'a> SiteWriter<'a> {
-    pub fn new(plan: Plan, options: &'a ImportOptions) -> Self {
+    pub fn new(plan: Plan, options: &'a ImportOptions, existing: Option<ExistingSite>) -> Self {
+        let mut hosts: Vec<String> = plan
+            .attachments
+            .values()
+            .filter_map(|a| host_of(&a.url))
+            .chain(plan.links.hosts.iter().cloned())
+            .collect();
+        hosts.sort();
+        hosts.dedup();
         SiteWriter {
+            copier: MediaCopier {
+                uploads: options.uploads.as_deref().map(Uploads::new),
+                into: options.into.clone(),
+                hosts,
+                copied: HashMap::new(),
+                hotlinked: BTreeSet::new(),
+                files: Vec::new(),
+            },
             plan,
             options,
+            existing,
             converter: Converter::new(options.highlights.clone()),
-            media: HashMap::new(),
         }
-    }
-
-    /// Every planned file, relative to the site root.
-    fn planned_files(&self) -> Vec<PathBuf> {
-        let mut files = vec![PathBuf::from("quire.toml")];
-        for id in self.plan.authors.keys() {
-            files.push(PathBuf::from("authors").join(format!("{id}.toml")));
-        }
-        for (section, titles) in &self.plan.sections {
-            for lang in titles.keys() {
-                files.push(
-                    PathBuf::from("content")
-                        .join(section)
-                        .join(self.index_name(lang)),
-                );
-            }
-        }
-        files.extend(self.plan.docs.values().map(|d| d.file.clone()));
-        files.sort();
-        files
     }
 
     fn index_name(&self, lang: &str) -> String {
@@ -104,43 +153,68 @@ impl<'a> SiteWriter<'a> {
         }
     }
 
-    /// Paths the import would overwrite: planned files, and bundle folders
-    /// (media are copied into them), that already exist.
-    pub fn existing_paths(&self) -> Vec<PathBuf> {
-        let mut found: Vec<PathBuf> = self
-            .planned_files()
-            .into_iter()
-            .chain(self.plan.docs.values().map(|d| d.bundle.clone()))
-            .map(|p| self.options.into.join(p))
-            .filter(|p| p.exists())
-            .collect();
-        found.sort();
-        found.dedup();
-        found
-    }
-
-    /// Writes quire.toml, authors and section files.
+    /// Writes quire.toml (new, or the existing one with what it lacks),
+    /// authors and section files. Existing author and section files are
+    /// kept unless `force`.
     pub fn write_site_files(&mut self) -> Result<(), ImportError> {
         let plan = &self.plan;
-        let mut config = String::new();
-        config.push_str(&format!("title = {}\n", quoted(&plan.title)));
-        config.push_str(&format!("base_url = {}\n", quoted(&plan.base_url)));
-        config.push_str(&format!(
-            "default_language = {}\n",
-            quoted(&plan.default_language)
-        ));
-        for (code, name) in &plan.languages {
-            config.push_str(&format!("\n[languages.{code}]\nname = {}\n", quoted(name)));
+        let needs = ConfigNeeds {
+            title: &plan.title,
+            base_url: &plan.base_url,
+            default_language: &plan.default_language,
+            languages: &plan.languages,
+            taxonomies: &plan.taxonomies,
+        };
+        let config = match self.existing.as_ref().and_then(|e| e.config.as_ref()) {
+            Some(text) => {
+                let (merged, added) = merge_config(text, &needs).map_err(|e| {
+                    ImportError::Options(format!("the existing quire.toml cannot be extended: {e}"))
+                })?;
+                self.plan.report.config_added = added;
+                (merged != *text).then_some(merged)
+            }
+            None => Some(new_config(&needs)),
+        };
+        let mut outputs: Vec<(PathBuf, String)> = Vec::new();
+        if let Some(config) = config {
+            outputs.push(("quire.toml".into(), config));
         }
-        config.push_str("\n[taxonomies]\n");
-        for tax in &plan.taxonomies {
-            config.push_str(&format!("{tax} = {{}}\n"));
+        let mut photos = Vec::new();
+        for (id, author) in &self.plan.authors {
+            let file = PathBuf::from("authors").join(format!("{id}.toml"));
+            if !self.options.force && self.options.into.join(&file).exists() {
+                continue;
+            }
+            photos.push((id.clone(), file, author.clone()));
         }
-        let mut outputs: Vec<(PathBuf, String)> = vec![("quire.toml".into(), config)];
-        for (id, author) in &plan.authors {
-            let file = AuthorFile {
+        for (id, file, author) in photos {
+            // A photo from the uploads folder is copied beside the author file.
+            let photo = match &author.photo {
+                Some(url) => match self.copier.copy(url, Path::new("authors")) {
+                    Ok(Some(name)) => {
+                        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+                        let wanted = if ext.is_empty() {
+                            id.clone()
+                        } else {
+                            format!("{id}.{ext}")
+                        };
+                        let from = self.options.into.join("authors").join(&name);
+                        let to = self.options.into.join("authors").join(&wanted);
+                        if from != to && fs::rename(&from, &to).is_ok() {
+                            self.copier
+                                .files
+                                .retain(|f| *f != format!("authors/{name}"));
+                            self.copier.files.push(format!("authors/{wanted}"));
+                        }
+                        Some(wanted)
+                    }
+                    _ => Some(url.clone()),
+                },
+                None => None,
+            };
+            let out = AuthorFile {
                 name: &author.name,
-                photo: author.photo.as_deref(),
+                photo: photo.as_deref(),
                 bio: author
                     .bio
                     .iter()
@@ -149,20 +223,20 @@ impl<'a> SiteWriter<'a> {
                     .collect(),
                 links: &author.links,
             };
-            let text = toml::to_string(&file).unwrap_or_default();
-            outputs.push((PathBuf::from("authors").join(format!("{id}.toml")), text));
+            outputs.push((file, toml::to_string(&out).unwrap_or_default()));
         }
-        for (section, titles) in &plan.sections {
+        for (section, titles) in &self.plan.sections {
             for (lang, title) in titles {
-                outputs.push((
-                    PathBuf::from("content")
-                        .join(section)
-                        .join(self.index_name(lang)),
-                    format!("+++\ntitle = {}\n+++\n", quoted(title)),
-                ));
+                let file = PathBuf::from("content")
+                    .join(section)
+                    .join(self.index_name(lang));
+                if !self.options.force && self.options.into.join(&file).exists() {
+                    continue;
+                }
+                outputs.push((file, format!("+++\ntitle = {}\n+++\n", quoted(title))));
             }
         }
-        let (authors, sections) = (plan.authors.len(), plan.sections.len());
+        let (authors, sections) = (self.plan.authors.len(), self.plan.sections.len());
         self.plan.report.authors = authors;
         self.plan.report.sections = sections;
         for (path, text) in outputs {
@@ -178,42 +252,90 @@ impl<'a> SiteWriter<'a> {
         let Some(doc) = self.plan.docs.remove(&item.id) else {
             return Ok(());
         };
-        let attachments = &self.plan.attachments;
-        let body = self
-            .converter
-            .convert(&item.content, item.meta("footnotes"), &|id| {
-                attachments.get(&id).cloned()
+        let path_text = slash(&doc.file);
+        if !self.options.force && self.options.into.join(&doc.file).exists() {
+            self.plan.report.skipped.push(ReportItem {
+                wordpress_id: item.id,
+                title: doc.title.clone(),
+                path: Some(path_text),
+                kind: kind::CONFLICT.into(),
+                reason: "the file already exists; left as it is (use --force to overwrite)".into(),
             });
-        let path_text = doc.file.display().to_string();
-        let mut changes = body.changes.clone();
-        let markdown = self.localize_media(&body.markdown, &doc, &mut changes)?;
+            return Ok(());
+        }
+        let attachments = &self.plan.attachments;
+        let attached: Vec<Media> = self
+            .plan
+            .attached
+            .get(&item.id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| attachments.get(id).map(media_of))
+            .collect();
+        let lookup = |id: u64| attachments.get(&id).map(media_of);
+        let mut changes: Vec<(&'static str, String)> = Vec::new();
+        let mut rewritten = 0;
+        let copier = &mut self.copier;
+        let links = &self.plan.links;
+        let bundle = doc.bundle.clone();
+        let mut map = |url: &str, use_: UrlUse| {
+            map_url(
+                url,
+                use_,
+                links,
+                attachments,
+                copier,
+                &bundle,
+                &mut changes,
+                &mut rewritten,
+            )
+        };
+        let mut ctx = Context {
+            footnotes_json: item.meta("footnotes"),
+            attachment: &lookup,
+            attached: &attached,
+            map_url: &mut map,
+        };
+        let body = self.converter.convert(&item.content, &mut ctx);
+        let mut markdown = body.markdown.clone();
+        changes.extend(body.changes.iter().cloned());
         let summary = Some(self.converter.plain_text(&item.excerpt)).filter(|s| !s.is_empty());
         let mut extra: BTreeMap<&'static str, toml::Value> = BTreeMap::new();
         extra.insert("wordpress_id", toml::Value::Integer(item.id as i64));
-        if !doc.other_categories.is_empty() {
-            extra.insert(
-                "wordpress_categories",
-                toml::Value::Array(
-                    doc.other_categories
-                        .iter()
-                        .map(|c| toml::Value::String(c.clone()))
-                        .collect(),
-                ),
-            );
-        }
+        // The featured image: the cover (`image`) and shown at the top of
+        // the text, unless the text already shows it.
         let mut image = None;
-        if let Some(url) = &doc.featured {
-            match self.copy_media(url, &doc, &mut changes)? {
-                Some(name) => image = Some(name),
-                None => {
-                    extra.insert("featured_image", toml::Value::String(url.clone()));
-                }
+        if let Some(a) = doc.featured.and_then(|id| self.plan.attachments.get(&id)) {
+            let m = map_url(
+                &a.url,
+                UrlUse::Media,
+                &self.plan.links,
+                &self.plan.attachments,
+                &mut self.copier,
+                &doc.bundle,
+                &mut changes,
+                &mut rewritten,
+            );
+            let shown = markdown.contains(&format!("]({})", m.markdown))
+                || markdown.contains(&format!("]({} ", m.markdown))
+                || markdown.contains(&a.url);
+            if !shown {
+                markdown = format!(
+                    "![{}]({})\n\n{markdown}",
+                    a.alt.replace(['[', ']'], ""),
+                    m.markdown
+                );
             }
+            image = Some(m.markdown);
+            self.plan.report.keep("featured images", 1);
         }
         if !body.highlights.is_empty() {
-            changes.push(format!(
-                "leading list of {} item(s) moved to highlights",
-                body.highlights.len()
+            changes.push((
+                kind::HIGHLIGHTS,
+                format!(
+                    "leading list of {} item(s) moved to highlights",
+                    body.highlights.len()
+                ),
             ));
         }
         let front = FrontMatter {
@@ -221,7 +343,7 @@ impl<'a> SiteWriter<'a> {
             date: doc.date,
             updated: doc.updated,
             authors: &doc.authors,
-            highlights: body.highlights,
+            highlights: body.highlights.clone(),
             summary,
             taxonomies: doc
                 .taxonomies
@@ -233,6 +355,7 @@ impl<'a> SiteWriter<'a> {
             translation_key: doc.translation_key.as_deref(),
             draft: doc.draft,
             image,
+            weight: doc.weight,
             aliases: &doc.aliases,
             extra,
         };
@@ -242,106 +365,40 @@ impl<'a> SiteWriter<'a> {
         })?;
         let text = format!("+++\n{front}+++\n\n{markdown}");
         self.write(&doc.file, text.as_bytes())?;
-        self.plan.report.notes += body.notes;
-        self.plan.report.ibid_notes += body.ibid_notes;
-        for reason in changes {
-            self.plan.report.altered.push(ReportItem {
+        let report = &mut self.plan.report;
+        report.notes += body.notes;
+        report.ibid_notes += body.ibid_notes;
+        let s = &body.stats;
+        report.keep("tables", s.tables);
+        report.keep("preformatted blocks", s.preformatted);
+        report.keep("gallery images", s.gallery_images);
+        report.keep("images", s.images);
+        report.keep("videos", s.videos);
+        report.keep("audios", s.audios);
+        report.keep("embeds", s.embeds);
+        report.keep("links rewritten", rewritten);
+        // The same change several times in one page is reported once, counted.
+        let mut counted: Vec<((&str, String), usize)> = Vec::new();
+        for change in changes {
+            match counted.iter_mut().find(|(c, _)| *c == change) {
+                Some((_, n)) => *n += 1,
+                None => counted.push((change, 1)),
+            }
+        }
+        for ((kind, reason), n) in counted {
+            report.altered.push(ReportItem {
                 wordpress_id: item.id,
                 title: doc.title.clone(),
                 path: Some(path_text.clone()),
-                reason,
+                kind: kind.to_string(),
+                reason: if n > 1 {
+                    format!("{reason} (×{n})")
+                } else {
+                    reason
+                },
             });
         }
         Ok(())
-    }
-
-    /// Rewrites links to `…/wp-content/uploads/…` as files in the bundle
-    /// when the uploads folder has them.
-    fn localize_media(
-        &mut self,
-        md: &str,
-        doc: &DocPlan,
-        changes: &mut Vec<String>,
-    ) -> Result<String, ImportError> {
-        const MARK: &str = "/wp-content/uploads/";
-        if self.options.uploads.is_none() || !md.contains(MARK) {
-            return Ok(md.to_string());
-        }
-        let mut out = String::with_capacity(md.len());
-        let mut rest = md;
-        while let Some(pos) = rest.find(MARK) {
-            let start = rest[..pos]
-                .rfind(|c: char| c.is_whitespace() || "(\"'<[".contains(c))
-                .map_or(0, |i| i + 1);
-            let end = rest[pos..]
-                .find(|c: char| c.is_whitespace() || ")\"'>]".contains(c))
-                .map_or(rest.len(), |i| pos + i);
-            let url = &rest[start..end];
-            out.push_str(&rest[..start]);
-            match self.copy_media(url, doc, changes)? {
-                Some(name) => out.push_str(&name),
-                None => out.push_str(url),
-            }
-            rest = &rest[end..];
-        }
-        out.push_str(rest);
-        Ok(out)
-    }
-
-    /// Copies one uploads URL into the bundle; returns the file name, or
-    /// None when there is no uploads folder or the file is not in it.
-    fn copy_media(
-        &mut self,
-        url: &str,
-        doc: &DocPlan,
-        changes: &mut Vec<String>,
-    ) -> Result<Option<String>, ImportError> {
-        let Some(uploads) = &self.options.uploads else {
-            return Ok(None);
-        };
-        let Some((_, rel)) = url.split_once("/wp-content/uploads/") else {
-            return Ok(None);
-        };
-        let rel = rel.split(['?', '#']).next().unwrap_or(rel).to_string();
-        let bundle_media = self.media.entry(doc.bundle.clone()).or_default();
-        if let Some(name) = bundle_media.get(&rel) {
-            return Ok(Some(name.clone()));
-        }
-        let source = uploads.join(&rel);
-        if rel.contains("..") || !source.is_file() {
-            changes.push(format!(
-                "media `{rel}` not found in the uploads folder; URL kept"
-            ));
-            return Ok(None);
-        }
-        let file_name = Path::new(&rel)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "media".into());
-        let mut name = file_name.clone();
-        let mut n = 1;
-        while bundle_media.values().any(|v| *v == name) || name.starts_with("index.") {
-            n += 1;
-            name = format!("{n}-{file_name}");
-        }
-        bundle_media.insert(rel, name.clone());
-        let target = self.options.into.join(&doc.bundle).join(&name);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|source| ImportError::Write {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        fs::copy(&source, &target).map_err(|source| ImportError::Write {
-            path: target.clone(),
-            source,
-        })?;
-        self.plan.report.media_copied += 1;
-        self.plan
-            .report
-            .files
-            .push(doc.bundle.join(&name).display().to_string());
-        Ok(Some(name))
     }
 
     fn write(&mut self, rel: &Path, bytes: &[u8]) -> Result<(), ImportError> {
@@ -353,18 +410,211 @@ impl<'a> SiteWriter<'a> {
             })?;
         }
         fs::write(&path, bytes).map_err(|source| ImportError::Write { path, source })?;
-        self.plan.report.files.push(rel.display().to_string());
+        self.plan.report.files.push(slash(rel));
         Ok(())
     }
 
     /// The finished report.
     pub fn finish(mut self) -> ImportReport {
-        self.plan.report.files.sort();
+        let report = &mut self.plan.report;
+        report.media_copied = self.copier.files.len();
+        report.files.extend(self.copier.files);
+        report.files.sort();
+        report.files.dedup();
+        if !self.copier.hotlinked.is_empty() {
+            report.notices.push(format!(
+                "{} media file(s) are still loaded from the old site (no --uploads folder given); copy wp-content/uploads and import again with --uploads to keep them",
+                self.copier.hotlinked.len()
+            ));
+        }
         self.plan.report
     }
+}
+
+fn media_of(a: &Attachment) -> Media {
+    Media {
+        url: a.url.clone(),
+        alt: a.alt.clone(),
+        image: a.is_image(),
+        audio: a.is_audio(),
+        video: a.is_video(),
+    }
+}
+
+/// Where a URL of an imported body points now: media copied into the
+/// bundle, old links to imported pages as `@/` links, the rest unchanged.
+#[allow(clippy::too_many_arguments)]
+fn map_url(
+    url: &str,
+    use_: UrlUse,
+    links: &LinkMap,
+    attachments: &HashMap<u64, Attachment>,
+    copier: &mut MediaCopier,
+    bundle: &Path,
+    changes: &mut Vec<(&'static str, String)>,
+    rewritten: &mut usize,
+) -> Mapped {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with('#') || !url.is_char_boundary(0) {
+        return Mapped::same(url);
+    }
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("mailto:") || lower.starts_with("tel:") || lower.starts_with("data:") {
+        return Mapped::same(url);
+    }
+    // An attachment page stands for its file.
+    let target = lookup(url, links);
+    let (url, use_) = match target.and_then(|id| attachments.get(&id)) {
+        Some(a) => (a.url.as_str(), UrlUse::Media),
+        None => (url, use_),
+    };
+    match copier.copy(url, bundle) {
+        Ok(Some(name)) => {
+            return Mapped {
+                markdown: name.clone(),
+                html: name,
+            };
+        }
+        Ok(None) => {}
+        Err((refusal, rel)) => {
+            let (k, why) = match refusal {
+                Refusal::Missing => (
+                    kind::MEDIA_MISSING,
+                    format!("media `{rel}` not found in the uploads folder; URL kept"),
+                ),
+                Refusal::Outside => (
+                    kind::MEDIA_REFUSED,
+                    format!(
+                        "media path `{rel}` leaves the uploads folder or is hidden; not copied, URL kept"
+                    ),
+                ),
+                Refusal::Symlink => (
+                    kind::MEDIA_REFUSED,
+                    format!(
+                        "media `{rel}` is a symbolic link (or lies behind one) in the uploads folder; not followed, URL kept"
+                    ),
+                ),
+            };
+            changes.push((k, why));
+            return Mapped::same(url);
+        }
+    }
+    if use_ == UrlUse::Media || uploads_path(url, &copier.hosts).is_some() {
+        return Mapped::same(url);
+    }
+    let Some(id) = target else {
+        if is_old_site(url, links) {
+            changes.push((
+                kind::OLD_LINK,
+                format!(
+                    "link to {url} on the old site, whose target was not imported; kept as it is"
+                ),
+            ));
+        }
+        return Mapped::same(url);
+    };
+    match links.targets.get(&id) {
+        Some(t) if !t.draft => {
+            *rewritten += 1;
+            if let Some((_, frag)) = url.split_once('#')
+                && !frag.is_empty()
+            {
+                changes.push((kind::ANCHOR, format!("link {url}: the anchor #{frag} is dropped (the new page's headings have their own anchors)")));
+            }
+            Mapped {
+                markdown: format!("@/{}", t.source),
+                html: t.path.clone(),
+            }
+        }
+        _ => {
+            changes.push((
+                kind::OLD_LINK,
+                format!(
+                    "link to {url}: its target is not published (skipped or a draft); kept as it is"
+                ),
+            ));
+            Mapped::same(url)
+        }
+    }
+}
+
+fn is_old_site(url: &str, links: &LinkMap) -> bool {
+    match host_of(url) {
+        Some(h) => links.hosts.contains(&h),
+        None => url.starts_with('/') && !url.starts_with("//"),
+    }
+}
+
+/// The WordPress id an old link names: `?p=`, `?page_id=`,
+/// `?attachment_id=`, or its path.
+fn lookup(url: &str, links: &LinkMap) -> Option<u64> {
+    if !is_old_site(url, links) {
+        return None;
+    }
+    let path = if url.starts_with('/') {
+        url.to_string()
+    } else {
+        url_path(url)?
+    };
+    if let Some((_, query)) = path.split('#').next().unwrap_or("").split_once('?') {
+        for pair in query.split('&') {
+            if let Some((k, v)) = pair.split_once('=')
+                && matches!(k, "p" | "page_id" | "attachment_id")
+                && let Ok(id) = v.parse::<u64>()
+                && (links.targets.contains_key(&id) || links.by_path.values().any(|x| *x == id))
+            {
+                return Some(id);
+            }
+        }
+    }
+    let path = match path.strip_prefix(&links.base_path) {
+        Some(rest) if !links.base_path.is_empty() && rest.starts_with('/') => rest.to_string(),
+        _ => path,
+    };
+    let key = normal_path(&path)?;
+    links.by_path.get(&key).copied()
 }
 
 /// A TOML basic string, escaped.
 fn quoted(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
+}
+
+fn slash(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_links_are_found_by_path_and_id() {
+        let mut links = LinkMap {
+            hosts: vec!["old.example".into()],
+            ..LinkMap::default()
+        };
+        links.by_path.insert("/2020/01/x/".into(), 7);
+        links.targets.insert(
+            7,
+            crate::plan::LinkTarget {
+                source: "analysis/x/index.md".into(),
+                path: "/analysis/x/".into(),
+                draft: false,
+            },
+        );
+        assert_eq!(lookup("https://old.example/2020/01/x/", &links), Some(7));
+        assert_eq!(lookup("https://www.old.example/2020/01/X", &links), Some(7));
+        assert_eq!(
+            lookup("https://old.example/2020/01/y/../x/#top", &links),
+            Some(7)
+        );
+        assert_eq!(lookup("https://old.example/?p=7", &links), Some(7));
+        assert_eq!(lookup("/2020/01/x/", &links), Some(7));
+        assert_eq!(lookup("https://other.example/2020/01/x/", &links), None);
+        assert_eq!(lookup("https://old.example/?p=8", &links), None);
+    }
 }

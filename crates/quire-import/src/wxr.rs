@@ -28,6 +28,8 @@ pub(crate) struct WxrTerm {
     pub slug: String,
     pub name: String,
     pub description: String,
+    /// The parent term's slug (`wp:category_parent`, `wp:term_parent`).
+    pub parent: String,
 }
 
 /// A term attached to an item: `<category domain="…" nicename="…">name</category>`.
@@ -49,11 +51,14 @@ pub(crate) struct WxrItem {
     pub excerpt: String,
     pub date: String,
     pub date_gmt: String,
+    pub modified: String,
     pub modified_gmt: String,
     pub slug: String,
     pub status: String,
     pub post_type: String,
     pub parent: u64,
+    pub menu_order: i64,
+    pub password: String,
     pub attachment_url: String,
     pub terms: Vec<ItemTerm>,
     pub meta: Vec<(String, String)>,
@@ -123,6 +128,8 @@ pub(crate) fn read<R: BufRead>(
     let mut meta_value = String::new();
     let mut item_term: Option<ItemTerm> = None;
     let mut saw_channel = false;
+    // Any `wp:` element: what sets an export apart from a plain RSS feed.
+    let mut saw_wxr = false;
 
     loop {
         let event = reader.read_event_into(&mut buf).map_err(|e| XmlError {
@@ -132,6 +139,7 @@ pub(crate) fn read<R: BufRead>(
         match event {
             Event::Start(start) => {
                 let name = start.name().as_ref().to_string();
+                saw_wxr |= name.starts_with("wp:");
                 let parent = scopes.last().copied();
                 let scope = match (parent, name.as_str()) {
                     (None, "rss") => Scope::Other,
@@ -170,6 +178,12 @@ pub(crate) fn read<R: BufRead>(
                         Scope::Item
                     }
                     (Some(s), _) => s,
+                    (None, "feed") => {
+                        return Err(XmlError {
+                            offset: reader.buffer_position(),
+                            message: "this is an Atom feed, not a WordPress export; in WordPress use Tools → Export → All content and import that file".into(),
+                        });
+                    }
                     (None, other) => {
                         return Err(XmlError {
                             offset: reader.buffer_position(),
@@ -219,6 +233,9 @@ pub(crate) fn read<R: BufRead>(
                         "wp:category_description"
                         | "wp:tag_description"
                         | "wp:term_description" => term.description = value,
+                        "wp:category_parent" | "wp:term_parent" => {
+                            term.parent = value.trim().into()
+                        }
                         _ => {}
                     },
                     Scope::Item if parent == Some(Scope::Channel) => {
@@ -233,11 +250,14 @@ pub(crate) fn read<R: BufRead>(
                         "wp:post_id" => item.id = value.trim().parse().unwrap_or(0),
                         "wp:post_date" => item.date = value.trim().into(),
                         "wp:post_date_gmt" => item.date_gmt = value.trim().into(),
+                        "wp:post_modified" => item.modified = value.trim().into(),
                         "wp:post_modified_gmt" => item.modified_gmt = value.trim().into(),
                         "wp:post_name" => item.slug = value.trim().into(),
                         "wp:status" => item.status = value.trim().into(),
                         "wp:post_type" => item.post_type = value.trim().into(),
                         "wp:post_parent" => item.parent = value.trim().parse().unwrap_or(0),
+                        "wp:menu_order" => item.menu_order = value.trim().parse().unwrap_or(0),
+                        "wp:post_password" => item.password = value,
                         "wp:attachment_url" => item.attachment_url = value.trim().into(),
                         "category" => {
                             if let Some(mut t) = item_term.take() {
@@ -265,7 +285,22 @@ pub(crate) fn read<R: BufRead>(
             Event::CData(t) => text.push_str(&t.xml10_content()),
             Event::GeneralRef(r) => match r.resolve_char_ref() {
                 Ok(Some(ch)) => text.push(ch),
-                Ok(None) => text.push_str(predefined_entity(&r.xml10_content())),
+                Ok(None) => {
+                    let name = r.xml10_content();
+                    match predefined_entity(&name) {
+                        Some(t) => text.push_str(t),
+                        // HTML entities (`&nbsp;`, `&eacute;`) that WordPress
+                        // leaves in titles; anything else stays as written.
+                        None => match crate::text::entity(&name) {
+                            Some(t) => text.push_str(&t),
+                            None => {
+                                text.push('&');
+                                text.push_str(&name);
+                                text.push(';');
+                            }
+                        },
+                    }
+                }
                 Err(e) => {
                     return Err(XmlError {
                         offset: reader.buffer_position(),
@@ -290,6 +325,12 @@ pub(crate) fn read<R: BufRead>(
             message: "not a WordPress export: no <rss><channel> element".into(),
         });
     }
+    if !saw_wxr {
+        return Err(XmlError {
+            offset: 0,
+            message: "this is an RSS feed, not a WordPress export (it has no <wp:…> elements); in WordPress use Tools → Export → All content and import that file".into(),
+        });
+    }
     Ok(())
 }
 
@@ -300,6 +341,7 @@ fn site_field(name: &str) -> Option<&'static str> {
         "link" => Some("link"),
         "language" => Some("language"),
         "wp:base_site_url" => Some("base_site_url"),
+        "wp:base_blog_url" => Some("base_blog_url"),
         _ => None,
     }
 }
@@ -320,16 +362,15 @@ fn item_term_from(start: &BytesStart<'_>) -> ItemTerm {
     term
 }
 
-/// The five entities XML predefines; anything else is kept as written so
-/// that no text silently disappears.
-fn predefined_entity(name: &str) -> &str {
+/// The five entities XML predefines.
+fn predefined_entity(name: &str) -> Option<&'static str> {
     match name {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        other => other,
+        "amp" => Some("&"),
+        "lt" => Some("<"),
+        "gt" => Some(">"),
+        "quot" => Some("\""),
+        "apos" => Some("'"),
+        _ => None,
     }
 }
 
@@ -347,7 +388,7 @@ mod tests {
     fn reads_items_terms_meta_and_entities() {
         let xml = r#"<?xml version="1.0"?>
 <rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>
-<title>Site &amp; Co</title><link>https://example.org</link>
+<title>Site &amp; Co</title><wp:wxr_version>1.2</wp:wxr_version><link>https://example.org</link>
 <wp:author><wp:author_login><![CDATA[ada]]></wp:author_login><wp:author_display_name>Ada L</wp:author_display_name></wp:author>
 <wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>analysis</wp:category_nicename><wp:cat_name><![CDATA[Analysis]]></wp:cat_name></wp:category>
 <item><title>A &lt;b&gt; &#1071;</title><wp:post_id>7</wp:post_id>
@@ -382,5 +423,31 @@ mod tests {
         assert!(err.offset > 0, "{err:?}");
         assert!(records("<html></html>").is_err());
         assert!(records("<rss><channel>").is_err());
+    }
+
+    #[test]
+    fn feeds_are_refused_with_a_clear_message() {
+        let rss = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>
+<item><title>Post</title><link>https://b.example/p/</link><description>Hi</description></item>
+</channel></rss>"#;
+        let err = records(rss).unwrap_err();
+        assert!(
+            err.message.contains("RSS feed, not a WordPress export"),
+            "{err:?}"
+        );
+        let atom = r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>"#;
+        let err = records(atom).unwrap_err();
+        assert!(err.message.contains("Atom feed"), "{err:?}");
+    }
+
+    #[test]
+    fn undeclared_entities_are_decoded_or_kept_whole() {
+        let xml = r#"<rss><channel><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>A&nbsp;B &eacute;t&eacute; &madeup; &amp;</title></item></channel></rss>"#;
+        let recs = records(xml).expect("parses");
+        let Some(Record::Item(item)) = recs.last() else {
+            panic!("item expected")
+        };
+        assert_eq!(item.title, "A\u{a0}B été &madeup; &");
     }
 }

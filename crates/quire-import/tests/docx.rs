@@ -155,7 +155,12 @@ fn inline_formatting_as_pandoc_reads_it() {
         "{html}"
     );
     assert!(html.contains("<del>strikethrough</del>"));
-    assert!(html.contains("A line<br />\nbreak."));
+    // A paragraph with raw HTML (<u>) goes through the sanitizer, which
+    // writes `<br>`; others keep pulldown-cmark's `<br />`.
+    assert!(
+        html.contains("A line<br />\nbreak.") || html.contains("A line<br>\nbreak."),
+        "{html}"
+    );
 }
 
 #[test]

@@ -143,7 +143,7 @@ fn polylang_article_with_translations_notes_and_highlights() {
     assert_eq!(en["title"].as_str(), Some("Ports & the Northern Corridor"));
     assert_eq!(
         en["date"].as_datetime().map(|d| d.to_string()).as_deref(),
-        Some("2024-03-05T07:00:00Z")
+        Some("2024-03-05T10:00:00+03:00")
     );
     assert!(en.contains_key("updated"));
     assert_eq!(strings(&en, "authors"), ["merve-kaya", "olga-sokolova"]);
@@ -170,7 +170,9 @@ fn polylang_article_with_translations_notes_and_highlights() {
         "highlights",
         "summary",
         "tags",
+        "categories",
         "region",
+        "weight",
         "slug",
         "translation_key",
         "draft",
@@ -189,7 +191,11 @@ fn polylang_article_with_translations_notes_and_highlights() {
         body.contains("to the coast.[^1] Its growth surprised most forecasters.[^2]"),
         "{body}"
     );
-    assert!(body.contains("[rail tariffs](https://harbour.example/2023/11/rail-tariffs/)[^3]"));
+    // A link to another imported post of the old site is now an `@/` link.
+    assert!(
+        body.contains("[rail tariffs](@/commentary/rail-tariffs/index.md)[^3]"),
+        "{body}"
+    );
     assert!(body.contains("\n[^2]: Same place.\n"));
     assert!(body.contains("[^1]: \"Corridor Freight Review 2023\", Coastal Statistics Office"));
     assert!(!body.contains("Notes") && !body.contains("Container traffic"));
@@ -220,14 +226,15 @@ fn polylang_article_with_translations_notes_and_highlights() {
     );
     assert!(!tr_body.contains("wp:"));
     let (ru, ru_body) = page(root, &format!("{bundle}/index.ru.md"));
-    assert_eq!(ru["slug"].as_str(), Some("porty"));
+    // A Cyrillic slug stays Cyrillic (the old URL keeps working).
+    assert_eq!(ru["slug"].as_str(), Some("порты"));
     assert_eq!(strings(&ru, "authors"), ["ilya-petrov"]);
     assert!(ru_body.contains("[^2]: Там же.\n"), "{ru_body}");
     assert!(ru_body.contains("https://video.example/watch/123"));
 
     // A page outside sections; an uncategorized classic-editor post gets paragraphs.
     let (about, _) = page(root, "content/about-us/index.md");
-    assert_eq!(strings(&about, "aliases"), ["/?p=120"]);
+    assert_eq!(strings(&about, "aliases"), ["/?p=120", "/?page_id=120"]);
     let (_, tariffs) = page(root, "content/commentary/rail-tariffs/index.md");
     assert_eq!(
         tariffs,
@@ -251,16 +258,16 @@ fn drafts_are_imported_on_request() {
         Some("2024-05-01T09:00:00")
     );
     assert!(report.skipped.is_empty());
-    // Without uploads the featured image is recorded, not copied.
-    let (en, _) = page(
+    // Without uploads the featured image is hotlinked, and shown.
+    let (en, body) = page(
         dir.path(),
         "content/analysis/ports-northern-corridor/index.md",
     );
-    assert!(!en.contains_key("image"));
     assert_eq!(
-        en["extra"]["featured_image"].as_str(),
+        en["image"].as_str(),
         Some("https://harbour.example/wp-content/uploads/2024/02/harbour-map.png")
     );
+    assert!(body.contains("(https://harbour.example/wp-content/uploads/2024/02/harbour-map.png)"));
 }
 
 #[test]
@@ -300,7 +307,7 @@ fn wpml_export_groups_translations() {
     // A page whose old URL is its new URL gets no alias for it.
     let (contact_tr, _) = page(root, "content/contact/index.tr.md");
     assert_eq!(contact_tr["slug"].as_str(), Some("iletisim"));
-    assert_eq!(strings(&contact_tr, "aliases"), ["/?p=21"]);
+    assert_eq!(strings(&contact_tr, "aliases"), ["/?p=21", "/?page_id=21"]);
     assert!(read(root, "authors/zhanna-kim.toml").contains("name = \"Жанна Ким\""));
     assert_eq!(report.notes, 6);
     assert_eq!(report.ibid_notes, 3);
@@ -308,22 +315,35 @@ fn wpml_export_groups_translations() {
 }
 
 #[test]
-fn refuses_to_overwrite_without_force_and_writes_nothing() {
+fn imports_into_an_existing_site_without_force() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("quire.toml"), "title = \"mine\"\n").expect("write");
+    let config = "# mine\ntitle = \"mine\"\nbase_url = \"https://mine.example\"\n\n[taxonomies]\nregions = {}\n";
+    std::fs::write(dir.path().join("quire.toml"), config).expect("write");
+    std::fs::create_dir_all(dir.path().join("content/analysis/mine")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("content/analysis/mine/index.md"),
+        "+++\ntitle = \"Mine\"\ndate = 2024-01-01\n+++\nMine.\n",
+    )
+    .expect("write");
     let options = ImportOptions::new(fixture("wpml.xml"), dir.path());
-    match import_wordpress(&options) {
-        Err(ImportError::WouldOverwrite { paths }) => {
-            assert_eq!(paths, [dir.path().join("quire.toml")]);
-        }
-        other => panic!("expected WouldOverwrite, got {other:?}"),
-    }
-    assert_eq!(read(dir.path(), "quire.toml"), "title = \"mine\"\n");
-    assert!(!dir.path().join("content").exists());
+    let report = import_wordpress(&options).expect("imports beside what is there");
+    let toml_text = read(dir.path(), "quire.toml");
+    assert!(toml_text.starts_with(config), "{toml_text}");
+    assert!(toml_text.contains("[languages.ru]"), "{toml_text}");
+    assert!(!report.config_added.is_empty());
+    assert!(read(dir.path(), "content/analysis/mine/index.md").contains("Mine."));
+    // Importing again: the bundles are there (same wordpress_id), listed as conflicts.
+    let again = import_wordpress(&options).expect("imports again");
+    assert!(
+        !again.of_kind(quire_import::kind::CONFLICT).is_empty(),
+        "{again}"
+    );
+    assert_eq!(again.counts.values().sum::<usize>(), 0, "{again}");
     let mut options = options;
     options.force = true;
-    import_wordpress(&options).expect("force overwrites");
-    assert!(read(dir.path(), "quire.toml").contains("Steppe Energy Forum"));
+    let forced = import_wordpress(&options).expect("force overwrites");
+    assert!(forced.counts.values().sum::<usize>() > 0);
+    assert!(read(dir.path(), "quire.toml").starts_with(config));
 }
 
 #[test]

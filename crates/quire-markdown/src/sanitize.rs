@@ -36,6 +36,7 @@ pub enum RawHtml {
 const TAGS: &[&str] = &[
     "a",
     "abbr",
+    "audio",
     "b",
     "bdi",
     "bdo",
@@ -81,6 +82,7 @@ const TAGS: &[&str] = &[
     "samp",
     "section",
     "small",
+    "source",
     "span",
     "strong",
     "sub",
@@ -94,9 +96,11 @@ const TAGS: &[&str] = &[
     "thead",
     "time",
     "tr",
+    "track",
     "u",
     "ul",
     "var",
+    "video",
     "wbr",
 ];
 
@@ -119,6 +123,17 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("time", &["datetime"]),
     ("data", &["value"]),
     ("details", &["open"]),
+    // Media an imported WordPress post carries (`wp:video`, `[audio]`):
+    // playback controls only, no autoplay.
+    (
+        "video",
+        &[
+            "controls", "height", "loop", "muted", "poster", "preload", "src", "width",
+        ],
+    ),
+    ("audio", &["controls", "loop", "muted", "preload", "src"]),
+    ("source", &["src", "type"]),
+    ("track", &["default", "kind", "label", "src", "srclang"]),
 ];
 
 /// The one `style` kept: a table column's alignment, as the Markdown
@@ -470,6 +485,20 @@ mod tests {
                     <table><thead><tr><th style=\"text-align: center\">A</th></tr></thead><tbody><tr><td style=\"text-align: right\">1</td></tr></tbody></table>\n\
                     <a href=\"https://example.org/\" title=\"t\">e</a> <a href=\"mailto:a@b.org\">m</a> <a href=\"/x/#y\">r</a>\n";
         assert_eq!(clean(html), html);
+    }
+
+    #[test]
+    fn imported_audio_and_video_are_kept_without_script_urls() {
+        let html = "<video controls preload=\"metadata\" src=\"v.mp4\"><track kind=\"captions\" src=\"v.vtt\" srclang=\"en\"></video>\n\
+                    <audio controls preload=\"metadata\"><source src=\"s.mp3\" type=\"audio/mpeg\"></audio>\n";
+        // html5ever writes boolean attributes with an empty value.
+        assert_eq!(clean(html), html.replace("controls ", "controls=\"\" "));
+        let hostile = "<video src=\"javascript:alert(1)\" onplay=\"alert(1)\" autoplay></video>";
+        let out = clean(hostile);
+        assert!(
+            !out.contains("javascript") && !out.contains("onplay") && !out.contains("autoplay"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -332,8 +332,11 @@ pub fn assemble(
                         continue;
                     }
                     Some(s) => {
-                        let slug = slugify(s);
-                        if s.contains(['/', '\\']) || s.contains("..") {
+                        let slug = given_slug(s, kind == PageKind::Page);
+                        let nested_page = kind == PageKind::Page
+                            && s.split('/').all(|seg| !given_slug(seg, false).is_empty());
+                        if (s.contains('/') && !nested_page) || s.contains('\\') || s.contains("..")
+                        {
                             let text = SourceText::new(&source.text);
                             let d = Diagnostic::warning(
                                 source.path.clone(),
@@ -578,6 +581,42 @@ fn located(page: &Page, key: &str, message: String) -> Diagnostic {
         Some(&o) => d.at(&source, o),
         None => d.at_line(&source, 1, 1),
     }
+}
+
+/// The URL segment a `slug` in front matter asks for. A slug in a
+/// non-Latin script (Persian, Greek, Russian…) made only of letters, digits
+/// and `-` is kept as given, lower-cased, so that imported URLs stay what
+/// they were; any other slug is made an ASCII slug. A page outside sections
+/// may give a path of such segments (`about/team`): nested pages.
+fn given_slug(slug: &str, nested: bool) -> String {
+    if nested && slug.contains('/') {
+        return slug
+            .split('/')
+            .map(|seg| given_slug(seg, false))
+            .filter(|seg| !seg.is_empty())
+            .collect::<Vec<_>>()
+            .join("/");
+    }
+    let kept_as_given = !slug.is_ascii()
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && slug
+            .chars()
+            .all(|c| c == '-' || c.is_alphanumeric() || is_combining_mark(c));
+    if kept_as_given {
+        slug.to_lowercase()
+    } else {
+        slugify(slug)
+    }
+}
+
+/// Combining marks (vowel signs, accents) and the zero-width (non-)joiner,
+/// which belong to the letters of a slug.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A
+        | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED | 0x0900..=0x0903
+        | 0x093A..=0x094F | 0x200C | 0x200D)
 }
 
 fn summary_of(front: &FrontMatter, rendered: &quire_markdown::Rendered) -> String {
@@ -999,4 +1038,24 @@ fn fill_listings(corpus: &mut Corpus) {
         });
     }
     corpus.taxonomies = taxonomies;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::given_slug;
+
+    #[test]
+    fn given_slugs_keep_their_script_and_pages_may_nest() {
+        assert_eq!(given_slug("آموزش", false), "آموزش");
+        assert_eq!(given_slug("Επίπεδο-2", false), "επίπεδο-2");
+        assert_eq!(given_slug("отчёт-2024", false), "отчёт-2024");
+        // Anything else is an ASCII slug, as before.
+        assert_eq!(given_slug("My Page", false), "my-page");
+        assert_eq!(given_slug("Çin ve Rusya", false), "cin-ve-rusya");
+        assert_eq!(given_slug("a/b", false), "a-b");
+        assert_eq!(given_slug("../../etc", false), "etc");
+        assert_eq!(given_slug("about/our-team", true), "about/our-team");
+        assert_eq!(given_slug("greek/επίπεδο-2", true), "greek/επίπεδο-2");
+        assert_eq!(given_slug("../../etc", true), "etc");
+    }
 }
