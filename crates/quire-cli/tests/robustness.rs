@@ -545,6 +545,42 @@ cases! {
     };
 }
 
+// --- Issue 37: bibliography graphs, long lines, many tags, XML-illegal
+// characters, template output, far dates --------------------------------------
+
+cases! {
+    bibliography_crossref_to_itself => |s| {
+        // Uncited, and still a stack overflow (exit 134) before the guard.
+        s.write("bibliography/loop.bib", "@book{fine, title={Fine}}\n@inbook{self, crossref={self}, title={Self}}\n");
+        Fail { file: "bibliography/loop.bib", line: Some(2), needle: "`self` inherits from itself" }
+    };
+    bibliography_xdata_cycle => |s| {
+        s.write("bibliography/loop.bib", "@xdata{a, xdata={b}}\n@xdata{b, xdata={c}}\n@xdata{c, xdata={a}}\n");
+        Fail { file: "bibliography/loop.bib", line: Some(1), needle: "`a` → `b` → `c` → `a`" }
+    };
+    bibliography_long_crossref_chain => |s| {
+        // 5,000 links took 47 s (quadratic) before the cap.
+        let chain: String = (0..5_000)
+            .map(|i| format!("@book{{e{i}, title={{T{i}}}, crossref={{e{}}}}}\n", i + 1))
+            .collect();
+        s.write("bibliography/chain.bib", &chain);
+        Fail { file: "bibliography/chain.bib", line: Some(1), needle: "inherits through 4999 levels" }
+    };
+}
+
+/// `quire check` reads bibliographies with its own reader: a cycle is an
+/// error there too, not a crash.
+#[test]
+fn check_reports_a_bibliography_cycle() {
+    let site = Site::fixture("basic");
+    site.write("bibliography/loop.bib", "@inbook{self, crossref={self}}\n");
+    let run = quire_with_timeout(&site.root, &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(all.contains("bibliography/loop.bib"), "{all}");
+    assert!(all.contains("inherits from itself"), "{all}");
+}
+
 // --- SIGKILL -----------------------------------------------------------------
 
 /// A tiny deterministic random source (xorshift), seeded from the clock and
