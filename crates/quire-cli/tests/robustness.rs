@@ -581,6 +581,62 @@ fn check_reports_a_bibliography_cycle() {
     assert!(all.contains("inherits from itself"), "{all}");
 }
 
+/// 4,000 broken anchors on one 175 KB line: each finding shows a short
+/// excerpt around its own column, so output grows with the findings, not
+/// with findings × line length (this printed 1 GB before).
+#[test]
+fn broken_anchors_on_one_long_line_give_bounded_output_and_real_columns() {
+    let site = Site::fixture("basic");
+    let links: Vec<String> = (0..4_000)
+        .map(|i| format!("[x](@/briefs/river-talks/index.md#nope{i})"))
+        .collect();
+    site.write(
+        "content/briefs/long.md",
+        &article("Long", "", &links.join(" ")),
+    );
+    let mut col = 1;
+    let (mut expected, mut cols) = (Vec::new(), Vec::new());
+    for (i, link) in links.iter().enumerate() {
+        expected.push(format!(
+            "content/briefs/long.md:5:{col}: #nope{i} is not an anchor"
+        ));
+        cols.push(col);
+        col += link.chars().count() + 1;
+    }
+    for args in [&["build"][..], &["check"][..]] {
+        let run = quire_with_timeout(&site.root, args);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 1, "{args:?}: {}", &all[..all.len().min(2_000)]);
+        assert!(
+            all.len() < 4_000 * 700,
+            "{args:?}: {} bytes of output",
+            all.len()
+        );
+        if args == ["build"] {
+            for i in [0, 1, 2_500, 3_999] {
+                assert!(all.contains(&expected[i]), "{args:?}: no `{}`", expected[i]);
+            }
+            // The caret under the excerpt points at the link.
+            let at = all.find(&expected[2_500]).unwrap();
+            let mut lines = all[at..].lines().skip(1);
+            let (source, caret) = (lines.next().unwrap(), lines.next().unwrap());
+            let under: String = source
+                .chars()
+                .skip(caret.chars().count() - 1)
+                .take(3)
+                .collect();
+            assert_eq!(under, "[x]", "{source}\n{caret}");
+        } else {
+            let last = format!("5:{} error", cols[3_999]);
+            assert!(
+                all.contains(&last),
+                "no `{last}`: {}",
+                &all[..all.len().min(2_000)]
+            );
+        }
+    }
+}
+
 // --- SIGKILL -----------------------------------------------------------------
 
 /// A tiny deterministic random source (xorshift), seeded from the clock and

@@ -10,6 +10,6 @@ pub mod html;
 pub mod slug;
 
 pub use cite::{CiteCluster, CiteItem};
-pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceText};
+pub use diagnostic::{Diagnostic, Diagnostics, EXCERPT_CHARS, Severity, SourceText, excerpt};
 pub use html::{escape_html, write_escaped_html};
 pub use slug::slugify;

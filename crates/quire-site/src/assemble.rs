@@ -718,17 +718,21 @@ fn resolve_internal_links(
             let mut url = target_page.path.clone();
             if let Some(fragment) = &link.fragment {
                 if !target_page.rendered.anchors.contains(fragment) && !fragment.starts_with("fn") {
+                    // A dozen headings at most: every broken link repeats the list.
+                    let headings = &target_page.rendered.headings;
+                    let mut shown: Vec<String> = headings
+                        .iter()
+                        .take(12)
+                        .map(|h| format!("#{}", h.id))
+                        .collect();
+                    if headings.len() > 12 {
+                        shown.push(format!("… ({} in all)", headings.len()));
+                    }
                     diagnostics.push(at(
                         format!(
                             "#{fragment} is not an anchor of {}; its headings are: {}",
                             target_page.source_path,
-                            target_page
-                                .rendered
-                                .headings
-                                .iter()
-                                .map(|h| format!("#{}", h.id))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            shown.join(", ")
                         ),
                         false,
                     ));
