@@ -637,6 +637,84 @@ fn broken_anchors_on_one_long_line_give_bounded_output_and_real_columns() {
     }
 }
 
+/// One article with 2,000 tags: 2,000 term feeds each list the article, and
+/// each entry used to list all 2,000 categories (5,000 tags took 2.2 GB of
+/// memory and wrote 2.1 GB). Now an entry lists at most 64 and the build
+/// warns at the `tags` line.
+#[test]
+fn thousands_of_tags_on_one_article_stay_linear() {
+    let site = Site::fixture("basic");
+    let tags: Vec<String> = (0..2_000).map(|i| format!("\"tag{i}\"")).collect();
+    site.write(
+        "content/briefs/tags.md",
+        &article("Tags", &format!("tags = [{}]\n", tags.join(", ")), "Body."),
+    );
+    let run = quire_with_timeout(&site.root, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/briefs/tags.md:4:1: warning: 2000 terms in `tags`"),
+        "{}",
+        run.stderr
+    );
+    for feed in [
+        "tags/tag1234/atom.xml",
+        "tags/tag7/rss.xml",
+        "briefs/atom.xml",
+    ] {
+        let text = site.output(feed);
+        let most = text
+            .split("<entry>")
+            .flat_map(|e| e.split("<item>"))
+            .map(|entry| entry.matches("<category").count())
+            .max()
+            .unwrap();
+        assert_eq!(most, 64, "{feed}");
+        assert!(text.len() < 30_000, "{feed}: {} bytes", text.len());
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&site.output("tags/tag0/feed.json")).unwrap();
+    assert_eq!(json["items"][0]["tags"].as_array().unwrap().len(), 64);
+}
+
+/// U+FFFE, U+FFFF and C0 controls (written as TOML escapes) in a title, a
+/// tag and a section: every feed, the sitemap and the card still parse.
+#[test]
+fn xml_illegal_characters_are_dropped_from_every_xml_file() {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.root.join("quire.toml")).unwrap();
+    site.write("quire.toml", &format!("{config}\n[social]\ncards = true\n"));
+    site.write(
+        "content/briefs/odd.md",
+        &article(
+            "Ports\\uFFFE and \\u0001cranes\\uFFFF",
+            "tags = [\"quay\\uFFFEside\", \"\\u000Bberth\"]\ndescription = \"Tide\\uFFFF\\u0008s\"\n",
+            "Body \u{FFFE} text.",
+        ),
+    );
+    let run = quire_with_timeout(&site.root, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut parsed = 0;
+    for path in walk_files(&site.public()) {
+        if path.extension().is_some_and(|e| e == "xml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if let Err(e) = roxmltree::Document::parse(&text) {
+                panic!("{} does not parse: {e}", path.display());
+            }
+            assert!(
+                !text.contains(['\u{FFFE}', '\u{FFFF}', '\u{1}', '\u{B}', '\u{8}']),
+                "{}",
+                path.display()
+            );
+            parsed += 1;
+        }
+    }
+    assert!(parsed > 10, "only {parsed} XML files");
+    let atom = site.output("briefs/atom.xml");
+    assert!(atom.contains("<title>Ports and cranes</title>"), "{atom}");
+    assert!(site.public().join("briefs/odd/card.png").is_file());
+}
+
 // --- SIGKILL -----------------------------------------------------------------
 
 /// A tiny deterministic random source (xorshift), seeded from the clock and

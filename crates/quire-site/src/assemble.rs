@@ -299,6 +299,25 @@ pub fn assemble(
                     }
                     _ => unreachable!("matched above"),
                 };
+                // Each term is a page and a feed of its own, and every feed
+                // of the article lists its terms: thousands are a mistake.
+                for (taxonomy, terms) in &front.taxonomies {
+                    if terms.len() > crate::FEED_CATEGORIES {
+                        let text = SourceText::new(&source.text);
+                        let d = Diagnostic::warning(
+                            source.path.clone(),
+                            format!(
+                                "{} terms in `{taxonomy}`; each gets its own page and feeds, and feed entries list only the first {}",
+                                terms.len(),
+                                crate::FEED_CATEGORIES
+                            ),
+                        );
+                        diagnostics.push(match front.key_offsets.get(taxonomy) {
+                            Some(&o) => d.at(&text, o),
+                            None => d,
+                        });
+                    }
+                }
                 if let Some(s) = &section {
                     section_ids.insert(s.clone());
                 }
