@@ -566,6 +566,11 @@ cases! {
         s.write("bibliography/chain.bib", &chain);
         Fail { file: "bibliography/chain.bib", line: Some(1), needle: "inherits through 4999 levels" }
     };
+    date_past_the_last_timestamp => |s| {
+        // Was "timestamp overflow" from the date library, without a line.
+        s.write("content/briefs/far.md", "+++\ntitle = \"Far\"\ndate = 9999-12-31\n+++\nBody.\n");
+        Fail { file: "content/briefs/far.md", line: Some(3), needle: "outside the dates quire publishes" }
+    };
 }
 
 /// `quire check` reads bibliographies with its own reader: a cycle is an
