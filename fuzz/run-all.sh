@@ -13,7 +13,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     exit 0
 fi
 
-targets=(frontmatter markdown config wxr search)
+targets=(frontmatter markdown config wxr search bibliography)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

@@ -25,12 +25,20 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            // Characters XML 1.0 forbids are dropped: a single one makes
+            // the whole file unreadable to every XML parser.
+            c if !is_xml_char(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// True for characters XML 1.0 allows (`Char` of the spec): not the C0
+/// controls other than tab, line feed and carriage return, and not the
+/// noncharacters U+FFFE and U+FFFF (Rust's `char` has no surrogates).
+pub fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// One feed to write: where, titled what, with which articles.
@@ -101,14 +109,25 @@ pub fn machine_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>
             }
         }
     }
+    for spec in &mut specs {
+        spec.pages.truncate(limit);
+    }
+    // An article is in its language's feed, its section's, its authors' and
+    // every term's: its entry is made once and copied into each, not made
+    // again per feed (one article with 5,000 tags was in 5,000 feeds).
+    let mut wanted: Vec<usize> = specs.iter().flat_map(|s| s.pages.iter().copied()).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let made: Vec<(usize, Entry)> = wanted
+        .into_par_iter()
+        .map(|i| (i, entry(corpus, derived, &corpus.pages[i])))
+        .collect();
+    let entries: BTreeMap<usize, Entry> = made.into_iter().collect();
     // A site has a feed per language, section, author and term: written in
     // parallel, listed in order.
     let feeds: Vec<Vec<Artifact>> = specs
         .into_par_iter()
-        .map(|mut spec| {
-            spec.pages.truncate(limit);
-            feed_files(corpus, derived, renderer, &spec)
-        })
+        .map(|spec| feed_files(corpus, &entries, renderer, &spec))
         .collect();
     out.extend(feeds.into_iter().flatten());
     out.extend(sitemap(corpus));
@@ -160,9 +179,152 @@ fn absolutize(html: &str, base_url: &str, page_url: &str) -> String {
     out
 }
 
+/// One article as it appears in every feed that lists it.
+struct Entry {
+    atom: String,
+    rss: String,
+    json: serde_json::Value,
+}
+
+/// The Atom entry, RSS item and JSON Feed item of one article.
+fn entry(corpus: &Corpus, derived: &Derived, p: &Page) -> Entry {
+    let config = &corpus.config;
+    let prefix = config
+        .language(&p.lang)
+        .map(|l| l.prefix())
+        .unwrap_or_default();
+    let author_names: Vec<(String, String)> = p
+        .front
+        .authors
+        .iter()
+        .filter_map(|id| corpus.authors.get(id))
+        .map(|a| {
+            (
+                a.name_in(&p.lang).to_string(),
+                config.permalink(&format!("{prefix}authors/{}/", a.id)),
+            )
+        })
+        .collect();
+    // The section and the terms, at most FEED_CATEGORIES of them: a feed
+    // reader shows a handful, and the build warns about absurd term lists.
+    let categories: Vec<String> = p
+        .section
+        .iter()
+        .filter_map(|s| corpus.section(s))
+        .map(|s| s.title_in(&p.lang))
+        .chain(p.front.taxonomies.values().flatten().cloned())
+        .take(quire_site::FEED_CATEGORIES)
+        .collect();
+    let content = entry_content(corpus, derived, p);
+
+    // Atom.
+    let date = p.front.date.map(|d| d.rfc3339()).unwrap_or_default();
+    let updated = p
+        .front
+        .updated
+        .map(|d| d.rfc3339())
+        .unwrap_or_else(|| date.clone());
+    let mut atom = String::new();
+    atom.push_str("  <entry>\n");
+    atom.push_str(&format!(
+        "    <title>{}</title>\n",
+        xml_escape(&p.front.title)
+    ));
+    atom.push_str(&format!("    <id>{}</id>\n", xml_escape(&p.permalink)));
+    atom.push_str(&format!(
+        "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n",
+        xml_escape(&p.lang),
+        xml_escape(&p.permalink)
+    ));
+    for t in corpus.translations(p) {
+        atom.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n",
+            xml_escape(&t.lang),
+            xml_escape(&t.permalink)
+        ));
+    }
+    atom.push_str(&format!(
+        "    <published>{date}</published>\n    <updated>{updated}</updated>\n"
+    ));
+    for (name, uri) in &author_names {
+        atom.push_str(&format!(
+            "    <author><name>{}</name><uri>{}</uri></author>\n",
+            xml_escape(name),
+            xml_escape(uri)
+        ));
+    }
+    for c in &categories {
+        atom.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(c)));
+    }
+    atom.push_str(&format!(
+        "    <summary>{}</summary>\n",
+        xml_escape(&p.summary)
+    ));
+    if config.feeds.full_content {
+        atom.push_str(&format!(
+            "    <content type=\"html\">{}</content>\n",
+            xml_escape(&content)
+        ));
+    }
+    atom.push_str("  </entry>\n");
+
+    // RSS 2.0.
+    let mut rss = String::new();
+    rss.push_str("  <item>\n");
+    rss.push_str(&format!(
+        "    <title>{}</title>\n    <link>{}</link>\n",
+        xml_escape(&p.front.title),
+        xml_escape(&p.permalink)
+    ));
+    rss.push_str(&format!(
+        "    <guid isPermaLink=\"true\">{}</guid>\n",
+        xml_escape(&p.permalink)
+    ));
+    if let Some(d) = p.front.date {
+        rss.push_str(&format!("    <pubDate>{}</pubDate>\n", d.rfc2822()));
+    }
+    for (name, _) in &author_names {
+        rss.push_str(&format!(
+            "    <dc:creator>{}</dc:creator>\n",
+            xml_escape(name)
+        ));
+    }
+    for c in &categories {
+        rss.push_str(&format!("    <category>{}</category>\n", xml_escape(c)));
+    }
+    rss.push_str(&format!(
+        "    <description>{}</description>\n",
+        xml_escape(&content)
+    ));
+    rss.push_str("  </item>\n");
+
+    // JSON Feed 1.1.
+    let mut json = json!({
+        "id": p.permalink,
+        "url": p.permalink,
+        "title": p.front.title,
+        "summary": p.summary,
+        "language": p.lang,
+        "authors": author_names.iter().map(|(name, url)| json!({"name": name, "url": url})).collect::<Vec<_>>(),
+        "tags": categories,
+    });
+    if let Some(d) = p.front.date {
+        json["date_published"] = json!(d.rfc3339());
+    }
+    if let Some(d) = p.front.updated {
+        json["date_modified"] = json!(d.rfc3339());
+    }
+    if config.feeds.full_content {
+        json["content_html"] = json!(content);
+    } else {
+        json["content_text"] = json!(p.summary);
+    }
+    Entry { atom, rss, json }
+}
+
 fn feed_files(
     corpus: &Corpus,
-    derived: &Derived,
+    entries: &BTreeMap<usize, Entry>,
     renderer: &Renderer<'_>,
     spec: &FeedSpec,
 ) -> Vec<Artifact> {
@@ -173,39 +335,13 @@ fn feed_files(
     let rss_url = config.permalink(&format!("{}rss.xml", spec.dir));
     let json_url = config.permalink(&format!("{}feed.json", spec.dir));
     let pages: Vec<&Page> = spec.pages.iter().map(|&i| &corpus.pages[i]).collect();
+    let made: Vec<&Entry> = spec.pages.iter().filter_map(|i| entries.get(i)).collect();
     let newest = pages
         .iter()
         .filter_map(|p| p.front.updated.or(p.front.date))
         .max()
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
-    let author_names = |p: &Page| -> Vec<(String, String)> {
-        let prefix = config
-            .language(&p.lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
-        p.front
-            .authors
-            .iter()
-            .filter_map(|id| corpus.authors.get(id))
-            .map(|a| {
-                (
-                    a.name_in(&p.lang).to_string(),
-                    config.permalink(&format!("{prefix}authors/{}/", a.id)),
-                )
-            })
-            .collect()
-    };
-    let categories = |p: &Page| -> Vec<String> {
-        let mut c: Vec<String> = p
-            .section
-            .iter()
-            .filter_map(|s| corpus.section(s))
-            .map(|s| s.title_in(&p.lang))
-            .collect();
-        c.extend(p.front.taxonomies.values().flatten().cloned());
-        c
-    };
 
     // Atom.
     let mut atom = String::new();
@@ -227,55 +363,8 @@ fn feed_files(
     atom.push_str(&format!(
         "  <updated>{newest}</updated>\n  <generator>quire</generator>\n"
     ));
-    for p in &pages {
-        let date = p.front.date.map(|d| d.rfc3339()).unwrap_or_default();
-        let updated = p
-            .front
-            .updated
-            .map(|d| d.rfc3339())
-            .unwrap_or_else(|| date.clone());
-        atom.push_str("  <entry>\n");
-        atom.push_str(&format!(
-            "    <title>{}</title>\n",
-            xml_escape(&p.front.title)
-        ));
-        atom.push_str(&format!("    <id>{}</id>\n", xml_escape(&p.permalink)));
-        atom.push_str(&format!(
-            "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n",
-            xml_escape(&p.lang),
-            xml_escape(&p.permalink)
-        ));
-        for t in corpus.translations(p) {
-            atom.push_str(&format!(
-                "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"{}\" href=\"{}\"/>\n",
-                xml_escape(&t.lang),
-                xml_escape(&t.permalink)
-            ));
-        }
-        atom.push_str(&format!(
-            "    <published>{date}</published>\n    <updated>{updated}</updated>\n"
-        ));
-        for (name, uri) in author_names(p) {
-            atom.push_str(&format!(
-                "    <author><name>{}</name><uri>{}</uri></author>\n",
-                xml_escape(&name),
-                xml_escape(&uri)
-            ));
-        }
-        for c in categories(p) {
-            atom.push_str(&format!("    <category term=\"{}\"/>\n", xml_escape(&c)));
-        }
-        atom.push_str(&format!(
-            "    <summary>{}</summary>\n",
-            xml_escape(&p.summary)
-        ));
-        if config.feeds.full_content {
-            atom.push_str(&format!(
-                "    <content type=\"html\">{}</content>\n",
-                xml_escape(&entry_content(corpus, derived, p))
-            ));
-        }
-        atom.push_str("  </entry>\n");
+    for e in &made {
+        atom.push_str(&e.atom);
     }
     atom.push_str("</feed>\n");
 
@@ -310,71 +399,19 @@ fn feed_files(
             d.rfc2822()
         ));
     }
-    for p in &pages {
-        rss.push_str("  <item>\n");
-        rss.push_str(&format!(
-            "    <title>{}</title>\n    <link>{}</link>\n",
-            xml_escape(&p.front.title),
-            xml_escape(&p.permalink)
-        ));
-        rss.push_str(&format!(
-            "    <guid isPermaLink=\"true\">{}</guid>\n",
-            xml_escape(&p.permalink)
-        ));
-        if let Some(d) = p.front.date {
-            rss.push_str(&format!("    <pubDate>{}</pubDate>\n", d.rfc2822()));
-        }
-        for (name, _) in author_names(p) {
-            rss.push_str(&format!(
-                "    <dc:creator>{}</dc:creator>\n",
-                xml_escape(&name)
-            ));
-        }
-        for c in categories(p) {
-            rss.push_str(&format!("    <category>{}</category>\n", xml_escape(&c)));
-        }
-        rss.push_str(&format!(
-            "    <description>{}</description>\n",
-            xml_escape(&entry_content(corpus, derived, p))
-        ));
-        rss.push_str("  </item>\n");
+    for e in &made {
+        rss.push_str(&e.rss);
     }
     rss.push_str("</channel>\n</rss>\n");
 
     // JSON Feed 1.1.
-    let items: Vec<serde_json::Value> = pages
-        .iter()
-        .map(|p| {
-            let mut item = json!({
-                "id": p.permalink,
-                "url": p.permalink,
-                "title": p.front.title,
-                "summary": p.summary,
-                "language": p.lang,
-                "authors": author_names(p).into_iter().map(|(name, url)| json!({"name": name, "url": url})).collect::<Vec<_>>(),
-                "tags": categories(p),
-            });
-            if let Some(d) = p.front.date {
-                item["date_published"] = json!(d.rfc3339());
-            }
-            if let Some(d) = p.front.updated {
-                item["date_modified"] = json!(d.rfc3339());
-            }
-            if config.feeds.full_content {
-                item["content_html"] = json!(entry_content(corpus, derived, p));
-            } else {
-                item["content_text"] = json!(p.summary);
-            }
-            item
-        })
-        .collect();
     let feed = json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": spec.title,
         "home_page_url": page_url,
         "feed_url": json_url,
         "language": spec.lang,
-        "items": items,
+        "items": made.iter().map(|e| e.json.clone()).collect::<Vec<_>>(),
     });
     let _ = renderer;
     vec![
@@ -607,6 +644,11 @@ mod tests {
     #[test]
     fn escapes_xml_and_absolutizes() {
         assert_eq!(xml_escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+        // Noncharacters XML forbids go too; tab, line breaks and the rest stay.
+        assert_eq!(
+            xml_escape("x\u{FFFE}y\u{FFFF}z\u{B}\t\n\r\u{FFFD}\u{10000}\u{85}"),
+            "xyz\t\n\r\u{FFFD}\u{10000}\u{85}"
+        );
         let html = "<a href=\"/x/\">x</a><a href=\"#fn-1\">1</a><img src=\"https://o.org/i.png\">";
         assert_eq!(
             absolutize(html, "https://e.org/sub", "https://e.org/sub/p/"),

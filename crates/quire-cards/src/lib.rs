@@ -129,9 +129,12 @@ fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     lines
 }
 
+/// Escapes text for the SVG, dropping control characters and the
+/// noncharacters U+FFFE and U+FFFF, which XML forbids (one of them made the
+/// card's SVG unreadable).
 fn escape(text: &str) -> String {
     text.chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
         .map(|c| match c {
             '&' => "&amp;".to_string(),
             '<' => "&lt;".to_string(),
@@ -181,6 +184,20 @@ mod tests {
             })
             .count();
         assert!(dark > 2000, "only {dark} dark pixels: text not drawn");
+    }
+
+    #[test]
+    fn xml_illegal_characters_are_dropped_and_the_card_still_renders() {
+        let card = Card {
+            title: "Ports\u{FFFE} and\u{1} \u{FFFF}cranes\u{B}".into(),
+            section: "Brief\u{FFFF}s".into(),
+            site: "Lab\u{0}".into(),
+            rtl: false,
+        };
+        let svg = svg(&card);
+        assert!(!svg.contains(['\u{FFFE}', '\u{FFFF}', '\u{1}', '\u{B}', '\u{0}']));
+        assert!(svg.contains("Ports and cranes"), "{svg}");
+        assert!(render(&card).is_ok());
     }
 
     #[test]

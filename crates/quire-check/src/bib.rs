@@ -82,6 +82,9 @@ pub fn check(corpus: &Corpus, derived: &Derived, found: &mut Vec<Diagnostic>) {
 pub fn records(path: &str, text: &str) -> Option<Vec<Record>> {
     let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
     let library = match ext.as_str() {
+        // A `crossref`/`xdata` cycle would overflow biblatex's stack; the
+        // build reports it.
+        "bib" if !quire_cite::biblatex_link_problems(path, text).is_empty() => return None,
         "bib" => hayagriva::io::from_biblatex_str(text).ok()?,
         "yaml" | "yml" => hayagriva::io::from_yaml_str(text).ok()?,
         "json" => return csl_json_records(text),
@@ -157,5 +160,15 @@ mod tests {
         let got = records("x.bib", hostile).unwrap();
         assert_eq!(got[0].url.as_deref(), Some("javascript:alert(1)"));
         assert_eq!(&json[key_offset(json, "c")..][..1], "c");
+    }
+
+    #[test]
+    fn crossref_cycles_are_left_to_the_build_not_followed() {
+        // Before the guard this overflowed the stack (exit 134).
+        assert_eq!(records("x.bib", "@inbook{self, crossref={self}}\n"), None);
+        let chain: String = (0..3_000)
+            .map(|i| format!("@book{{e{i}, crossref={{e{}}}}}\n", i + 1))
+            .collect();
+        assert_eq!(records("x.bib", &chain), None);
     }
 }

@@ -132,7 +132,7 @@ fn broken_site_paths_and_anchors_are_errors_with_their_line() {
         .as_deref()
         .unwrap()
         .chars()
-        .skip(gone.col - 1)
+        .skip(gone.source_col - 1)
         .take(13)
         .collect();
     assert_eq!(at, "/briefs/gone/");

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use hayagriva::Entry;
 use hayagriva::io::BibLaTeXError;
 use quire_core::{Diagnostic, SourceText};
+
+use crate::crossref::biblatex_link_problems;
 use serde_json::{Map, Value, json};
 
 /// Parsed bibliography records, keyed by citation key.
@@ -30,19 +32,27 @@ impl Bibliography {
             .unwrap_or_default();
         let source = SourceText::new(text);
         let library = match ext.as_str() {
-            "bib" => hayagriva::io::from_biblatex_str(text).map_err(|errors| {
-                errors
-                    .iter()
-                    .map(|e| {
-                        let (offset, message) = match e {
-                            BibLaTeXError::Parse(p) => (p.span.start, p.kind.to_string()),
-                            BibLaTeXError::Type(t) => (t.span.start, t.kind.to_string()),
-                        };
-                        Diagnostic::error(path, format!("malformed BibLaTeX: {message}"))
-                            .at(&source, offset)
-                    })
-                    .collect::<Vec<_>>()
-            })?,
+            "bib" => {
+                // biblatex resolves `crossref`/`xdata` by unbounded recursion:
+                // a cycle overflows the stack and a long chain is quadratic.
+                let problems = biblatex_link_problems(path, text);
+                if !problems.is_empty() {
+                    return Err(problems);
+                }
+                hayagriva::io::from_biblatex_str(text).map_err(|errors| {
+                    errors
+                        .iter()
+                        .map(|e| {
+                            let (offset, message) = match e {
+                                BibLaTeXError::Parse(p) => (p.span.start, p.kind.to_string()),
+                                BibLaTeXError::Type(t) => (t.span.start, t.kind.to_string()),
+                            };
+                            Diagnostic::error(path, format!("malformed BibLaTeX: {message}"))
+                                .at(&source, offset)
+                        })
+                        .collect::<Vec<_>>()
+                })?
+            }
             "yaml" | "yml" => hayagriva::io::from_yaml_str(text).map_err(|e| {
                 let d = Diagnostic::error(path, format!("malformed Hayagriva YAML: {e}"));
                 vec![match e.location() {

@@ -14,6 +14,7 @@
 mod article_template;
 mod bibliography;
 mod config;
+mod crossref;
 mod engine;
 mod entry_template;
 mod export;
@@ -25,6 +26,7 @@ mod style;
 
 pub use bibliography::Bibliography;
 pub use config::{CitationConfig, TermOverrides};
+pub use crossref::biblatex_link_problems;
 pub use engine::{CitationEngine, CiteOutput, NoteInput, Processed};
 pub use export::{ArticleRef, export_bibtex, export_csl_json, export_ris};
 pub use html::escape;

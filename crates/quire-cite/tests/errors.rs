@@ -62,6 +62,67 @@ fn malformed_files_name_file_and_line() {
 }
 
 #[test]
+fn crossref_cycles_and_long_chains_are_errors_at_the_entry_key() {
+    // Before the guard, each of these overflowed the stack (exit 134) or
+    // took seconds to minutes (quadratic chains).
+    let path = "bibliography/loop.bib";
+    let errors = Bibliography::parse(
+        path,
+        "@book{ok, title={Fine}}\n@inbook{self, crossref={self}}\n",
+    )
+    .unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        (errors[0].path.as_str(), errors[0].line, errors[0].col),
+        (path, 2, 9)
+    );
+    assert!(
+        errors[0].message.contains("`self` inherits from itself"),
+        "{}",
+        errors[0]
+    );
+
+    let errors = Bibliography::parse(
+        path,
+        "@xdata{a, xdata={b}}\n@xdata{b, xdata={a}}\n@book{c, title={C}}\n",
+    )
+    .unwrap_err();
+    assert_eq!(errors[0].line, 1);
+    assert!(
+        errors[0].message.contains("`a` → `b` → `a`"),
+        "{}",
+        errors[0]
+    );
+
+    let mut chain = String::new();
+    for i in 0..5_000 {
+        chain.push_str(&format!(
+            "@book{{e{i}, title={{T}}, crossref={{e{}}}}}\n",
+            i + 1
+        ));
+    }
+    let started = std::time::Instant::now();
+    let errors = Bibliography::parse(path, &chain).unwrap_err();
+    assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 1);
+    assert!(
+        errors[0].message.contains("quire follows at most 16"),
+        "{}",
+        errors[0]
+    );
+
+    // A chain as deep as allowed still resolves.
+    let mut ok = String::new();
+    for i in 0..16 {
+        ok.push_str(&format!("@book{{e{i}, crossref={{e{}}}}}\n", i + 1));
+    }
+    ok.push_str("@book{e16, title={Root}, publisher={P}}\n");
+    let bib = Bibliography::parse(path, &ok).unwrap();
+    assert_eq!(bib.len(), 17);
+}
+
+#[test]
 fn fixture_formats_parse_and_merge() {
     let bib = bibliography();
     assert_eq!(

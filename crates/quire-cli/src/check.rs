@@ -127,7 +127,10 @@ pub fn text(report: &CheckReport, colour: bool) -> String {
                 d.message
             ));
             if let Some(line) = &d.source_line {
-                out.push_str(&format!("          | {}\n", clip(line.trim_end(), d.col)));
+                out.push_str(&format!(
+                    "          | {}\n",
+                    clip(line.trim_end(), d.source_col)
+                ));
             }
         }
         out.push('\n');

@@ -925,6 +925,181 @@ fn two_builds_at_once_never_fail_with_a_bare_os_error() {
     }
 }
 
+// --- Issue 37: bibliography graphs, long lines, many tags, XML-illegal
+// characters, template output, far dates --------------------------------------
+
+cases! {
+    bibliography_crossref_to_itself => |s| {
+        // Uncited, and still a stack overflow (exit 134) before the guard.
+        s.write("bibliography/loop.bib", "@book{fine, title={Fine}}\n@inbook{self, crossref={self}, title={Self}}\n");
+        Fail { file: "bibliography/loop.bib", line: Some(2), needle: "`self` inherits from itself" }
+    };
+    bibliography_xdata_cycle => |s| {
+        s.write("bibliography/loop.bib", "@xdata{a, xdata={b}}\n@xdata{b, xdata={c}}\n@xdata{c, xdata={a}}\n");
+        Fail { file: "bibliography/loop.bib", line: Some(1), needle: "`a` → `b` → `c` → `a`" }
+    };
+    bibliography_long_crossref_chain => |s| {
+        // 5,000 links took 47 s (quadratic) before the cap.
+        let chain: String = (0..5_000)
+            .map(|i| format!("@book{{e{i}, title={{T{i}}}, crossref={{e{}}}}}\n", i + 1))
+            .collect();
+        s.write("bibliography/chain.bib", &chain);
+        Fail { file: "bibliography/chain.bib", line: Some(1), needle: "inherits through 4999 levels" }
+    };
+    date_past_the_last_timestamp => |s| {
+        // Was "timestamp overflow" from the date library, without a line.
+        s.write("content/briefs/far.md", "+++\ntitle = \"Far\"\ndate = 9999-12-31\n+++\nBody.\n");
+        Fail { file: "content/briefs/far.md", line: Some(3), needle: "outside the dates quire publishes" }
+    };
+}
+
+/// `quire check` reads bibliographies with its own reader: a cycle is an
+/// error there too, not a crash.
+#[test]
+fn check_reports_a_bibliography_cycle() {
+    let site = Site::fixture("basic");
+    site.write("bibliography/loop.bib", "@inbook{self, crossref={self}}\n");
+    let run = quire_with_timeout(&site.root, &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(all.contains("bibliography/loop.bib"), "{all}");
+    assert!(all.contains("inherits from itself"), "{all}");
+}
+
+/// 4,000 broken anchors on one 175 KB line: each finding shows a short
+/// excerpt around its own column, so output grows with the findings, not
+/// with findings × line length (this printed 1 GB before).
+#[test]
+fn broken_anchors_on_one_long_line_give_bounded_output_and_real_columns() {
+    let site = Site::fixture("basic");
+    let links: Vec<String> = (0..4_000)
+        .map(|i| format!("[x](@/briefs/river-talks/index.md#nope{i})"))
+        .collect();
+    site.write(
+        "content/briefs/long.md",
+        &article("Long", "", &links.join(" ")),
+    );
+    let mut col = 1;
+    let (mut expected, mut cols) = (Vec::new(), Vec::new());
+    for (i, link) in links.iter().enumerate() {
+        expected.push(format!(
+            "content/briefs/long.md:5:{col}: #nope{i} is not an anchor"
+        ));
+        cols.push(col);
+        col += link.chars().count() + 1;
+    }
+    for args in [&["build"][..], &["check"][..]] {
+        let run = quire_with_timeout(&site.root, args);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 1, "{args:?}: {}", &all[..all.len().min(2_000)]);
+        assert!(
+            all.len() < 4_000 * 700,
+            "{args:?}: {} bytes of output",
+            all.len()
+        );
+        if args == ["build"] {
+            for i in [0, 1, 2_500, 3_999] {
+                assert!(all.contains(&expected[i]), "{args:?}: no `{}`", expected[i]);
+            }
+            // The caret under the excerpt points at the link.
+            let at = all.find(&expected[2_500]).unwrap();
+            let mut lines = all[at..].lines().skip(1);
+            let (source, caret) = (lines.next().unwrap(), lines.next().unwrap());
+            let under: String = source
+                .chars()
+                .skip(caret.chars().count() - 1)
+                .take(3)
+                .collect();
+            assert_eq!(under, "[x]", "{source}\n{caret}");
+        } else {
+            let last = format!("5:{} error", cols[3_999]);
+            assert!(
+                all.contains(&last),
+                "no `{last}`: {}",
+                &all[..all.len().min(2_000)]
+            );
+        }
+    }
+}
+
+/// One article with 2,000 tags: 2,000 term feeds each list the article, and
+/// each entry used to list all 2,000 categories (5,000 tags took 2.2 GB of
+/// memory and wrote 2.1 GB). Now an entry lists at most 64 and the build
+/// warns at the `tags` line.
+#[test]
+fn thousands_of_tags_on_one_article_stay_linear() {
+    let site = Site::fixture("basic");
+    let tags: Vec<String> = (0..2_000).map(|i| format!("\"tag{i}\"")).collect();
+    site.write(
+        "content/briefs/tags.md",
+        &article("Tags", &format!("tags = [{}]\n", tags.join(", ")), "Body."),
+    );
+    let run = quire_with_timeout(&site.root, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/briefs/tags.md:4:1: warning: 2000 terms in `tags`"),
+        "{}",
+        run.stderr
+    );
+    for feed in [
+        "tags/tag1234/atom.xml",
+        "tags/tag7/rss.xml",
+        "briefs/atom.xml",
+    ] {
+        let text = site.output(feed);
+        let most = text
+            .split("<entry>")
+            .flat_map(|e| e.split("<item>"))
+            .map(|entry| entry.matches("<category").count())
+            .max()
+            .unwrap();
+        assert_eq!(most, 64, "{feed}");
+        assert!(text.len() < 30_000, "{feed}: {} bytes", text.len());
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&site.output("tags/tag0/feed.json")).unwrap();
+    assert_eq!(json["items"][0]["tags"].as_array().unwrap().len(), 64);
+}
+
+/// U+FFFE, U+FFFF and C0 controls (written as TOML escapes) in a title, a
+/// tag and a section: every feed, the sitemap and the card still parse.
+#[test]
+fn xml_illegal_characters_are_dropped_from_every_xml_file() {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.root.join("quire.toml")).unwrap();
+    site.write("quire.toml", &format!("{config}\n[social]\ncards = true\n"));
+    site.write(
+        "content/briefs/odd.md",
+        &article(
+            "Ports\\uFFFE and \\u0001cranes\\uFFFF",
+            "tags = [\"quay\\uFFFEside\", \"\\u000Bberth\"]\ndescription = \"Tide\\uFFFF\\u0008s\"\n",
+            "Body \u{FFFE} text.",
+        ),
+    );
+    let run = quire_with_timeout(&site.root, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut parsed = 0;
+    for path in walk_files(&site.public()) {
+        if path.extension().is_some_and(|e| e == "xml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if let Err(e) = roxmltree::Document::parse(&text) {
+                panic!("{} does not parse: {e}", path.display());
+            }
+            assert!(
+                !text.contains(['\u{FFFE}', '\u{FFFF}', '\u{1}', '\u{B}', '\u{8}']),
+                "{}",
+                path.display()
+            );
+            parsed += 1;
+        }
+    }
+    assert!(parsed > 10, "only {parsed} XML files");
+    let atom = site.output("briefs/atom.xml");
+    assert!(atom.contains("<title>Ports and cranes</title>"), "{atom}");
+    assert!(site.public().join("briefs/odd/card.png").is_file());
+}
+
 // --- SIGKILL -----------------------------------------------------------------
 
 /// A tiny deterministic random source (xorshift), seeded from the clock and

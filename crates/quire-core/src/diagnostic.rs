@@ -1,4 +1,5 @@
-//! Diagnostics: what is wrong, where (file, line, column), and the offending line.
+//! Diagnostics: what is wrong, where (file, line, column), and an excerpt of
+//! the offending line around the column.
 //!
 //! Every phase collects diagnostics instead of stopping at the first one; the
 //! CLI prints them once, sorted, and picks the exit code.
@@ -32,8 +33,69 @@ pub struct Diagnostic {
     pub col: usize,
     /// What is wrong and, where possible, what to do about it.
     pub message: String,
-    /// The text of the offending line, shown under the message.
+    /// The offending line, shown under the message: the whole line when it
+    /// is short, else at most [`EXCERPT_CHARS`] characters around the column
+    /// with `…` where text was cut (a paragraph is one line in Markdown, and
+    /// a copy of a 200 KB line per finding made output grow with its square).
     pub source_line: Option<String>,
+    /// 1-based column, in characters, of [`Diagnostic::col`] within
+    /// `source_line`; 0 when there is no column.
+    pub source_col: usize,
+}
+
+/// Most characters of a source line a diagnostic keeps (plus a `…` at
+/// either end where the line was cut).
+pub const EXCERPT_CHARS: usize = 120;
+
+/// Characters kept before the column when a line is cut.
+const EXCERPT_BEFORE: usize = 40;
+
+/// At most [`EXCERPT_CHARS`] characters of `line` around the 1-based
+/// character column `col` (0: from the start), with `…` marking a cut, and
+/// the column within the excerpt. Works on char boundaries; looks at no more
+/// of the line than the column and the window.
+pub fn excerpt(line: &str, col: usize) -> (String, usize) {
+    if line.chars().take(EXCERPT_CHARS + 1).count() <= EXCERPT_CHARS {
+        return (line.to_string(), col);
+    }
+    // Byte index of the column's character (the end for a column past it).
+    let caret = match col {
+        0 => 0,
+        c => line
+            .char_indices()
+            .nth(c - 1)
+            .map_or(line.len(), |(i, _)| i),
+    };
+    let (before, after) = line.split_at(caret);
+    let after_chars = after.chars().take(EXCERPT_CHARS + 1).count();
+    // Up to EXCERPT_BEFORE characters before the caret, more when the line
+    // ends soon after it, so the window stays EXCERPT_CHARS wide.
+    let want_before = EXCERPT_BEFORE.max(EXCERPT_CHARS.saturating_sub(after_chars));
+    let start = before
+        .char_indices()
+        .rev()
+        .take(want_before)
+        .last()
+        .map_or(caret, |(i, _)| i);
+    let kept_before = before[start..].chars().count();
+    let end = after
+        .char_indices()
+        .nth(EXCERPT_CHARS - kept_before)
+        .map_or(line.len(), |(i, _)| caret + i);
+    let mut out = String::with_capacity(end - start + 6);
+    let cut_start = start > 0;
+    if cut_start {
+        out.push('…');
+    }
+    out.push_str(&line[start..end]);
+    if end < line.len() {
+        out.push('…');
+    }
+    let within = match col {
+        0 => 0,
+        _ => kept_before + 1 + usize::from(cut_start),
+    };
+    (out, within)
 }
 
 impl Diagnostic {
@@ -46,6 +108,7 @@ impl Diagnostic {
             col: 0,
             message: message.into(),
             source_line: None,
+            source_col: 0,
         }
     }
 
@@ -62,7 +125,9 @@ impl Diagnostic {
         let (line, col) = source.line_col(offset);
         self.line = line;
         self.col = col;
-        self.source_line = Some(source.line_text(line).to_string());
+        let (text, within) = excerpt(source.line_text(line), col);
+        self.source_line = Some(text);
+        self.source_col = within;
         self
     }
 
@@ -70,7 +135,9 @@ impl Diagnostic {
     pub fn at_line(mut self, source: &SourceText<'_>, line: usize, col: usize) -> Self {
         self.line = line;
         self.col = col;
-        self.source_line = Some(source.line_text(line).to_string()).filter(|_| line > 0);
+        let (text, within) = excerpt(source.line_text(line), col);
+        self.source_line = Some(text).filter(|_| line > 0);
+        self.source_col = within;
         self
     }
 
@@ -98,10 +165,10 @@ impl fmt::Display for Diagnostic {
         if let Some(line) = &self.source_line {
             let gutter = self.line.to_string();
             write!(f, "\n {gutter} | {line}")?;
-            if self.col > 0 {
+            if self.source_col > 0 {
                 let pad: String = line
                     .chars()
-                    .take(self.col - 1)
+                    .take(self.source_col - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 write!(f, "\n {} | {pad}^", " ".repeat(gutter.len()))?;
@@ -234,5 +301,48 @@ mod tests {
             d.to_string(),
             "content/a.md:2:1: unknown key `autor`\n 2 | autor = 2\n   | ^"
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column_on_char_boundaries() {
+        // Two-byte and three-byte characters so a byte window would split one.
+        let line = format!("{}[X]{}", "ş".repeat(5_000), "ы€".repeat(5_000));
+        let (text, within) = excerpt(&line, 5_001);
+        assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+        assert_eq!(text.chars().count(), EXCERPT_CHARS + 2);
+        assert_eq!(
+            text.chars().skip(within - 1).take(3).collect::<String>(),
+            "[X]"
+        );
+        // Near either end the window is still full and marked on one side only.
+        let (head, at) = excerpt(&line, 3);
+        assert!(!head.starts_with('…') && head.ends_with('…'));
+        assert_eq!((head.chars().count(), at), (EXCERPT_CHARS + 1, 3));
+        let len = line.chars().count();
+        let (tail, at) = excerpt(&line, len);
+        assert!(tail.starts_with('…') && !tail.ends_with('…'));
+        assert_eq!(tail.chars().count(), EXCERPT_CHARS + 1);
+        assert_eq!(tail.chars().nth(at - 1), Some('€'));
+        // Past the end (an offset at the line break) and without a column.
+        assert_eq!(excerpt(&line, len + 1).1, EXCERPT_CHARS + 2);
+        let (start, at) = excerpt(&line, 0);
+        assert_eq!((start.chars().count(), at), (EXCERPT_CHARS + 1, 0));
+        assert_eq!(excerpt("short", 2), ("short".to_string(), 2));
+    }
+
+    #[test]
+    fn a_diagnostic_on_a_long_line_is_small_and_points_at_its_column() {
+        let line = "[x](#a) ".repeat(25_000);
+        let text = format!("title\n{line}\n");
+        let src = SourceText::new(&text);
+        let offset = 6 + 8 * 20_000 + 4; // the `#` of link 20,000
+        let d = Diagnostic::error("a.md", "broken").at(&src, offset);
+        assert_eq!((d.line, d.col), (2, 8 * 20_000 + 5));
+        let shown = d.to_string();
+        assert!(shown.len() < 600, "{} bytes", shown.len());
+        let caret_line = shown.lines().last().unwrap();
+        let source_line = shown.lines().nth(1).unwrap();
+        let caret = caret_line.chars().count() - 1;
+        assert_eq!(source_line.chars().nth(caret), Some('#'), "{shown}");
     }
 }

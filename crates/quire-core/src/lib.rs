@@ -11,6 +11,6 @@ pub mod link;
 pub mod slug;
 
 pub use cite::{CiteCluster, CiteItem};
-pub use diagnostic::{Diagnostic, Diagnostics, Severity, SourceText};
+pub use diagnostic::{Diagnostic, Diagnostics, EXCERPT_CHARS, Severity, SourceText, excerpt};
 pub use html::{escape_html, write_escaped_html};
 pub use slug::slugify;

@@ -307,6 +307,25 @@ pub fn assemble(
                     }
                     _ => unreachable!("matched above"),
                 };
+                // Each term is a page and a feed of its own, and every feed
+                // of the article lists its terms: thousands are a mistake.
+                for (taxonomy, terms) in &front.taxonomies {
+                    if terms.len() > crate::FEED_CATEGORIES {
+                        let text = SourceText::new(&source.text);
+                        let d = Diagnostic::warning(
+                            source.path.clone(),
+                            format!(
+                                "{} terms in `{taxonomy}`; each gets its own page and feeds, and feed entries list only the first {}",
+                                terms.len(),
+                                crate::FEED_CATEGORIES
+                            ),
+                        );
+                        diagnostics.push(match front.key_offsets.get(taxonomy) {
+                            Some(&o) => d.at(&text, o),
+                            None => d,
+                        });
+                    }
+                }
                 if let Some(s) = &section {
                     section_ids.insert(s.clone());
                 }
@@ -925,17 +944,21 @@ fn resolve_internal_links(
             let mut url = target_page.path.clone();
             if let Some(fragment) = &link.fragment {
                 if !target_page.rendered.anchors.contains(fragment) && !fragment.starts_with("fn") {
+                    // A dozen headings at most: every broken link repeats the list.
+                    let headings = &target_page.rendered.headings;
+                    let mut shown: Vec<String> = headings
+                        .iter()
+                        .take(12)
+                        .map(|h| format!("#{}", h.id))
+                        .collect();
+                    if headings.len() > 12 {
+                        shown.push(format!("… ({} in all)", headings.len()));
+                    }
                     diagnostics.push(at(
                         format!(
                             "#{fragment} is not an anchor of {}; its headings are: {}",
                             target_page.source_path,
-                            target_page
-                                .rendered
-                                .headings
-                                .iter()
-                                .map(|h| format!("#{}", h.id))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            shown.join(", ")
                         ),
                         false,
                     ));

@@ -15,8 +15,37 @@ pub struct PubDate {
 
 impl PubDate {
     /// Parses `2024-04-02`, `2024-04-02T10:30:00`, `2024-04-02 10:30:00` or
-    /// RFC 3339 with an offset. Impossible dates such as 2024-02-30 are errors.
+    /// RFC 3339 with an offset. Impossible dates such as 2024-02-30 are
+    /// errors, and so are dates outside [`PubDate::RANGE`], where a derived
+    /// timestamp (feeds, sitemap) would overflow.
     pub fn parse(text: &str) -> Result<PubDate, String> {
+        let (first, last) = Self::RANGE;
+        let fits = |d: jiff::civil::Date| d >= first && d <= last;
+        let outside = || {
+            format!(
+                "`{}` is outside the dates quire publishes ({first} to {last})",
+                text.trim()
+            )
+        };
+        // The calendar date first: past the range, making a timestamp
+        // overflows with a message about jiff's limits instead.
+        if let Some(Ok(date)) = text.trim().get(..10).map(str::parse::<jiff::civil::Date>)
+            && !fits(date)
+        {
+            return Err(outside());
+        }
+        Self::parse_any(text)
+    }
+
+    /// The first and last publishable calendar dates: every instant of them,
+    /// at the UTC offsets in use (up to ±14 hours), has a timestamp, and formats
+    /// with a four-digit year in RFC 3339 and RFC 2822.
+    pub const RANGE: (jiff::civil::Date, jiff::civil::Date) = (
+        jiff::civil::date(1000, 1, 1),
+        jiff::civil::date(9999, 12, 29),
+    );
+
+    fn parse_any(text: &str) -> Result<PubDate, String> {
         let text = text.trim();
         let err = |e: jiff::Error| {
             format!(
@@ -105,5 +134,28 @@ mod tests {
         assert!(PubDate::parse("2024-04-02T10:00:00").unwrap().has_time);
         assert!(PubDate::parse("2024-02-30").is_err());
         assert!(PubDate::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn far_dates_are_clear_errors_not_timestamp_overflows() {
+        for far in [
+            "9999-12-31",
+            "9999-12-31T10:00:00",
+            "9999-12-30T23:00:00-05:00",
+            "0999-12-31",
+            "0000-01-01",
+        ] {
+            let e = PubDate::parse(far).unwrap_err();
+            assert!(
+                e.contains("outside the dates quire publishes (1000-01-01 to 9999-12-29"),
+                "{far}: {e}"
+            );
+        }
+        let last = PubDate::parse("9999-12-29T23:59:59-12:00").unwrap();
+        assert_eq!(last.rfc3339(), "9999-12-30T11:59:59Z");
+        assert_eq!(
+            PubDate::parse("1000-01-01").unwrap().rfc2822(),
+            "Wed, 01 Jan 1000 00:00:00 +0000"
+        );
     }
 }

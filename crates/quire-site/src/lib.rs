@@ -23,6 +23,10 @@ pub use discover::{SiteFiles, Source, SourceKind};
 
 use std::path::Path;
 
+/// Most categories one article lists in a feed entry (its section, then its
+/// terms). An article may have more terms; the build warns past this many.
+pub const FEED_CATEGORIES: usize = 64;
+
 use quire_core::Diagnostics;
 
 /// Everything that loading a site produced: the corpus (when the

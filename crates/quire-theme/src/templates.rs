@@ -121,9 +121,48 @@ impl Theme {
             .env
             .get_template(name)
             .map_err(|e| template_diagnostic(&self.override_paths, name, &e))?;
+        let mut out = Capped(Vec::new());
         template
-            .render(minijinja::Value::from_serialize(context))
-            .map_err(|e| template_diagnostic(&self.override_paths, name, &e))
+            .render_captured_to(minijinja::Value::from_serialize(context), &mut out)
+            .map_err(|e| {
+                if out.0.len() > OUTPUT_LIMIT {
+                    let e = minijinja::Error::new(
+                        minijinja::ErrorKind::WriteFailure,
+                        format!(
+                            "the output passed {} MiB (check for runaway loops or repetition)",
+                            OUTPUT_LIMIT >> 20
+                        ),
+                    );
+                    return template_diagnostic(&self.override_paths, name, &e);
+                }
+                template_diagnostic(&self.override_paths, name, &e)
+            })?;
+        String::from_utf8(out.0).map_err(|_| {
+            Diagnostic::error(format!("templates/{name}"), "template output is not UTF-8")
+        })
+    }
+}
+
+/// Most bytes one render may write: fuel bounds the work, this bounds the
+/// output (a template repeating a long string in a loop wrote gigabytes).
+const OUTPUT_LIMIT: usize = 64 << 20;
+
+/// A buffer that refuses to grow past [`OUTPUT_LIMIT`].
+struct Capped(Vec<u8>);
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + buf.len() > OUTPUT_LIMIT {
+            // Marks the overflow for the caller, then fails the render.
+            self.0.resize(OUTPUT_LIMIT + 1, 0);
+            return Err(std::io::Error::other("template output limit"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -193,6 +232,28 @@ mod tests {
             text.into(),
         )])
         .unwrap()
+    }
+
+    #[test]
+    fn output_past_the_limit_is_an_error_naming_the_template() {
+        // 200 MB from little fuel: a long string repeated in a loop.
+        let theme = page_theme("{% for i in range(2000) %}{{ \"x\" * 100000 }}{% endfor %}");
+        let e = theme
+            .render("page.html", &serde_json::json!({}))
+            .unwrap_err();
+        assert_eq!(e.path, "templates/page.html");
+        assert!(
+            e.message.contains("the output passed 64 MiB"),
+            "{}",
+            e.message
+        );
+        let ok = page_theme("{% for i in range(10) %}{{ \"x\" * 1000 }}{% endfor %}");
+        assert_eq!(
+            ok.render("page.html", &serde_json::json!({}))
+                .unwrap()
+                .len(),
+            10_000
+        );
     }
 
     #[test]
