@@ -630,13 +630,30 @@ fn redirects(corpus: &Corpus, renderer: &Renderer<'_>) -> Vec<Artifact> {
     if corpus.config.redirects_file && !lines.is_empty() {
         let mut text = String::new();
         for (from, to) in lines {
-            text.push_str(&format!("{from} {to} 301\n"));
+            text.push_str(&redirect_rule(&from, &to));
         }
         out.push(Artifact::bytes("_redirects", text));
     }
     out
 }
 
+/// One `_redirects` line (Netlify's format, which other hosts follow). An
+/// alias with a query (`/?p=42`, a WordPress permalink) is written as its
+/// path followed by the query's `key=value` pairs, the form Netlify matches
+/// on query parameters; written whole, `/?p=42` would be read as the path
+/// `/` and redirect the home page.
+fn redirect_rule(from: &str, to: &str) -> String {
+    match from.split_once('?') {
+        Some((path, query)) => {
+            let path = if path.is_empty() { "/" } else { path };
+            let pairs: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+            format!("{path} {} {to} 301\n", pairs.join(" "))
+        }
+        None => format!("{from} {to} 301\n"),
+    }
+}
+
+#[cfg(test)]
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -654,5 +671,18 @@ mod tests {
             absolutize(html, "https://e.org/sub", "https://e.org/sub/p/"),
             "<a href=\"https://e.org/x/\">x</a><a href=\"https://e.org/sub/p/#fn-1\">1</a><img src=\"https://o.org/i.png\">"
         );
+    }
+
+    #[test]
+    fn query_aliases_match_their_parameters_not_the_home_page() {
+        assert_eq!(
+            super::redirect_rule("/?p=42", "/briefs/x/"),
+            "/ p=42 /briefs/x/ 301\n"
+        );
+        assert_eq!(
+            super::redirect_rule("/archive.php?cat=3&page=2", "/a/"),
+            "/archive.php cat=3 page=2 /a/ 301\n"
+        );
+        assert_eq!(super::redirect_rule("/old/", "/new/"), "/old/ /new/ 301\n");
     }
 }
