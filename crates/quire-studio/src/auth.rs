@@ -240,7 +240,21 @@ pub struct Session {
     pub user: Option<User>,
     /// The studio's UI language chosen, if any.
     pub ui: Option<String>,
+    /// What the next page of one article shows once (an import's report):
+    /// the article's path and the report.
+    flash: Option<(String, Flash)>,
     last_seen: Instant,
+}
+
+/// An import's report, shown once on the editor of the new article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flash {
+    /// What was imported, in the UI language.
+    pub lines: Vec<String>,
+    /// What to check (unmatched authors, images without alt text…).
+    pub warnings: Vec<String>,
+    /// The importer's full report.
+    pub full: String,
 }
 
 /// How long an unused session lives.
@@ -272,6 +286,7 @@ impl Sessions {
             csrf: random_hex(32),
             user,
             ui,
+            flash: None,
             last_seen: Instant::now(),
         };
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
@@ -286,6 +301,29 @@ impl Sessions {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(token);
+    }
+
+    /// Keeps `flash` for the next page of the article at `path`.
+    pub fn set_flash(&self, token: &str, path: &str, flash: Flash) {
+        if let Some(s) = self
+            .map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(token)
+        {
+            s.flash = Some((path.to_string(), flash));
+        }
+    }
+
+    /// The flash kept for the article at `path`, taken (shown once).
+    pub fn take_flash(&self, token: &str, path: &str) -> Option<Flash> {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let s = map.get_mut(token)?;
+        if s.flash.as_ref().is_some_and(|(p, _)| p == path) {
+            s.flash.take().map(|(_, f)| f)
+        } else {
+            None
+        }
     }
 
     /// Sets the UI language of a session.

@@ -75,6 +75,7 @@ pub fn router(studio: Arc<Studio>) -> Router {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/new", get(new_page).post(new_article))
+        .route("/import", post(import_docx))
         .route("/edit", get(edit))
         .route("/save", post(save))
         .route("/merge", post(merge))
@@ -173,12 +174,25 @@ async fn guard(State(s): State<Arc<Studio>>, mut req: Request, next: Next) -> Re
             let ok = match header_token {
                 Some(h) => same_token(&h, &session.csrf),
                 None => {
-                    let urlencoded = req
+                    let content_type = req
                         .headers()
                         .get(header::CONTENT_TYPE)
                         .and_then(|v| v.to_str().ok())
-                        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-                    if urlencoded {
+                        .unwrap_or("");
+                    let urlencoded = content_type.starts_with("application/x-www-form-urlencoded");
+                    let multipart = content_type.starts_with("multipart/form-data");
+                    if multipart {
+                        // A form with a file (the Word import) carries the
+                        // token as its `csrf` field.
+                        let (parts, body) = req.into_parts();
+                        let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+                            break 'answer plain(StatusCode::PAYLOAD_TOO_LARGE, "too large\n");
+                        };
+                        let probe = Request::from_parts(parts.clone(), Body::from(bytes.clone()));
+                        let ok = multipart_csrf(probe, &session.csrf).await;
+                        req = Request::from_parts(parts, Body::from(bytes));
+                        ok
+                    } else if urlencoded {
                         let (parts, body) = req.into_parts();
                         let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
                             break 'answer plain(StatusCode::PAYLOAD_TOO_LARGE, "too large\n");
@@ -225,6 +239,20 @@ async fn guard(State(s): State<Arc<Studio>>, mut req: Request, next: Next) -> Re
         HeaderValue::from_static("same-origin"),
     );
     response
+}
+
+/// True when the multipart body of `req` has a `csrf` field equal to `csrf`.
+async fn multipart_csrf(req: Request, csrf: &str) -> bool {
+    use axum::extract::FromRequest;
+    let Ok(mut multipart) = Multipart::from_request(req, &()).await else {
+        return false;
+    };
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.is_ok_and(|v| same_token(&v, csrf));
+        }
+    }
+    false
 }
 
 /// Runs blocking work (index loads, previews, checks) off the executor.
@@ -361,7 +389,7 @@ async fn new_page(State(s): State<Arc<Studio>>, Extension(ctx): Extension<Ctx>) 
     let index = index_or_500!(s, ctx);
     page(
         StatusCode::OK,
-        pages::new_article(&ctx.chrome(&s), &index, None),
+        pages::new_article(&ctx.chrome(&s), &index, None, None),
     )
 }
 
@@ -390,7 +418,7 @@ async fn new_article(
     let fail = |e: &str| {
         page(
             StatusCode::BAD_REQUEST,
-            pages::new_article(&ctx.chrome(&s), &index, Some(e)),
+            pages::new_article(&ctx.chrome(&s), &index, Some(e), None),
         )
     };
     let section = f.section.trim();
@@ -447,6 +475,201 @@ async fn new_article(
     }
     s.changed();
     Redirect::to(&edit_href(&rel)).into_response()
+}
+
+/// Imports one Word document at a time (the importer stages its files in
+/// a folder named after the article inside the site).
+static IMPORTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// A Word document dropped on "New article": converted by quire-import,
+/// always as a draft, into a new bundle of `section`; nothing is written
+/// when the document cannot be read.
+async fn import_docx(
+    State(s): State<Arc<Studio>>,
+    Extension(ctx): Extension<Ctx>,
+    mut multipart: Multipart,
+) -> Response {
+    let user = ctx.user().clone();
+    if user.role == Role::Translator {
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::FORBIDDEN,
+            ctx.t.get("translators_only"),
+        );
+    }
+    let (mut section, mut lang) = (String::new(), String::new());
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Ok(Some(part)) = multipart.next_field().await {
+        let name = part.name().unwrap_or("").to_string();
+        let filename = part.file_name().map(str::to_string);
+        let Ok(bytes) = part.bytes().await else {
+            return plain(StatusCode::BAD_REQUEST, "the upload was cut short\n");
+        };
+        match name.as_str() {
+            "section" => section = String::from_utf8_lossy(&bytes).trim().to_string(),
+            "lang" => lang = String::from_utf8_lossy(&bytes).trim().to_string(),
+            "file" => file = Some((filename.unwrap_or_default(), bytes.to_vec())),
+            _ => {}
+        }
+    }
+    let index = index_or_500!(s, ctx);
+    let t = ctx.t;
+    let fail = |status: StatusCode, e: &str| {
+        page(
+            status,
+            pages::new_article(&ctx.chrome(&s), &index, None, Some(e)),
+        )
+    };
+    if section.is_empty() || quire_core::slugify(&section) != section {
+        return fail(StatusCode::BAD_REQUEST, "choose a section");
+    }
+    if index.language_index(&lang).is_none() {
+        return fail(StatusCode::BAD_REQUEST, "choose a language of the site");
+    }
+    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return fail(StatusCode::BAD_REQUEST, t.get("import_choose_file"));
+    };
+    let root = s.root.clone();
+    let author = (user.role == Role::Author)
+        .then(|| user.author.clone())
+        .flatten();
+    let done = blocking(move || {
+        let _one = IMPORTING.lock().unwrap_or_else(|e| e.into_inner());
+        import_into(&root, &section, &lang, &filename, bytes, author.as_deref())
+    })
+    .await;
+    let report = match done {
+        Ok(r) => r,
+        Err(e) => {
+            let status = match e {
+                quire_import::docx::DocxError::Io { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+                _ if e.is_usage() => StatusCode::BAD_REQUEST,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            return fail(
+                status,
+                &t.fill("import_failed", &[("error", &e.to_string())]),
+            );
+        }
+    };
+    s.changed();
+    s.sessions
+        .set_flash(&ctx.session.token, &report.page, import_flash(t, &report));
+    Redirect::to(&edit_href(&report.page)).into_response()
+}
+
+/// Converts the document and writes it as a draft into a free folder of
+/// `content/<section>/`; `author` (an author's own id) is added to the
+/// article's authors so that they may go on editing it.
+fn import_into(
+    root: &std::path::Path,
+    section: &str,
+    lang: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    author: Option<&str>,
+) -> Result<quire_import::docx::DocxReport, quire_import::docx::DocxError> {
+    use quire_import::docx::{self, DocxError};
+    let mut options = docx::DocxOptions::new(root);
+    options.section = section.to_string();
+    options.lang = Some(lang.to_string());
+    options.draft = true;
+    let site = docx::SiteInfo::load(root)?;
+    let mut article = docx::convert_docx(bytes, file_name, &options, &site)?;
+    // A folder name no article has yet, checked to stay inside the site.
+    let base = article.slug.clone();
+    let mut n = 1;
+    loop {
+        let dir = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let rel = format!("content/{section}/{dir}/{}", article.file_name);
+        let file = paths::content_file(root, &rel).map_err(|e| DocxError::Usage(e.0))?;
+        if !file.parent().is_some_and(|p| p.exists()) {
+            article.slug = dir;
+            break;
+        }
+        n += 1;
+    }
+    if !article.bibliography.is_empty() {
+        paths::resolve(root, "bibliography/imported.json").map_err(|e| DocxError::Usage(e.0))?;
+    }
+    if let Some(id) = author
+        && !article.report.authors.iter().any(|a| a == id)
+    {
+        article.report.authors.push(id.to_string());
+        let list: Vec<String> = article
+            .report
+            .authors
+            .iter()
+            .map(|a| toml::Value::String(a.clone()).to_string())
+            .collect();
+        let front_end = article.page.find("\n+++\n").unwrap_or(0);
+        if let Some(at) = article.page[..front_end].find("\nauthors = [") {
+            let line_end = article.page[at + 1..]
+                .find('\n')
+                .map_or(article.page.len(), |i| at + 1 + i);
+            article.page.replace_range(
+                at + 1..line_end,
+                &format!("authors = [{}]", list.join(", ")),
+            );
+        }
+    }
+    docx::write_article(root, section, &article, &options, &site)
+}
+
+/// The report of an import in the UI language, with the importer's own
+/// words for what to check.
+fn import_flash(t: Strings, r: &quire_import::docx::DocxReport) -> crate::auth::Flash {
+    let n = |v: usize| v.to_string();
+    let b = &r.body;
+    let mut lines = vec![t.fill(
+        "import_counts",
+        &[
+            ("headings", &n(b.headings)),
+            ("paragraphs", &n(b.paragraphs)),
+            ("tables", &n(b.pipe_tables + b.html_tables)),
+            ("images", &n(r.images_written)),
+        ],
+    )];
+    lines.push(t.fill(
+        "import_notes",
+        &[
+            ("notes", &n(b.footnotes + b.endnotes)),
+            ("citations", &n(b.citations)),
+            ("added", &n(r.bibliography_added.len())),
+        ],
+    ));
+    if r.insertions + r.deletions + r.comments > 0 {
+        lines.push(t.fill(
+            "import_revisions",
+            &[
+                ("insertions", &n(r.insertions)),
+                ("deletions", &n(r.deletions)),
+                ("comments", &n(r.comments)),
+            ],
+        ));
+    }
+    lines.push(t.get("import_draft").to_string());
+    let mut warnings: Vec<String> = r
+        .unmatched_authors
+        .iter()
+        .map(|a| t.fill("import_unmatched", &[("name", a)]))
+        .collect();
+    warnings.extend(
+        r.unsupported
+            .iter()
+            .map(|u| format!("{} at {}: {}", u.kind, u.position, u.outcome)),
+    );
+    warnings.extend(r.warnings.iter().cloned());
+    crate::auth::Flash {
+        lines,
+        warnings,
+        full: r.to_string(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -586,6 +809,7 @@ async fn edit(
         can_publish: user.can_publish(),
         can_set_draft: user.can_publish(),
         bundle: bundle_of(&q.path),
+        imported: s.sessions.take_flash(&ctx.session.token, &q.path),
     };
     page(
         StatusCode::OK,

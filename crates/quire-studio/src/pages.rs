@@ -8,7 +8,7 @@ use std::fmt::Write;
 use quire_core::escape_html as esc;
 
 use crate::CheckCounts;
-use crate::auth::User;
+use crate::auth::{Flash, User};
 use crate::form::Form;
 use crate::index::{Row, SiteIndex, Status};
 use crate::strings::{LANGUAGES, Strings};
@@ -392,7 +392,12 @@ pub fn edit_href(path: &str) -> String {
 }
 
 /// The new-article page.
-pub fn new_article(c: &Chrome<'_>, index: &SiteIndex, error: Option<&str>) -> String {
+pub fn new_article(
+    c: &Chrome<'_>,
+    index: &SiteIndex,
+    error: Option<&str>,
+    import_error: Option<&str>,
+) -> String {
     let t = c.t;
     let mut m = format!("<h1>{}</h1>", esc(t.get("new_article")));
     if let Some(e) = error {
@@ -400,28 +405,83 @@ pub fn new_article(c: &Chrome<'_>, index: &SiteIndex, error: Option<&str>) -> St
     }
     let _ = write!(
         m,
-        "<form method=\"post\" action=\"/new\">{}<p><label for=\"title\">{}</label><input id=\"title\" name=\"title\" required></p><p><label for=\"section\">{}</label> <select id=\"section\" name=\"section\">",
+        "<form method=\"post\" action=\"/new\">{}<p><label for=\"title\">{}</label><input id=\"title\" name=\"title\" required></p>",
         csrf_field(c),
         esc(t.get("title")),
-        esc(t.get("section"))
     );
-    for (id, title) in &index.sections {
-        let _ = write!(m, "<option value=\"{}\">{}</option>", esc(id), esc(title));
+    section_and_language(&mut m, t, index, "");
+    let _ = write!(m, "<p><button>{}</button></p></form>", esc(t.get("create")));
+    // The same from a Word document: a file input (a file can be dropped on it).
+    let _ = write!(
+        m,
+        "<h2 id=\"import-heading\">{}</h2><p>{}</p>",
+        esc(t.get("import_docx")),
+        esc(t.get("import_help"))
+    );
+    if let Some(e) = import_error {
+        let _ = write!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));
     }
     let _ = write!(
         m,
-        "</select></p><p><label for=\"lang\">{}</label> <select id=\"lang\" name=\"lang\">",
+        "<form id=\"import\" method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" aria-labelledby=\"import-heading\">{}<p><label for=\"docx\">{}</label> <input id=\"docx\" name=\"file\" type=\"file\" accept=\".docx\" required></p>",
+        csrf_field(c),
+        esc(t.get("word_document")),
+    );
+    section_and_language(&mut m, t, index, "import-");
+    let _ = write!(
+        m,
+        "<p><button>{}</button></p></form>",
+        esc(t.get("import_button"))
+    );
+    layout(c, t.get("new_article"), &m, false)
+}
+
+/// The section and language selects of a new-article form; `id` prefixes
+/// their ids (two forms share the page).
+fn section_and_language(m: &mut String, t: Strings, index: &SiteIndex, id: &str) {
+    let _ = write!(
+        m,
+        "<p><label for=\"{id}section\">{}</label> <select id=\"{id}section\" name=\"section\">",
+        esc(t.get("section"))
+    );
+    for (sid, title) in &index.sections {
+        let _ = write!(m, "<option value=\"{}\">{}</option>", esc(sid), esc(title));
+    }
+    let _ = write!(
+        m,
+        "</select></p><p><label for=\"{id}lang\">{}</label> <select id=\"{id}lang\" name=\"lang\">",
         esc(t.get("language"))
     );
     for (code, name) in &index.languages {
         let _ = write!(m, "<option value=\"{}\">{}</option>", esc(code), esc(name));
     }
+    m.push_str("</select></p>");
+}
+
+/// What a Word import brought in and what to check.
+fn import_report(m: &mut String, t: Strings, r: &Flash) {
     let _ = write!(
         m,
-        "</select></p><p><button>{}</button></p></form>",
-        esc(t.get("create"))
+        "<section class=\"notice import-report\" role=\"status\" aria-labelledby=\"import-report\"><h2 id=\"import-report\">{}</h2><ul>",
+        esc(t.get("import_done"))
     );
-    layout(c, t.get("new_article"), &m, false)
+    for line in &r.lines {
+        let _ = write!(m, "<li>{}</li>", esc(line));
+    }
+    m.push_str("</ul>");
+    if !r.warnings.is_empty() {
+        let _ = write!(m, "<h3>{}</h3><ul>", esc(t.get("import_check")));
+        for w in &r.warnings {
+            let _ = write!(m, "<li>{}</li>", esc(w));
+        }
+        m.push_str("</ul>");
+    }
+    let _ = write!(
+        m,
+        "<details><summary>{}</summary><pre>{}</pre></details></section>",
+        esc(t.get("import_full_report")),
+        esc(&r.full)
+    );
 }
 
 /// Everything the editor page shows.
@@ -450,6 +510,8 @@ pub struct EditorView<'a> {
     pub can_set_draft: bool,
     /// Bundle folder of the article (images go there), if it is a bundle.
     pub bundle: Option<String>,
+    /// The report of the Word import that just made this article.
+    pub imported: Option<Flash>,
 }
 
 /// The editor.
@@ -470,6 +532,9 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
     );
     if let Some(n) = &v.notice {
         let _ = write!(m, "<p class=\"notice\" role=\"status\">{}</p>", esc(n));
+    }
+    if let Some(r) = &v.imported {
+        import_report(&mut m, t, r);
     }
     if let Some(e) = &v.error {
         let _ = write!(m, "<p class=\"error\" role=\"alert\">{}</p>", esc(e));

@@ -893,3 +893,212 @@ async fn pickers_search_the_bibliography_and_the_articles() {
         "{arts}"
     );
 }
+
+/// A multipart body as a browser sends the Word import form.
+fn import_body(csrf: Option<&str>, file_name: &str, bytes: &[u8]) -> Vec<u8> {
+    let boundary = "XBOUNDARYX";
+    let mut body = Vec::new();
+    let mut fields = vec![("section", "analysis"), ("lang", "en")];
+    if let Some(t) = csrf {
+        fields.insert(0, ("csrf", t));
+    }
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+async fn post_import(c: &mut Client, body: Vec<u8>) -> Answer {
+    let req = Request::post("/import")
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, &c.cookie)
+        .header(
+            header::CONTENT_TYPE,
+            "multipart/form-data; boundary=XBOUNDARYX",
+        )
+        .body(Body::from(body))
+        .unwrap();
+    c.send(req).await
+}
+
+fn notes_docx() -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../quire-import/tests/fixtures/docx/notes.docx"),
+    )
+    .unwrap()
+}
+
+/// Everything under the site root but the studio's own folder.
+fn site_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.ends_with(".quire-studio") {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p.clone());
+            }
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn a_word_document_is_imported_as_a_draft_with_its_notes() {
+    let mut c = Client::new().await;
+    let page = c.get("/new").await;
+    c.csrf = csrf_of(&page.text).unwrap();
+    let doc = scraper::Html::parse_document(&page.text);
+    let input =
+        scraper::Selector::parse("form#import input#docx[type=file][accept='.docx']").unwrap();
+    assert!(doc.select(&input).next().is_some(), "{}", page.text);
+    assert!(
+        page.text
+            .contains("<label for=\"docx\">Word document</label>")
+    );
+    let csrf = c.csrf.clone();
+    let answer = post_import(
+        &mut c,
+        import_body(Some(&csrf), "notes.docx", &notes_docx()),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    let loc = answer
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(loc.starts_with("/edit?path=content%2Fanalysis%2F"), "{loc}");
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(loc.trim_start_matches("/edit?")).unwrap();
+    let rel = query[0].1.clone();
+    assert_eq!(rel, "content/analysis/a-footnote/index.md");
+    let text = std::fs::read_to_string(c.root().join(&rel)).unwrap();
+    assert!(text.contains("draft = true"), "{text}");
+    assert!(text.contains("[^1]") && text.contains("[^2]"), "{text}");
+    assert!(text.contains("[^1]: My note."), "{text}");
+    // The editor opens with the importer's report, once.
+    let editor = c.get(&loc).await;
+    assert_eq!(editor.status, StatusCode::OK, "{}", editor.text);
+    assert!(editor.text.contains("Imported from the Word document"));
+    assert!(
+        editor.text.contains("2 notes, 0 citations"),
+        "{}",
+        editor.text
+    );
+    assert!(
+        !c.get(&loc)
+            .await
+            .text
+            .contains("Imported from the Word document")
+    );
+    // The same document again goes into another folder.
+    let again = post_import(
+        &mut c,
+        import_body(Some(&csrf), "notes.docx", &notes_docx()),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.text);
+    assert_ne!(again.headers.get(header::LOCATION).unwrap(), loc.as_str());
+    assert!(
+        site_files(c.root())
+            .iter()
+            .all(|p| !p.to_string_lossy().contains(".quire-import-"))
+    );
+}
+
+#[tokio::test]
+async fn a_file_that_is_not_a_word_document_writes_nothing() {
+    let mut c = Client::new().await;
+    c.refresh_csrf("/new").await;
+    let before = site_files(c.root());
+    let csrf = c.csrf.clone();
+    let answer = post_import(
+        &mut c,
+        import_body(Some(&csrf), "notes.docx", b"just some text, not a zip"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        answer.text.contains("nothing was written") && answer.text.contains("not a .docx"),
+        "{}",
+        answer.text
+    );
+    let empty = post_import(&mut c, import_body(Some(&csrf), "empty.docx", b"")).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert_eq!(site_files(c.root()), before);
+}
+
+#[tokio::test]
+async fn importing_needs_the_csrf_token_and_is_not_for_translators() {
+    let mut c = Client::with(add_accounts, "127.0.0.1:1112").await;
+    assert_eq!(sign_in(&mut c, "tr").await.status, StatusCode::SEE_OTHER);
+    c.refresh_csrf("/new").await;
+    let before = site_files(c.root());
+    let csrf = c.csrf.clone();
+    let answer = post_import(
+        &mut c,
+        import_body(Some(&csrf), "notes.docx", &notes_docx()),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert!(
+        answer
+            .text
+            .contains("Translators work on translations only.")
+    );
+    // An author may import; without the token, nobody may.
+    let mut au = Client {
+        router: c.router.clone(),
+        studio: Arc::clone(&c.studio),
+        cookie: String::new(),
+        csrf: String::new(),
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    assert_eq!(sign_in(&mut au, "au").await.status, StatusCode::SEE_OTHER);
+    au.refresh_csrf("/new").await;
+    for token in [None, Some("0000")] {
+        let refused = post_import(&mut au, import_body(token, "notes.docx", &notes_docx())).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{token:?}");
+    }
+    assert_eq!(site_files(c.root()), before);
+    let csrf = au.csrf.clone();
+    let made = post_import(
+        &mut au,
+        import_body(Some(&csrf), "notes.docx", &notes_docx()),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let loc = made
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    // The author is among the authors, so they go on editing their draft.
+    let editor = au.get(&loc).await;
+    assert!(
+        !editor
+            .text
+            .contains("Authors edit their own draft articles only."),
+        "{}",
+        editor.text
+    );
+}
