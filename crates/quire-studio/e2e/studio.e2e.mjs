@@ -1,6 +1,6 @@
 // quire studio in headless Chromium: write an article with a note and a
 // citation, save, publish, find it in a fresh `quire build`; axe on the
-// dashboard and the editor. Run by run.sh (it starts the studio).
+// dashboard, the new-article page and the editor; import a Word document. Run by run.sh (it starts the studio).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -15,6 +15,8 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const url = process.env.STUDIO_URL;
 const site = process.env.STUDIO_SITE;
 const quire = process.env.QUIRE_BIN;
+// One of Pandoc's test documents (a footnote and an endnote).
+const docx = new URL("../../quire-import/tests/fixtures/docx/notes.docx", import.meta.url).pathname;
 
 async function axe(page, what) {
   await page.addScriptTag({ content: axeSource });
@@ -40,8 +42,11 @@ test("write, cite, save, publish and build an article in the studio", async () =
     await axe(page, "dashboard");
 
     await page.getByRole("link", { name: "New article", exact: true }).first().click();
-    await page.getByLabel("Title", { exact: true }).fill("Caspian Ferries in Winter");
-    await page.getByLabel("Section").selectOption("analysis");
+    // The page has two forms (a new article, a Word import): use the first.
+    const newForm = page.locator('form[action="/new"]');
+    await axe(page, "new-article page");
+    await newForm.getByLabel("Title", { exact: true }).fill("Caspian Ferries in Winter");
+    await newForm.getByLabel("Section").selectOption("analysis");
     await page.getByRole("button", { name: "Create article" }).click();
     await page.waitForURL(/\/edit\?path=/);
 
@@ -79,6 +84,18 @@ test("write, cite, save, publish and build an article in the studio", async () =
     assert.doesNotMatch(source, /draft/);
     assert.match(source, /\[\^1\]: Port authority data for 2024\./);
     assert.match(source, /\[@osei2019\]/);
+
+    // A Word document dropped on "New article" becomes a draft with its notes.
+    await page.goto(new URL("/new", url).href);
+    const importForm = page.getByRole("form", { name: "Import a Word document" });
+    await importForm.getByLabel("Word document").setInputFiles(docx);
+    await importForm.getByRole("button", { name: "Import as a draft" }).click();
+    await page.waitForURL(/\/edit\?path=/);
+    await page.getByRole("textbox", { name: "Body" }).getByText("[^1]").first().waitFor();
+    const imported = decodeURIComponent(new URL(page.url()).searchParams.get("path"));
+    const importedSource = readFileSync(join(site, imported), "utf8");
+    assert.match(importedSource, /draft = true/);
+    assert.match(importedSource, /\[\^1\]: /);
   } finally {
     await browser.close();
   }
