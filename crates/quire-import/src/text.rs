@@ -221,20 +221,9 @@ pub(crate) fn is_language_code(code: &str) -> bool {
         && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-/// Escapes text for an HTML attribute value or element content.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// HTML escaping is quire-core's, so imported raw HTML and the site's
+/// own pages write the same entities.
+pub(crate) use quire_core::escape_html;
 
 #[cfg(test)]
 mod tests {
