@@ -67,32 +67,6 @@ const RESERVED_ROOTS: [&str; 14] = [
     "card.png",
 ];
 
-/// Front matter keys a custom taxonomy may not be called.
-const FRONT_MATTER_KEYS: [&str; 22] = [
-    "title",
-    "date",
-    "updated",
-    "authors",
-    "highlights",
-    "summary",
-    "description",
-    "slug",
-    "translation_key",
-    "draft",
-    "image",
-    "aliases",
-    "bibliography",
-    "weight",
-    "template",
-    "translated_from",
-    "pdf",
-    "paginate",
-    "schema_type",
-    "references",
-    "extra",
-    "categories",
-];
-
 /// Native names of common languages, for exports (WPML) that carry only
 /// codes, and the codes `--language-from-url` accepts as URL prefixes.
 const LANGUAGE_NAMES: [(&str, &str); 44] = [
@@ -752,7 +726,8 @@ impl Collector {
         let key = slugify(domain);
         let clashes = key.is_empty()
             || RESERVED_ROOTS.contains(&key.as_str())
-            || FRONT_MATTER_KEYS.contains(&key.as_str())
+            || quire_site::frontmatter::KNOWN_KEYS.contains(&key.as_str())
+            || key == "categories"
             || key == "tags"
             || plan.languages.contains_key(&key);
         (!clashes).then_some(key)

@@ -315,30 +315,33 @@ pub fn parse(
     })
 }
 
+/// The front matter keys quire itself reads (a taxonomy adds its own).
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "authors",
+    "highlights",
+    "summary",
+    "description",
+    "slug",
+    "translation_key",
+    "draft",
+    "image",
+    "aliases",
+    "bibliography",
+    "weight",
+    "template",
+    "translated_from",
+    "pdf",
+    "paginate",
+    "schema_type",
+    "references",
+    "extra",
+];
+
 fn suggestion(key: &str, taxonomies: &[String]) -> String {
-    let known = [
-        "title",
-        "date",
-        "updated",
-        "authors",
-        "highlights",
-        "summary",
-        "description",
-        "slug",
-        "translation_key",
-        "draft",
-        "image",
-        "aliases",
-        "bibliography",
-        "weight",
-        "template",
-        "translated_from",
-        "pdf",
-        "paginate",
-        "schema_type",
-        "references",
-        "extra",
-    ];
+    let known = KNOWN_KEYS;
     let best = known
         .iter()
         .copied()
