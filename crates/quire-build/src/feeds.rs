@@ -447,10 +447,8 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
             .collect();
         if alts.len() > 1 || !page.lang.is_empty() {
             let x_default = group
-                .versions
-                .get(&config.default_language().code)
-                .or_else(|| group.versions.values().min())
-                .map(|&i| corpus.pages[i].permalink.clone());
+                .representative(&config.default_language().code)
+                .map(|i| corpus.pages[i].permalink.clone());
             if let Some(x) = x_default {
                 alts.push(("x-default".into(), x));
             }

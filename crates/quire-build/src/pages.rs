@@ -700,10 +700,8 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let default_version = group
-            .versions
-            .get(&config.default_language().code)
-            .or_else(|| group.versions.values().min())
-            .map(|&i| self.corpus.pages[i].permalink.clone());
+            .representative(&config.default_language().code)
+            .map(|i| self.corpus.pages[i].permalink.clone());
         if let Some(url) = default_version {
             alternates.push(Alternate {
                 hreflang: "x-default".into(),
@@ -906,10 +904,8 @@ impl<'a> Renderer<'a> {
         // the others are its translations.
         let group = &self.corpus.groups[page.group];
         let original = group
-            .versions
-            .get(&config.default_language().code)
-            .or_else(|| group.versions.values().min())
-            .map(|&i| &self.corpus.pages[i]);
+            .representative(&config.default_language().code)
+            .map(|i| &self.corpus.pages[i]);
         let is_original = original.is_none_or(|o| o.index == page.index);
         let work_translation = if is_original {
             self.corpus

@@ -48,14 +48,10 @@ pub fn check(
     let default = corpus.config.default_language().code.clone();
     let mut by_section: BTreeMap<String, Vec<MatrixRow>> = BTreeMap::new();
     for group in &corpus.groups {
-        let Some(&first) = group.versions.values().min() else {
+        let Some(anchor) = group.representative(&default) else {
             continue;
         };
-        let anchor = group
-            .versions
-            .get(&default)
-            .map(|&i| &corpus.pages[i])
-            .unwrap_or(&corpus.pages[first]);
+        let anchor = &corpus.pages[anchor];
         let article = anchor
             .bundle_dir
             .clone()

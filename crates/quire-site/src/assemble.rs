@@ -74,6 +74,19 @@ pub struct TranslationGroup {
     pub versions: BTreeMap<String, usize>,
 }
 
+impl TranslationGroup {
+    /// The version that stands for the group (the `x-default` alternate,
+    /// the original a translation is compared with, the dashboard's row):
+    /// the default language's, else the earliest page. `None` for a group
+    /// without versions.
+    pub fn representative(&self, default_language: &str) -> Option<usize> {
+        self.versions
+            .get(default_language)
+            .or_else(|| self.versions.values().min())
+            .copied()
+    }
+}
+
 /// A section: a top-level folder of articles.
 #[derive(Debug, Clone)]
 pub struct Section {

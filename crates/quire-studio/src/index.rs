@@ -224,14 +224,10 @@ fn from_corpus(corpus: &Corpus) -> SiteIndex {
     let mut row_of_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut terms: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for group in &corpus.groups {
-        let Some(&first) = group.versions.values().min() else {
+        let Some(anchor) = group.representative(&default) else {
             continue;
         };
-        let anchor = group
-            .versions
-            .get(&default)
-            .map(|&i| &corpus.pages[i])
-            .unwrap_or(&corpus.pages[first]);
+        let anchor = &corpus.pages[anchor];
         let key = kinds
             .get(anchor.source_path.as_str())
             .map(|k| source_key(&anchor.source_path, k))
