@@ -83,24 +83,9 @@ pub(crate) fn plain_line(html: &str) -> String {
 
 /// WordPress stores non-ASCII slugs and paths percent-encoded (`%d1%80…`).
 pub(crate) fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).and_then(|b| (*b as char).to_digit(16)),
-                bytes.get(i + 2).and_then(|b| (*b as char).to_digit(16)),
-            )
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// A WordPress slug as one URL segment, kept as given: percent-decoded,
@@ -145,8 +130,20 @@ fn is_mark(c: char) -> bool {
 pub(crate) fn normal_path(path: &str) -> Option<String> {
     let path = path.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_decode(path);
-    let mut segments: Vec<&str> = Vec::new();
-    for seg in decoded.split('/') {
+    let segments = resolve_segments(&decoded);
+    let mut out = String::from("/");
+    for seg in segments {
+        out.push_str(seg);
+        out.push('/');
+    }
+    Some(out.to_lowercase())
+}
+
+/// The segments of a path with empty and `.` segments dropped and `..`
+/// resolved, as a browser resolves them.
+fn resolve_segments(path: &str) -> Vec<&str> {
+    let mut segments = Vec::new();
+    for seg in path.split('/') {
         match seg {
             "" | "." => {}
             ".." => {
@@ -155,12 +152,7 @@ pub(crate) fn normal_path(path: &str) -> Option<String> {
             s => segments.push(s),
         }
     }
-    let mut out = String::from("/");
-    for seg in segments {
-        out.push_str(seg);
-        out.push('/');
-    }
-    Some(out.to_lowercase())
+    segments
 }
 
 /// An alias (an old URL path to redirect) made safe for the build: its
@@ -181,16 +173,7 @@ pub(crate) fn alias_path(path: &str) -> Option<String> {
         return None;
     }
     let trailing = decoded.ends_with('/');
-    let mut segments: Vec<&str> = Vec::new();
-    for seg in decoded.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
-            }
-            s => segments.push(s),
-        }
-    }
+    let segments = resolve_segments(&decoded);
     let mut out = String::from("/");
     out.push_str(&segments.join("/"));
     if trailing && !segments.is_empty() {
