@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-use quire_site::{Corpus, Page, PageKind};
+use quire_site::{Corpus, FeedKind, Listing, Page, PageKind, Routes};
 use serde_json::json;
 
 use crate::derive::Derived;
@@ -56,24 +56,26 @@ struct FeedSpec {
 pub fn machine_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>) -> Vec<Artifact> {
     let mut out = Vec::new();
     let config = &corpus.config;
+    let routes = &corpus.routes;
     let limit = config.feeds.limit.max(1);
     let mut specs = Vec::new();
     for lang in &config.languages {
-        let prefix = lang.prefix();
+        let home = routes.listing(&lang.code, Listing::Home);
         specs.push(FeedSpec {
             lang: lang.code.clone(),
-            dir: prefix.clone(),
-            page: prefix.clone(),
+            dir: home.clone(),
+            page: home,
             title: lang.title.clone(),
             pages: corpus.articles_in(&lang.code),
         });
         if config.feeds.sections {
             for s in &corpus.sections {
                 if let Some(pages) = s.pages.get(&lang.code).filter(|p| !p.is_empty()) {
+                    let path = routes.listing(&lang.code, Listing::Section(&s.id));
                     specs.push(FeedSpec {
                         lang: lang.code.clone(),
-                        dir: s.path(&prefix),
-                        page: s.path(&prefix),
+                        dir: path.clone(),
+                        page: path,
                         title: format!("{} — {}", s.title_in(&lang.code), lang.title),
                         pages: pages.clone(),
                     });
@@ -85,10 +87,11 @@ pub fn machine_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>
                 if let (Some(pages), Some(author)) =
                     (by_lang.get(&lang.code), corpus.authors.get(id))
                 {
+                    let path = routes.listing(&lang.code, Listing::Author(id));
                     specs.push(FeedSpec {
                         lang: lang.code.clone(),
-                        dir: format!("{prefix}authors/{id}/"),
-                        page: format!("{prefix}authors/{id}/"),
+                        dir: path.clone(),
+                        page: path,
                         title: format!("{} — {}", author.name_in(&lang.code), lang.title),
                         pages: pages.clone(),
                     });
@@ -139,10 +142,10 @@ pub fn machine_files(corpus: &Corpus, derived: &Derived, renderer: &Renderer<'_>
 fn entry_content(corpus: &Corpus, derived: &Derived, page: &Page) -> String {
     if corpus.config.feeds.full_content {
         let body = &derived.bodies[page.index];
-        let base_path = crate::pages::base_path_of(&corpus.config.base_url);
+        let routes = &corpus.routes;
         absolutize(
-            &body.html(page, &base_path),
-            &corpus.config.base_url,
+            &body.html(page, routes.base_path()),
+            routes.origin(),
             &page.permalink,
         )
     } else {
@@ -150,15 +153,10 @@ fn entry_content(corpus: &Corpus, derived: &Derived, page: &Page) -> String {
     }
 }
 
-/// Makes site-relative `href`/`src` values absolute, as feed readers need.
-fn absolutize(html: &str, base_url: &str, page_url: &str) -> String {
-    let origin = match base_url
-        .find("://")
-        .and_then(|i| base_url[i + 3..].find('/').map(|j| i + 3 + j))
-    {
-        Some(end) => &base_url[..end],
-        None => base_url,
-    };
+/// Makes site-relative `href`/`src` values absolute, as feed readers need:
+/// `origin` ([`Routes::origin`]) goes before a site path, `page_url` before
+/// a fragment.
+fn absolutize(html: &str, origin: &str, page_url: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
@@ -189,10 +187,7 @@ struct Entry {
 /// The Atom entry, RSS item and JSON Feed item of one article.
 fn entry(corpus: &Corpus, derived: &Derived, p: &Page) -> Entry {
     let config = &corpus.config;
-    let prefix = config
-        .language(&p.lang)
-        .map(|l| l.prefix())
-        .unwrap_or_default();
+    let routes = &corpus.routes;
     let author_names: Vec<(String, String)> = p
         .front
         .authors
@@ -201,7 +196,7 @@ fn entry(corpus: &Corpus, derived: &Derived, p: &Page) -> Entry {
         .map(|a| {
             (
                 a.name_in(&p.lang).to_string(),
-                config.permalink(&format!("{prefix}authors/{}/", a.id)),
+                routes.permalink(&routes.listing(&p.lang, Listing::Author(&a.id))),
             )
         })
         .collect();
@@ -328,12 +323,12 @@ fn feed_files(
     renderer: &Renderer<'_>,
     spec: &FeedSpec,
 ) -> Vec<Artifact> {
-    let config = &corpus.config;
-    let dir_rel = spec.dir.trim_start_matches('/');
-    let page_url = config.permalink(&spec.page);
-    let atom_url = config.permalink(&format!("{}atom.xml", spec.dir));
-    let rss_url = config.permalink(&format!("{}rss.xml", spec.dir));
-    let json_url = config.permalink(&format!("{}feed.json", spec.dir));
+    let routes = &corpus.routes;
+    let page_url = routes.permalink(&spec.page);
+    let feed_path = |kind: FeedKind| Routes::feed(&spec.dir, kind);
+    let atom_url = routes.permalink(&feed_path(FeedKind::Atom));
+    let rss_url = routes.permalink(&feed_path(FeedKind::Rss));
+    let json_url = routes.permalink(&feed_path(FeedKind::Json));
     let pages: Vec<&Page> = spec.pages.iter().map(|&i| &corpus.pages[i]).collect();
     let made: Vec<&Entry> = spec.pages.iter().filter_map(|i| entries.get(i)).collect();
     let newest = pages
@@ -415,65 +410,35 @@ fn feed_files(
     });
     let _ = renderer;
     vec![
-        Artifact::bytes(format!("{dir_rel}atom.xml"), atom),
-        Artifact::bytes(format!("{dir_rel}rss.xml"), rss),
+        Artifact::bytes(Routes::output_file(&feed_path(FeedKind::Atom)), atom),
+        Artifact::bytes(Routes::output_file(&feed_path(FeedKind::Rss)), rss),
         Artifact::bytes(
-            format!("{dir_rel}feed.json"),
+            Routes::output_file(&feed_path(FeedKind::Json)),
             serde_json::to_string_pretty(&feed).unwrap_or_default() + "\n",
         ),
     ]
 }
 
 /// One `<url>` of the sitemap: location, last modification, hreflang alternates.
-type SitemapUrl = (String, Option<String>, Vec<(String, String)>);
+type SitemapUrl = (String, Option<String>, Vec<quire_site::Alternate>);
 
 /// Sitemap URLs per file, the protocol's limit.
 const SITEMAP_LIMIT: usize = 50_000;
 
 fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
     let config = &corpus.config;
+    let routes = &corpus.routes;
     let mut urls: Vec<SitemapUrl> = Vec::new();
     for page in &corpus.pages {
-        let group = &corpus.groups[page.group];
-        let mut alts: Vec<(String, String)> = config
-            .languages
-            .iter()
-            .filter_map(|l| {
-                group
-                    .versions
-                    .get(&l.code)
-                    .map(|&i| (l.code.clone(), corpus.pages[i].permalink.clone()))
-            })
-            .collect();
-        if alts.len() > 1 || !page.lang.is_empty() {
-            let x_default = group
-                .representative(&config.default_language().code)
-                .map(|i| corpus.pages[i].permalink.clone());
-            if let Some(x) = x_default {
-                alts.push(("x-default".into(), x));
-            }
-        }
+        let alts = routes.alternates(page).to_vec();
         let lastmod = page.front.updated.or(page.front.date).map(|d| d.iso_date());
         urls.push((page.permalink.clone(), lastmod, alts));
     }
-    let mut listing = |rest: &str, lastmod: Option<String>| {
-        let alts: Vec<(String, String)> = config
-            .languages
-            .iter()
-            .map(|l| {
-                (
-                    l.code.clone(),
-                    config.permalink(&format!("{}{rest}", l.prefix())),
-                )
-            })
-            .chain(std::iter::once((
-                "x-default".to_string(),
-                config.permalink(&format!("/{rest}")),
-            )))
-            .collect();
+    let mut listing = |route: Listing<'_>, lastmod: Option<String>| {
+        let alts = routes.listing_alternates(route);
         for l in &config.languages {
             urls.push((
-                config.permalink(&format!("{}{rest}", l.prefix())),
+                routes.permalink(&routes.listing(&l.code, route)),
                 lastmod.clone(),
                 alts.clone(),
             ));
@@ -486,7 +451,7 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
         .filter_map(|p| p.front.updated.or(p.front.date))
         .max()
         .map(|d| d.iso_date());
-    listing("", newest.clone());
+    listing(Listing::Home, newest.clone());
     for s in &corpus.sections {
         let newest = s
             .pages
@@ -495,7 +460,7 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
             .filter_map(|&i| corpus.pages[i].front.updated.or(corpus.pages[i].front.date))
             .max()
             .map(|d| d.iso_date());
-        listing(&format!("{}/", s.id), newest);
+        listing(Listing::Section(&s.id), newest);
     }
     for tax in &corpus.taxonomies {
         for (lang, terms) in &tax.terms {
@@ -506,7 +471,7 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
                     .and_then(|&i| corpus.pages[i].front.date)
                     .map(|d| d.iso_date());
                 let _ = lang;
-                urls.push((config.permalink(&term.path), lastmod, Vec::new()));
+                urls.push((routes.permalink(&term.path), lastmod, Vec::new()));
             }
         }
     }
@@ -514,21 +479,8 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
     // published yet.
     for id in corpus.authors.keys() {
         let by_lang = corpus.author_pages.get(id);
-        let rest = format!("authors/{id}/");
-        let mut alts: Vec<(String, String)> = config
-            .languages
-            .iter()
-            .map(|l| {
-                (
-                    l.code.clone(),
-                    config.permalink(&format!("{}{rest}", l.prefix())),
-                )
-            })
-            .collect();
-        alts.push((
-            "x-default".to_string(),
-            config.permalink(&format!("/{rest}")),
-        ));
+        let route = Listing::Author(id);
+        let alts = routes.listing_alternates(route);
         for lang in &config.languages {
             let lastmod = by_lang
                 .and_then(|m| m.get(&lang.code))
@@ -536,7 +488,7 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
                 .and_then(|&i| corpus.pages[i].front.date)
                 .map(|d| d.iso_date());
             urls.push((
-                config.permalink(&format!("{}{rest}", lang.prefix())),
+                routes.permalink(&routes.listing(&lang.code, route)),
                 lastmod,
                 alts.clone(),
             ));
@@ -554,11 +506,11 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
             if let Some(m) = lastmod {
                 xml.push_str(&format!("    <lastmod>{m}</lastmod>\n"));
             }
-            for (lang, href) in alts {
+            for alternate in alts {
                 xml.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-                    xml_escape(lang),
-                    xml_escape(href)
+                    xml_escape(&alternate.hreflang),
+                    xml_escape(&alternate.url)
                 ));
             }
             xml.push_str("  </url>\n");
@@ -567,22 +519,25 @@ fn sitemap(corpus: &Corpus) -> Vec<Artifact> {
         xml
     };
     if urls.len() <= SITEMAP_LIMIT {
-        return vec![Artifact::bytes("sitemap.xml", render(&urls))];
+        return vec![Artifact::bytes(
+            Routes::output_file(Routes::SITEMAP),
+            render(&urls),
+        )];
     }
     let mut out = Vec::new();
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (n, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
+        let part = Routes::sitemap_part(n + 1);
         index.push_str(&format!(
             "  <sitemap><loc>{}</loc></sitemap>\n",
-            xml_escape(&config.permalink(&format!("/{name}")))
+            xml_escape(&routes.permalink(&part))
         ));
-        out.push(Artifact::bytes(name, render(chunk)));
+        out.push(Artifact::bytes(Routes::output_file(&part), render(chunk)));
     }
     index.push_str("</sitemapindex>\n");
-    out.push(Artifact::bytes("sitemap.xml", index));
+    out.push(Artifact::bytes(Routes::output_file(Routes::SITEMAP), index));
     out
 }
 
@@ -591,10 +546,10 @@ fn robots(corpus: &Corpus) -> Artifact {
         Some(custom) => custom.clone(),
         None => format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            corpus.config.permalink("/sitemap.xml")
+            corpus.routes.permalink(Routes::SITEMAP)
         ),
     };
-    Artifact::bytes("robots.txt", text)
+    Artifact::bytes(Routes::output_file(Routes::ROBOTS), text)
 }
 
 fn redirects(corpus: &Corpus, renderer: &Renderer<'_>) -> Vec<Artifact> {
@@ -605,14 +560,8 @@ fn redirects(corpus: &Corpus, renderer: &Renderer<'_>) -> Vec<Artifact> {
             let target = page.permalink.clone();
             // `/?p=123` style aliases have no file of their own; only the
             // `_redirects` file can carry them.
-            if !alias.contains('?') {
-                let path = crate::urls::output_file(&if alias.ends_with('/')
-                    || alias.ends_with(".html")
-                {
-                    alias.clone()
-                } else {
-                    format!("{alias}/")
-                });
+            if let Some(path) = Routes::alias(alias) {
+                let path = Routes::output_file(&path);
                 let ctx = json!({
                     "lang": page.lang,
                     "target": target,
@@ -630,7 +579,10 @@ fn redirects(corpus: &Corpus, renderer: &Renderer<'_>) -> Vec<Artifact> {
         for (from, to) in lines {
             text.push_str(&redirect_rule(&from, &to));
         }
-        out.push(Artifact::bytes("_redirects", text));
+        out.push(Artifact::bytes(
+            Routes::output_file(Routes::REDIRECTS),
+            text,
+        ));
     }
     out
 }
@@ -666,7 +618,7 @@ mod tests {
         );
         let html = "<a href=\"/x/\">x</a><a href=\"#fn-1\">1</a><img src=\"https://o.org/i.png\">";
         assert_eq!(
-            absolutize(html, "https://e.org/sub", "https://e.org/sub/p/"),
+            absolutize(html, "https://e.org", "https://e.org/sub/p/"),
             "<a href=\"https://e.org/x/\">x</a><a href=\"https://e.org/sub/p/#fn-1\">1</a><img src=\"https://o.org/i.png\">"
         );
     }

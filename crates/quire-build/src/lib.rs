@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use quire_core::{Diagnostic, Diagnostics};
-use quire_site::{Corpus, LoadOptions, Page, PageKind};
+use quire_site::{Corpus, Listing, LoadOptions, Page, PageKind, Routes};
 use quire_theme::{Strings, Theme};
 
 use outputs::Outputs;
@@ -160,9 +160,13 @@ fn produce(
     let mut corpus = loaded.corpus?;
 
     let clock = Instant::now();
-    let base_path = pages::base_path_of(&corpus.config.base_url);
     let (theme, strings) = theme_and_strings(&corpus, &mut report.diagnostics);
-    let derived = derive::derive_cached(&corpus, &base_path, &mut report.diagnostics, cache);
+    let derived = derive::derive_cached(
+        &corpus,
+        corpus.routes.base_path(),
+        &mut report.diagnostics,
+        cache,
+    );
     report.timings.push(("derive", clock.elapsed()));
     let (Some(theme), Some(derived)) = (theme, derived) else {
         report.diagnostics.sort();
@@ -427,13 +431,11 @@ fn blame_content(corpus: &Corpus, problems: Vec<Diagnostic>) -> Vec<Diagnostic> 
                 format!("the URL {}", page.path),
             ));
         }
-        for alias in page.front.aliases.iter().filter(|a| !a.contains('?')) {
-            let path = if alias.ends_with('/') || alias.ends_with(".html") {
-                alias.clone()
-            } else {
-                format!("{alias}/")
+        for alias in &page.front.aliases {
+            let Some(path) = Routes::alias(alias) else {
+                continue;
             };
-            let file = urls::output_file(&path);
+            let file = Routes::output_file(&path);
             let folder = if path.ends_with('/') {
                 path.trim_start_matches('/').to_string()
             } else {
@@ -516,7 +518,7 @@ fn copied_files(corpus: &Corpus) -> Vec<Artifact> {
         };
         for file in by_dir.get(dir.as_str()).into_iter().flatten() {
             out.push(Artifact {
-                path: format!("{}{file}", page.path.trim_start_matches('/')),
+                path: Routes::output_file(&Routes::beside(&page.path, file)),
                 body: Body::Copy(root.join(dir).join(file)),
             });
         }
@@ -525,11 +527,11 @@ fn copied_files(corpus: &Corpus) -> Vec<Artifact> {
         let dir = format!("content/{}", section.folder);
         for file in by_dir.get(dir.as_str()).into_iter().flatten() {
             for lang in &corpus.config.languages {
+                let listing = corpus
+                    .routes
+                    .listing(&lang.code, Listing::Section(&section.id));
                 out.push(Artifact {
-                    path: format!(
-                        "{}{file}",
-                        section.path(&lang.prefix()).trim_start_matches('/')
-                    ),
+                    path: Routes::output_file(&Routes::beside(&listing, file)),
                     body: Body::Copy(root.join(&dir).join(file)),
                 });
             }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use quire_core::Diagnostic;
-use quire_site::{Author, Corpus, Page, PageKind, PubDate};
+use quire_site::{Author, Corpus, FeedKind, Listing as Route, Page, PageKind, PubDate, Routes};
 use quire_theme::{Prepared, Strings, Theme, UiStrings, format_date};
 use rayon::prelude::*;
 use serde_json::json;
@@ -15,7 +15,7 @@ use crate::derive::Derived;
 use crate::emit::Artifact;
 use crate::jsonld::{ArticleLd, CreativeWorkLd, OrganizationLd, PersonLd, WorkLd};
 use crate::outputs::Outputs;
-use crate::urls::{encode, output_file, script_json};
+use crate::urls::{encode, script_json};
 use crate::views::*;
 
 /// Shared state of the render phase.
@@ -28,8 +28,6 @@ pub struct Renderer<'a> {
     pub theme: &'a Theme,
     /// UI strings.
     pub strings: &'a Strings,
-    /// Path prefix of the site below its host (`""` or `/sub`).
-    pub base_path: String,
     /// Site view per language.
     pub sites: BTreeMap<String, SiteView>,
     /// Strings per language as a plain map (for templates).
@@ -59,12 +57,12 @@ impl<'a> Renderer<'a> {
         strings: &'a Strings,
         css_url: String,
     ) -> Self {
-        let base_path = base_path_of(&corpus.config.base_url);
+        let routes = &corpus.routes;
         let mut sites = BTreeMap::new();
         let mut texts = BTreeMap::new();
         for lang in &corpus.config.languages {
-            let prefix = lang.prefix();
-            let u = |path: &str| format!("{base_path}{path}");
+            let code = lang.code.as_str();
+            let u = |path: &str| routes.href(path);
             let languages = corpus
                 .config
                 .languages
@@ -72,7 +70,7 @@ impl<'a> Renderer<'a> {
                 .map(|l| LangLink {
                     code: l.code.clone(),
                     name: l.name.clone(),
-                    url: u(&l.prefix()),
+                    url: u(&routes.listing(&l.code, Route::Home)),
                     current: l.code == lang.code,
                 })
                 .collect();
@@ -83,27 +81,19 @@ impl<'a> Renderer<'a> {
                 .map(|s| NavSection {
                     id: s.id.clone(),
                     title: s.title_in(&lang.code),
-                    url: u(&s.path(&prefix)),
+                    url: u(&routes.listing(code, Route::Section(&s.id))),
                     current: false,
                 })
                 .collect();
-            let feeds = vec![
-                FeedLink {
-                    title: "Atom".into(),
-                    url: u(&format!("{prefix}atom.xml")),
-                    mime: "application/atom+xml".into(),
-                },
-                FeedLink {
-                    title: "RSS".into(),
-                    url: u(&format!("{prefix}rss.xml")),
-                    mime: "application/rss+xml".into(),
-                },
-                FeedLink {
-                    title: "JSON Feed".into(),
-                    url: u(&format!("{prefix}feed.json")),
-                    mime: "application/feed+json".into(),
-                },
-            ];
+            let home = routes.listing(code, Route::Home);
+            let feeds = FeedKind::ALL
+                .iter()
+                .map(|&kind| FeedLink {
+                    title: kind.title().into(),
+                    url: u(&Routes::feed(&home, kind)),
+                    mime: kind.mime().into(),
+                })
+                .collect();
             sites.insert(
                 lang.code.clone(),
                 SiteView {
@@ -112,13 +102,13 @@ impl<'a> Renderer<'a> {
                     lang: lang.code.clone(),
                     dir: lang.dir.clone(),
                     locale: lang.locale.clone(),
-                    home_url: u(&prefix),
+                    home_url: u(&home),
                     search_url: derived
                         .search
                         .enabled
-                        .then(|| u(&format!("{prefix}search/"))),
+                        .then(|| u(&routes.listing(code, Route::Search))),
                     css_url: u(&css_url),
-                    authors_url: u(&format!("{prefix}authors/")),
+                    authors_url: u(&routes.listing(code, Route::Authors)),
                     languages,
                     sections,
                     feeds,
@@ -149,7 +139,6 @@ impl<'a> Renderer<'a> {
             derived,
             theme,
             strings,
-            base_path,
             sites,
             texts,
             prepared,
@@ -182,18 +171,25 @@ impl<'a> Renderer<'a> {
         self
     }
 
-    /// The URL prefix of a language: `/` for the default, `/tr/` otherwise.
-    fn prefix(&self, lang: &str) -> String {
-        self.corpus
-            .config
-            .language(lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default()
+    /// The site's routes.
+    fn routes(&self) -> &'a Routes {
+        &self.corpus.routes
     }
 
     /// A site path as written in pages.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, path)
+        self.corpus.routes.href(path)
+    }
+
+    /// The href of a listing in `lang`.
+    fn listing_url(&self, lang: &str, route: Route<'_>) -> String {
+        self.url(&self.routes().listing(lang, route))
+    }
+
+    /// The permalink of a listing in `lang`.
+    fn listing_permalink(&self, lang: &str, route: Route<'_>) -> String {
+        let routes = self.routes();
+        routes.permalink(&routes.listing(lang, route))
     }
 
     fn ui(&self, lang: &str) -> &UiStrings {
@@ -224,7 +220,7 @@ impl<'a> Renderer<'a> {
             list: content.list,
             search_html: content.search_html,
         };
-        let file = output_file(path);
+        let file = Routes::output_file(path);
         let html = match self.cache {
             // The page is a function of the templates, the template name and
             // the context, so equal keys mean equal bytes.
@@ -316,7 +312,6 @@ impl<'a> Renderer<'a> {
     /// A card for a page, shown in `lang`.
     pub fn card(&self, page: &Page, lang: &str) -> Card {
         let section = page.section.as_ref().and_then(|s| self.corpus.section(s));
-        let prefix = self.prefix(lang);
         Card {
             title: page.front.title.clone(),
             url: self.url(&page.path),
@@ -328,7 +323,7 @@ impl<'a> Renderer<'a> {
                 .map(|d| self.date(lang, &d))
                 .unwrap_or_default(),
             section_title: section.map(|s| s.title_in(lang)),
-            section_url: section.map(|s| self.url(&s.path(&prefix))),
+            section_url: section.map(|s| self.listing_url(lang, Route::Section(&s.id))),
             authors: page
                 .front
                 .authors
@@ -336,7 +331,7 @@ impl<'a> Renderer<'a> {
                 .filter_map(|id| self.corpus.authors.get(id))
                 .map(|a| Link {
                     name: a.name_in(lang).to_string(),
-                    url: self.url(&format!("{prefix}authors/{}/", a.id)),
+                    url: self.listing_url(lang, Route::Author(&a.id)),
                 })
                 .collect(),
         }
@@ -381,7 +376,6 @@ impl<'a> Renderer<'a> {
 
     /// [`Renderer::author_view`] made afresh.
     fn make_author_view(&self, author: &Author, lang: &str) -> AuthorView {
-        let prefix = self.prefix(lang);
         let default = &self.corpus.config.default_language().code;
         let bio = author
             .bio_html
@@ -390,7 +384,7 @@ impl<'a> Renderer<'a> {
         AuthorView {
             id: author.id.clone(),
             name: author.name_in(lang).to_string(),
-            url: self.url(&format!("{prefix}authors/{}/", author.id)),
+            url: self.listing_url(lang, Route::Author(&author.id)),
             photo: author.photo.as_ref().map(|p| self.photo_url(author, p)),
             role: author
                 .role
@@ -418,40 +412,7 @@ impl<'a> Renderer<'a> {
 
     /// Where an author photo is published.
     pub fn photo_url(&self, author: &Author, photo: &str) -> String {
-        if let Some(file) = photo.strip_prefix("authors/") {
-            self.url(&format!(
-                "/authors/{}/{}",
-                author.id,
-                file.rsplit('/').next().unwrap_or(file)
-            ))
-        } else if photo.starts_with('/') {
-            self.url(photo)
-        } else {
-            photo.to_string()
-        }
-    }
-
-    /// hreflang alternates for a listing that exists in every language at
-    /// `prefix + rest`.
-    fn list_alternates(&self, rest: &str) -> Vec<Alternate> {
-        let mut alts: Vec<Alternate> = self
-            .corpus
-            .config
-            .languages
-            .iter()
-            .map(|l| Alternate {
-                hreflang: l.code.clone(),
-                url: self
-                    .corpus
-                    .config
-                    .permalink(&format!("{}{rest}", l.prefix())),
-            })
-            .collect();
-        alts.push(Alternate {
-            hreflang: "x-default".into(),
-            url: self.corpus.config.permalink(&format!("/{rest}")),
-        });
-        alts
+        self.routes().author_photo_href(&author.id, photo)
     }
 
     fn list_meta(
@@ -460,7 +421,7 @@ impl<'a> Renderer<'a> {
         title: &str,
         description: &str,
         path: &str,
-        rest: &str,
+        route: Route<'_>,
     ) -> Meta {
         let site = &self.sites[lang];
         Meta {
@@ -470,8 +431,8 @@ impl<'a> Renderer<'a> {
                 format!("{title} — {}", site.title)
             },
             description: description.to_string(),
-            canonical: self.corpus.config.permalink(path),
-            alternates: self.list_alternates(rest),
+            canonical: self.routes().permalink(path),
+            alternates: self.routes().listing_alternates(route),
             feeds: site.feeds.clone(),
             og_title: if title.is_empty() {
                 site.title.clone()
@@ -501,7 +462,6 @@ impl<'a> Renderer<'a> {
         let ui = self.ui(lang);
         let body = &self.derived.bodies[page.index];
         let config = &self.corpus.config;
-        let prefix = self.prefix(lang);
         let section = page.section.as_ref().and_then(|s| self.corpus.section(s));
         let authors: Vec<AuthorView> = page
             .front
@@ -523,7 +483,6 @@ impl<'a> Renderer<'a> {
                 url: self.url(&t.path),
             })
             .collect();
-        let prefix_ref = &prefix;
         let tags: Vec<Link> = self
             .corpus
             .taxonomies
@@ -538,13 +497,15 @@ impl<'a> Renderer<'a> {
                         let slug = quire_core::slugify(name);
                         (!slug.is_empty()).then(|| Link {
                             name: name.clone(),
-                            url: format!("{prefix_ref}{}/{slug}/", tax.name),
+                            url: self.listing_url(
+                                lang,
+                                Route::Term {
+                                    taxonomy: &tax.name,
+                                    slug: &slug,
+                                },
+                            ),
                         })
                     })
-            })
-            .map(|l| Link {
-                url: self.url(&l.url),
-                ..l
             })
             .collect();
         let similar: Vec<Prepared> = self.derived.similar[page.index]
@@ -559,7 +520,7 @@ impl<'a> Renderer<'a> {
             permalink: page.permalink.clone(),
             section: section.map(|s| Link {
                 name: s.title_in(lang),
-                url: self.url(&s.path(&prefix)),
+                url: self.listing_url(lang, Route::Section(&s.id)),
             }),
             date_iso: page.front.date.map(|d| d.iso_date()).unwrap_or_default(),
             date_display: page
@@ -574,7 +535,7 @@ impl<'a> Renderer<'a> {
             highlights: page.front.highlights.clone(),
             share,
             translations,
-            body_html: body.html(page, &self.base_path),
+            body_html: body.html(page, self.routes().base_path()),
             notes: body.notes.clone(),
             references_html: body.references_html.clone(),
             tags,
@@ -616,7 +577,7 @@ impl<'a> Renderer<'a> {
                     Diagnostic::error(page.source_path.clone(), format!("social card: {e}"))
                 })
             };
-            let file = format!("{}card.png", page.path.trim_start_matches('/'));
+            let file = Routes::output_file(&Routes::beside(&page.path, CARD_FILE));
             let png = match self.cache {
                 Some((cache, _)) => {
                     let key = key_of(&(&card.title, &card.section, &card.site, card.rtl));
@@ -632,23 +593,18 @@ impl<'a> Renderer<'a> {
     fn cite_view(&self, page: &Page) -> (CiteView, Vec<Artifact>) {
         let reference = self.article_ref(page);
         let html = self.derived.cite.cite_article(&reference, &page.lang);
-        let dir = page.path.trim_start_matches('/');
+        let file = |name: &str| Routes::output_file(&Routes::beside(&page.path, name));
+        let href = |name: &str| self.url(&Routes::beside(&page.path, name));
         let files = vec![
-            Artifact::bytes(
-                format!("{dir}cite.bib"),
-                quire_cite::export_bibtex(&reference),
-            ),
-            Artifact::bytes(format!("{dir}cite.ris"), quire_cite::export_ris(&reference)),
-            Artifact::bytes(
-                format!("{dir}cite.json"),
-                quire_cite::export_csl_json(&reference),
-            ),
+            Artifact::bytes(file("cite.bib"), quire_cite::export_bibtex(&reference)),
+            Artifact::bytes(file("cite.ris"), quire_cite::export_ris(&reference)),
+            Artifact::bytes(file("cite.json"), quire_cite::export_csl_json(&reference)),
         ];
         let view = CiteView {
             html,
-            bib: self.url(&format!("{}cite.bib", page.path)),
-            ris: self.url(&format!("{}cite.ris", page.path)),
-            json: self.url(&format!("{}cite.json", page.path)),
+            bib: href("cite.bib"),
+            ris: href("cite.ris"),
+            json: href("cite.json"),
         };
         (view, files)
     }
@@ -688,29 +644,10 @@ impl<'a> Renderer<'a> {
         let config = &self.corpus.config;
         let lang = &page.lang;
         let site = &self.sites[lang];
-        let group = &self.corpus.groups[page.group];
-        let mut alternates: Vec<Alternate> = config
-            .languages
-            .iter()
-            .filter_map(|l| {
-                group.versions.get(&l.code).map(|&i| Alternate {
-                    hreflang: l.code.clone(),
-                    url: self.corpus.pages[i].permalink.clone(),
-                })
-            })
-            .collect();
-        let default_version = group
-            .representative(&config.default_language().code)
-            .map(|i| self.corpus.pages[i].permalink.clone());
-        if let Some(url) = default_version {
-            alternates.push(Alternate {
-                hreflang: "x-default".into(),
-                url,
-            });
-        }
+        let alternates = self.routes().alternates(page).to_vec();
         let card = self
             .cards_enabled(page)
-            .then(|| format!("{}card.png", page.permalink));
+            .then(|| Routes::beside(&page.permalink, CARD_FILE));
         let image = page
             .front
             .image
@@ -719,9 +656,9 @@ impl<'a> Renderer<'a> {
                 if img.starts_with("http://") || img.starts_with("https://") {
                     img.clone()
                 } else if img.starts_with('/') {
-                    config.permalink(img)
+                    self.routes().permalink(img)
                 } else {
-                    format!("{}{img}", page.permalink)
+                    Routes::beside(&page.permalink, img)
                 }
             })
             .or(card);
@@ -731,7 +668,6 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter_map(|id| self.corpus.authors.get(id))
             .collect();
-        let prefix = self.prefix(lang);
         let section_title = page
             .section
             .as_ref()
@@ -755,7 +691,7 @@ impl<'a> Renderer<'a> {
             for a in &authors {
                 og_extra.push(MetaTag {
                     name: "article:author".into(),
-                    content: config.permalink(&format!("{prefix}authors/{}/", a.id)),
+                    content: self.listing_permalink(lang, Route::Author(&a.id)),
                 });
             }
             if let Some(s) = &section_title {
@@ -809,9 +745,9 @@ impl<'a> Renderer<'a> {
                 let url = if pdf.starts_with("http") {
                     pdf.clone()
                 } else if pdf.starts_with('/') {
-                    config.permalink(pdf)
+                    self.routes().permalink(pdf)
                 } else {
-                    format!("{}{pdf}", page.permalink)
+                    Routes::beside(&page.permalink, pdf)
                 };
                 highwire.push(MetaTag {
                     name: "citation_pdf_url".into(),
@@ -867,8 +803,6 @@ impl<'a> Renderer<'a> {
         section: Option<&'v str>,
         references: &'v [String],
     ) -> String {
-        let config = &self.corpus.config;
-        let prefix = self.prefix(&page.lang);
         let site = &self.sites[&page.lang];
         let author = authors
             .iter()
@@ -880,7 +814,7 @@ impl<'a> Renderer<'a> {
                     url: None,
                 }),
                 name: a.name_in(&page.lang),
-                url: config.permalink(&format!("{prefix}authors/{}/", a.id)),
+                url: self.listing_permalink(&page.lang, Route::Author(&a.id)),
             })
             .collect();
         // The section's `schema_type` (e.g. `Report`) wins; analyses are
@@ -902,10 +836,7 @@ impl<'a> Renderer<'a> {
         };
         // The original is the default-language version (else the oldest);
         // the others are its translations.
-        let group = &self.corpus.groups[page.group];
-        let original = group
-            .representative(&config.default_language().code)
-            .map(|i| &self.corpus.pages[i]);
+        let original = self.routes().original(page).map(|i| &self.corpus.pages[i]);
         let is_original = original.is_none_or(|o| o.index == page.index);
         let work_translation = if is_original {
             self.corpus
@@ -950,7 +881,7 @@ impl<'a> Renderer<'a> {
             publisher: OrganizationLd {
                 kind: "Organization",
                 name: &site.title,
-                url: Some(config.permalink(&prefix)),
+                url: Some(self.listing_permalink(&page.lang, Route::Home)),
             },
             translation_of_work: original.filter(|_| !is_original).map(work),
             url: &page.permalink,
@@ -968,22 +899,15 @@ impl<'a> Renderer<'a> {
             base,
             items,
             per_page,
-            rest,
+            route,
             title,
             description,
             languages,
         } = listing;
-        let prefix = self.prefix(lang);
-        let first = format!("{prefix}{rest}");
+        let first = self.routes().listing(lang, route);
         let per_page = per_page.max(1);
         let total = items.len().div_ceil(per_page).max(1);
-        let page_path = |n: usize| {
-            if n == 1 {
-                first.clone()
-            } else {
-                format!("{first}page/{n}/")
-            }
-        };
+        let page_path = |n: usize| Routes::pagination(&first, n);
         // A listing of thousands of articles is hundreds of pages: they
         // render in parallel, or the build ends waiting on one core for the
         // largest section.
@@ -1000,7 +924,7 @@ impl<'a> Renderer<'a> {
                 next_url: (n < total).then(|| self.url(&page_path(n + 1))),
             });
             let path = page_path(n);
-            let mut meta = self.list_meta(lang, title, description, &path, rest);
+            let mut meta = self.list_meta(lang, title, description, &path, route);
             if let Some(langs) = &languages {
                 let default = &self.corpus.config.default_language().code;
                 meta.alternates.retain(|a| {
@@ -1027,7 +951,7 @@ impl<'a> Renderer<'a> {
     fn home(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
         let ui = self.ui(lang);
         let site = &self.sites[lang];
-        let prefix = self.prefix(lang);
+        let path = self.routes().listing(lang, Route::Home);
         let home = self.corpus.home.get(lang);
         let per_group = 6;
         let groups: Vec<CardGroup> = self
@@ -1038,7 +962,7 @@ impl<'a> Renderer<'a> {
                 let pages = s.pages.get(lang)?;
                 (!pages.is_empty()).then(|| CardGroup {
                     title: s.title_in(lang),
-                    url: self.url(&s.path(&prefix)),
+                    url: self.listing_url(lang, Route::Section(&s.id)),
                     items: pages
                         .iter()
                         .take(per_group)
@@ -1066,18 +990,18 @@ impl<'a> Renderer<'a> {
             groups,
             ..ListView::default()
         };
-        let mut meta = self.list_meta(lang, "", &site.description, &prefix, "");
+        let mut meta = self.list_meta(lang, "", &site.description, &path, Route::Home);
         meta.jsonld = Some(script_json(&json!({
             "@context": "https://schema.org",
             "@type": "WebSite",
             "name": site.title,
-            "url": self.corpus.config.permalink(&prefix),
+            "url": self.routes().permalink(&path),
             "inLanguage": lang,
         })));
         Ok(vec![self.render(
             "home.html",
             lang,
-            &prefix,
+            &path,
             None,
             Content {
                 meta,
@@ -1114,7 +1038,7 @@ impl<'a> Renderer<'a> {
                 base,
                 items: &items,
                 per_page,
-                rest: &format!("{}/", section.id),
+                route: Route::Section(&section.id),
                 title: &title,
                 description: description.as_deref().unwrap_or(""),
                 languages: None,
@@ -1157,10 +1081,9 @@ impl<'a> Renderer<'a> {
             links,
             ..ListView::default()
         };
-        let prefix = self.prefix(lang);
-        let rest = format!("{}/", tax.name);
-        let path = format!("{prefix}{rest}");
-        let meta = self.list_meta(lang, &heading, "", &path, &rest);
+        let route = Route::Taxonomy(&tax.name);
+        let path = self.routes().listing(lang, route);
+        let meta = self.list_meta(lang, &heading, "", &path, route);
         Ok(vec![self.render(
             "taxonomy_list.html",
             lang,
@@ -1198,12 +1121,6 @@ impl<'a> Renderer<'a> {
             .find(|t| t.name == tax.name)
             .and_then(|t| t.paginate)
             .unwrap_or(self.corpus.config.paginate);
-        let prefix = self.prefix(lang);
-        let rest = term
-            .path
-            .strip_prefix(&prefix)
-            .unwrap_or(&term.path)
-            .to_string();
         // A term exists only in the languages that use it: alternates must
         // not point at listings that do not exist.
         let languages: Vec<String> = tax
@@ -1220,7 +1137,10 @@ impl<'a> Renderer<'a> {
                 base,
                 items: &term.pages,
                 per_page,
-                rest: &rest,
+                route: Route::Term {
+                    taxonomy: &tax.name,
+                    slug: &term.slug,
+                },
                 title: &term.name,
                 description: "",
                 languages: Some(languages),
@@ -1230,14 +1150,13 @@ impl<'a> Renderer<'a> {
 
     fn authors(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
         let ui = self.ui(lang);
-        let prefix = self.prefix(lang);
         let links = self
             .corpus
             .authors
             .values()
             .map(|a| CountLink {
                 name: a.name_in(lang).to_string(),
-                url: self.url(&format!("{prefix}authors/{}/", a.id)),
+                url: self.listing_url(lang, Route::Author(&a.id)),
                 count: self
                     .corpus
                     .author_pages
@@ -1253,8 +1172,8 @@ impl<'a> Renderer<'a> {
             links,
             ..ListView::default()
         };
-        let path = format!("{prefix}authors/");
-        let meta = self.list_meta(lang, &heading, "", &path, "authors/");
+        let path = self.routes().listing(lang, Route::Authors);
+        let meta = self.list_meta(lang, &heading, "", &path, Route::Authors);
         Ok(vec![self.render(
             "authors.html",
             lang,
@@ -1306,7 +1225,7 @@ impl<'a> Renderer<'a> {
                 base,
                 items: &items,
                 per_page: self.corpus.config.paginate,
-                rest: &format!("authors/{id}/"),
+                route: Route::Author(id),
                 title: &view.name,
                 description: &description,
                 languages: None,
@@ -1315,10 +1234,10 @@ impl<'a> Renderer<'a> {
         // The photo is published once, beside the default-language page.
         if lang == self.corpus.config.default_language().code
             && let Some(photo) = &author.photo
-            && let Some(file) = photo.strip_prefix("authors/")
+            && let Some(file) = Routes::author_photo_file(id, photo)
         {
             artifacts.push(Artifact {
-                path: format!("authors/{id}/{}", file.rsplit('/').next().unwrap_or(file)),
+                path: Routes::output_file(&file),
                 body: crate::emit::Body::Copy(self.corpus.files.root.join(photo)),
             });
         }
@@ -1326,14 +1245,13 @@ impl<'a> Renderer<'a> {
     }
 
     fn not_found(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
-        let prefix = self.prefix(lang);
-        let path = format!("{prefix}404.html");
+        let path = self.routes().listing(lang, Route::NotFound);
         let mut meta = self.list_meta(
             lang,
             self.ui(lang).get("not_found_title"),
             "",
             &path,
-            "404.html",
+            Route::NotFound,
         );
         meta.noindex = true;
         meta.alternates.clear();
@@ -1352,16 +1270,15 @@ impl<'a> Renderer<'a> {
     }
 
     fn search(&self, lang: &str) -> Result<Vec<Artifact>, Diagnostic> {
-        let prefix = self.prefix(lang);
-        let path = format!("{prefix}search/");
+        let path = self.routes().listing(lang, Route::Search);
         let strings = &self.texts[lang];
         let html = quire_search::search_page_html(
             lang,
-            &self.url(&format!("/search/{lang}/")),
-            &self.url("/assets/"),
+            &self.url(&Routes::search_index(lang)),
+            &self.url(Routes::ASSETS),
             strings,
         );
-        let meta = self.list_meta(lang, self.ui(lang).get("search"), "", &path, "search/");
+        let meta = self.list_meta(lang, self.ui(lang).get("search"), "", &path, Route::Search);
         Ok(vec![self.render(
             "search.html",
             lang,
@@ -1385,8 +1302,8 @@ struct Listing<'l> {
     base: ListView,
     items: &'l [usize],
     per_page: usize,
-    /// Path after the language prefix (`analysis/`).
-    rest: &'l str,
+    /// Which listing, without its language.
+    route: Route<'l>,
     title: &'l str,
     description: &'l str,
     /// Languages the listing exists in (all when `None`).
@@ -1413,18 +1330,8 @@ enum Job {
     Author(String, String),
 }
 
-/// The path part of the base URL without a trailing slash: `""` for a site
-/// at the host root, `/sub` for `https://host/sub/`.
-pub fn base_path_of(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map(|(_, r)| r)
-        .unwrap_or(base_url);
-    match after_scheme.find('/') {
-        Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
-        None => String::new(),
-    }
-}
+/// The file name of an article's generated social card, beside its page.
+pub const CARD_FILE: &str = "card.png";
 
 /// Share links as plain URLs: no third-party scripts.
 fn share_links(permalink: &str, title: &str, ui: &UiStrings) -> Vec<ShareLink> {
