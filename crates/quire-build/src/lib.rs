@@ -11,6 +11,7 @@ pub mod emit;
 pub mod extensions;
 pub mod feeds;
 mod jsonld;
+mod lock;
 pub mod notes;
 mod outputs;
 pub mod pages;
