@@ -45,7 +45,7 @@ pub struct Renderer<'a> {
     author_views: BTreeMap<String, BTreeMap<String, AuthorView>>,
     /// Outputs of the previous build to reuse, and the key of the site's
     /// templates (see [`Renderer::reusing`]).
-    cache: Option<(&'a BuildCache, Key)>,
+    pub(crate) cache: Option<(&'a BuildCache, Key)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -237,7 +237,8 @@ impl<'a> Renderer<'a> {
         Ok(Artifact::bytes(file, html))
     }
 
-    /// Renders one content page (its HTML and its "cite this" files).
+    /// Renders one content page's HTML (its "cite this" files and social
+    /// card are outputs of their own, see [`crate::output`]).
     pub fn render_page(&self, page: &Page) -> Result<Vec<Artifact>, Diagnostic> {
         self.page(page)
     }
@@ -404,7 +405,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// True when this page gets a generated social card.
-    fn cards_enabled(&self, page: &Page) -> bool {
+    pub fn cards_enabled(&self, page: &Page) -> bool {
         self.corpus.config.social.cards
             && page.kind == PageKind::Article
             && page.front.image.is_none()
@@ -540,7 +541,7 @@ impl<'a> Renderer<'a> {
             references_html: body.references_html.clone(),
             tags,
             similar,
-            cite: cite.as_ref().map(|(view, _)| view.clone()),
+            cite,
             extra: page.front.extra.clone(),
         };
         let meta = self.article_meta(page, body);
@@ -550,7 +551,7 @@ impl<'a> Renderer<'a> {
             (None, PageKind::Page) => "page.html",
         };
         let site = section.and_then(|s| self.section_site(lang, &s.id));
-        let mut out = vec![self.render(
+        Ok(vec![self.render(
             template,
             lang,
             &page.path,
@@ -561,52 +562,24 @@ impl<'a> Renderer<'a> {
                 list: None,
                 search_html: None,
             },
-        )?];
-        if let Some((_, files)) = cite {
-            out.extend(files);
-        }
-        if self.cards_enabled(page) {
-            let card = quire_cards::Card {
-                title: page.front.title.clone(),
-                section: section.map(|s| s.title_in(lang)).unwrap_or_default(),
-                site: self.sites[lang].title.clone(),
-                rtl: self.sites[lang].dir == "rtl",
-            };
-            let draw = || {
-                quire_cards::render(&card).map_err(|e| {
-                    Diagnostic::error(page.source_path.clone(), format!("social card: {e}"))
-                })
-            };
-            let file = Routes::output_file(&Routes::beside(&page.path, CARD_FILE));
-            let png = match self.cache {
-                Some((cache, _)) => {
-                    let key = key_of(&(&card.title, &card.section, &card.site, card.rtl));
-                    cache.output(&file, key, draw)?
-                }
-                None => draw()?,
-            };
-            out.push(Artifact::bytes(file, png));
-        }
-        Ok(out)
+        )?])
     }
 
-    fn cite_view(&self, page: &Page) -> (CiteView, Vec<Artifact>) {
+    /// The "cite this" box of an article; its downloads are made by the
+    /// cite-exports output ([`crate::output::cite`]).
+    fn cite_view(&self, page: &Page) -> CiteView {
         let reference = self.article_ref(page);
         let html = self.derived.cite.cite_article(&reference, &page.lang);
-        let file = |name: &str| Routes::output_file(&Routes::beside(&page.path, name));
-        let href = |name: &str| self.url(&Routes::beside(&page.path, name));
-        let files = vec![
-            Artifact::bytes(file("cite.bib"), quire_cite::export_bibtex(&reference)),
-            Artifact::bytes(file("cite.ris"), quire_cite::export_ris(&reference)),
-            Artifact::bytes(file("cite.json"), quire_cite::export_csl_json(&reference)),
-        ];
-        let view = CiteView {
-            html,
-            bib: href("cite.bib"),
-            ris: href("cite.ris"),
-            json: href("cite.json"),
+        let href = |format: crate::output::cite::Format| {
+            self.url(&Routes::beside(&page.path, format.file_name()))
         };
-        (view, files)
+        use crate::output::cite::Format;
+        CiteView {
+            html,
+            bib: href(Format::Bibtex),
+            ris: href(Format::Ris),
+            json: href(Format::CslJson),
+        }
     }
 
     /// The article as a citable work.
