@@ -113,8 +113,8 @@ pub(crate) trait Output: Sync {
 }
 
 /// Every output the build makes, in the order their timings are shown.
-pub(crate) fn registry() -> [&'static dyn Output; 7] {
-    [
+pub(crate) fn registry() -> &'static [&'static dyn Output] {
+    &[
         &html::HtmlPages,
         &search::SearchIndex,
         &feeds::Feeds,
