@@ -31,6 +31,7 @@
 //! to users or `guest-author` items (`cap-display_name`, `cap-description`,
 //! `cap-description_<lang>` for a bio per language, `cap-website`, `_thumbnail_id`).
 
+mod archives;
 mod body;
 pub mod docx;
 mod existing;
@@ -40,6 +41,7 @@ mod report;
 mod text;
 mod write;
 mod wxr;
+mod xmlref;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -142,11 +144,10 @@ pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, ImportE
             "default language `{lang}` is not a language code like `en`"
         )));
     }
-    // Pass 1: metadata only.
+    // Pass 1: metadata (bodies are only searched for links to the old
+    // site's archives, then dropped).
     let mut collector = plan::Collector::default();
-    read_export(options, false, |record| {
-        collector.add(record, options.drafts)
-    })?;
+    read_export(options, |record| collector.add(record, options.drafts))?;
     let existing = existing::read(&options.into, options.force)?;
     let plan = collector.finish(options, existing.as_ref());
 
@@ -154,7 +155,7 @@ pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, ImportE
     let mut writer = write::SiteWriter::new(plan, options, existing);
     writer.write_site_files()?;
     let mut failure = None;
-    read_export(options, true, |record| {
+    read_export(options, |record| {
         if failure.is_some() {
             return;
         }
@@ -170,17 +171,13 @@ pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, ImportE
     Ok(writer.finish())
 }
 
-fn read_export(
-    options: &ImportOptions,
-    keep_content: bool,
-    sink: impl FnMut(wxr::Record),
-) -> Result<(), ImportError> {
+fn read_export(options: &ImportOptions, sink: impl FnMut(wxr::Record)) -> Result<(), ImportError> {
     let path = &options.export;
     let file = File::open(path).map_err(|source| ImportError::Read {
         path: path.clone(),
         source,
     })?;
-    wxr::read(BufReader::with_capacity(1 << 16, file), keep_content, sink).map_err(|e| {
+    wxr::read(BufReader::with_capacity(1 << 16, file), sink).map_err(|e| {
         let (line, column) = line_col(path, e.offset).unwrap_or((0, 0));
         ImportError::Malformed {
             path: path.clone(),

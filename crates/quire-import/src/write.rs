@@ -236,6 +236,15 @@ impl<'a> SiteWriter<'a> {
                 outputs.push((file, format!("+++\ntitle = {}\n+++\n", quoted(title))));
             }
         }
+        // Old archive URLs: redirect pages served as static files.
+        let site_base = self.plan.links_base_path_for_html();
+        for redirect in &self.plan.archive_redirects {
+            let file = PathBuf::from(redirect.static_file());
+            if !self.options.force && self.options.into.join(&file).exists() {
+                continue;
+            }
+            outputs.push((file, redirect.page(&self.plan.base_url, &site_base)));
+        }
         let (authors, sections) = (self.plan.authors.len(), self.plan.sections.len());
         self.plan.report.authors = authors;
         self.plan.report.sections = sections;

@@ -11,6 +11,8 @@ use std::io::BufRead;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use crate::xmlref::{self, Undeclared};
+
 /// One author declared in the channel (`<wp:author>`).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct WxrAuthor {
@@ -30,6 +32,18 @@ pub(crate) struct WxrTerm {
     pub description: String,
     /// The parent term's slug (`wp:category_parent`, `wp:term_parent`).
     pub parent: String,
+    /// Term meta (`<wp:termmeta>`), in document order.
+    pub meta: Vec<(String, String)>,
+}
+
+impl WxrTerm {
+    /// The value of the first term meta entry called `key`.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A term attached to an item: `<category domain="…" nicename="…">name</category>`.
@@ -107,13 +121,9 @@ enum Scope {
     Other,
 }
 
-/// Reads a whole export, calling `sink` for each record. `keep_content`
-/// false skips storing item bodies (the first, metadata-only pass).
-pub(crate) fn read<R: BufRead>(
-    input: R,
-    keep_content: bool,
-    mut sink: impl FnMut(Record),
-) -> Result<(), XmlError> {
+/// Reads a whole export, calling `sink` for each record (an item with its
+/// body: the caller decides what to keep of it).
+pub(crate) fn read<R: BufRead>(input: R, mut sink: impl FnMut(Record)) -> Result<(), XmlError> {
     let mut reader = Reader::from_reader(input);
     reader.config_mut().expand_empty_elements = true;
     let mut buf = Vec::new();
@@ -236,6 +246,12 @@ pub(crate) fn read<R: BufRead>(
                         "wp:category_parent" | "wp:term_parent" => {
                             term.parent = value.trim().into()
                         }
+                        "wp:meta_key" => meta_key = value.trim().into(),
+                        "wp:meta_value" => meta_value = value,
+                        "wp:termmeta" => term.meta.push((
+                            std::mem::take(&mut meta_key),
+                            std::mem::take(&mut meta_value),
+                        )),
                         _ => {}
                     },
                     Scope::Item if parent == Some(Scope::Channel) => {
@@ -245,7 +261,7 @@ pub(crate) fn read<R: BufRead>(
                         "title" => item.title = value.trim().into(),
                         "link" => item.link = value.trim().into(),
                         "dc:creator" => item.creator = value.trim().into(),
-                        "content:encoded" if keep_content => item.content = value,
+                        "content:encoded" => item.content = value,
                         "excerpt:encoded" => item.excerpt = value,
                         "wp:post_id" => item.id = value.trim().parse().unwrap_or(0),
                         "wp:post_date" => item.date = value.trim().into(),
@@ -283,31 +299,22 @@ pub(crate) fn read<R: BufRead>(
             }
             Event::Text(t) => text.push_str(&t.xml10_content()),
             Event::CData(t) => text.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => match r.resolve_char_ref() {
-                Ok(Some(ch)) => text.push(ch),
-                Ok(None) => {
-                    let name = r.xml10_content();
-                    match predefined_entity(&name) {
-                        Some(t) => text.push_str(t),
-                        // HTML entities (`&nbsp;`, `&eacute;`) that WordPress
-                        // leaves in titles; anything else stays as written.
-                        None => match crate::text::entity(&name) {
-                            Some(t) => text.push_str(&t),
-                            None => {
-                                text.push('&');
-                                text.push_str(&name);
-                                text.push(';');
-                            }
-                        },
-                    }
-                }
-                Err(e) => {
+            // `&nbsp;`, `&eacute;`: HTML entities WordPress leaves in titles.
+            Event::GeneralRef(r) => match xmlref::resolve(&r, Undeclared::HtmlOrKept) {
+                Ok(t) => text.push_str(&t),
+                Err(message) => {
                     return Err(XmlError {
                         offset: reader.buffer_position(),
-                        message: e.to_string(),
+                        message,
                     });
                 }
             },
+            Event::DocType(_) => {
+                return Err(XmlError {
+                    offset: reader.buffer_position(),
+                    message: xmlref::doctype_refused("WordPress exports"),
+                });
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -362,25 +369,13 @@ fn item_term_from(start: &BytesStart<'_>) -> ItemTerm {
     term
 }
 
-/// The five entities XML predefines.
-fn predefined_entity(name: &str) -> Option<&'static str> {
-    match name {
-        "amp" => Some("&"),
-        "lt" => Some("<"),
-        "gt" => Some(">"),
-        "quot" => Some("\""),
-        "apos" => Some("'"),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn records(xml: &str) -> Result<Vec<Record>, XmlError> {
         let mut out = Vec::new();
-        read(xml.as_bytes(), true, |r| out.push(r))?;
+        read(xml.as_bytes(), |r| out.push(r))?;
         Ok(out)
     }
 
@@ -415,6 +410,13 @@ mod tests {
         assert_eq!(item.terms[0].name, "Gas");
         assert_eq!(item.meta("k"), Some("v"));
         assert_eq!(item.comments, 1);
+    }
+
+    #[test]
+    fn a_doctype_is_refused() {
+        let xxe = r#"<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/hostname">]><rss><channel><wp:wxr_version>1.2</wp:wxr_version><title>&x;</title></channel></rss>"#;
+        let err = records(xxe).unwrap_err();
+        assert!(err.message.contains("DOCTYPE"), "{err:?}");
     }
 
     #[test]
