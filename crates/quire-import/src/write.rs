@@ -380,6 +380,7 @@ impl<'a> SiteWriter<'a> {
         let s = &body.stats;
         report.keep("tables", s.tables);
         report.keep("preformatted blocks", s.preformatted);
+        report.keep("multi-line code", s.multiline_code);
         report.keep("gallery images", s.gallery_images);
         report.keep("images", s.images);
         report.keep("videos", s.videos);
