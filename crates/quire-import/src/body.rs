@@ -393,8 +393,8 @@ fn protect_multiline_code(html: &str, pres: &mut Vec<String>) -> String {
         out.push_str(&html[pos..start]);
         let line_before = out.rsplit('\n').next().unwrap_or("");
         let line_after = html[end..].split('\n').next().unwrap_or("");
-        let alone = strip_tags(line_before).trim().is_empty()
-            && strip_tags(line_after).trim().is_empty();
+        let alone =
+            strip_tags(line_before).trim().is_empty() && strip_tags(line_after).trim().is_empty();
         let open_tag = &html[start..inner_start];
         if alone {
             out.push_str("\n\n");
@@ -1075,9 +1075,7 @@ fn prepare(node: &Rc<Node>, ctx: &mut Context<'_>, stats: &mut Stats, in_gallery
                 stats.embeds += 1;
             }
             "table" => stats.tables += 1,
-            "pre" | "code" if attr_of(node, MULTILINE_CODE).is_some() => {
-                stats.multiline_code += 1
-            }
+            "pre" | "code" if attr_of(node, MULTILINE_CODE).is_some() => stats.multiline_code += 1,
             "pre" => stats.preformatted += 1,
             "figure" if has_class(node, "wp-block-embed") => {
                 let url = node
@@ -1676,7 +1674,9 @@ fn code_line(line: &str) -> String {
             '>' => out.push_str("&gt;"),
             // Markdown's and smart punctuation's characters (`*`, `-`, `.`,
             // quotes …) as references: text for both.
-            c if c.is_ascii_punctuation() && !matches!(c, ',' | '/' | '(' | ')' | ':' | ';' | '=' | '+') => {
+            c if c.is_ascii_punctuation()
+                && !matches!(c, ',' | '/' | '(' | ')' | ':' | ';' | '=' | '+') =>
+            {
                 out.push_str(&format!("&#{};", c as u32))
             }
             c => out.push(c),

@@ -46,9 +46,10 @@ fn build(root: &Path, drafts: bool) -> Vec<(String, String)> {
         .filter_map(|a| match a.body {
             Body::Bytes(b) => Some((a.path, String::from_utf8_lossy(&b).into_owned())),
             // Static HTML (the importer's archive redirects) is read too.
-            Body::Copy(source) if source.extension().is_some_and(|e| e == "html") => {
-                Some((a.path, std::fs::read_to_string(source).expect("static file")))
-            }
+            Body::Copy(source) if source.extension().is_some_and(|e| e == "html") => Some((
+                a.path,
+                std::fs::read_to_string(source).expect("static file"),
+            )),
             Body::Copy(_) => None,
         })
         .collect()
@@ -102,6 +103,15 @@ fn theme_unit_test_imports_and_builds_with_everything_shown() {
     assert_eq!(report.kept("featured images"), 6, "{report}");
     assert_eq!(report.kept("categories"), 66, "{report}");
     assert_eq!(report.kept("redirects"), 152, "{report}");
+    // Three <code> elements span lines outside <pre> (measured).
+    assert_eq!(report.kept("multi-line code"), 3, "{report}");
+    // Old category and tag archives redirect to listings that exist.
+    assert_eq!(
+        archive_redirects_land(&files, &["category/", "tag/"]),
+        report.kept("archive redirects")
+    );
+    assert!(report.kept("archive redirects") > 100, "{report}");
+    assert_eq!(check_errors(&root), Vec::<String>::new());
 
     // Galleries without ids show the post's attached images.
     let gallery = read(&root, "content/classic/post-format-gallery/index.md");
@@ -160,6 +170,11 @@ fn block_test_data_imports_and_builds_with_code_tables_and_media() {
     assert_eq!(report.kept("featured images"), 4, "{report}");
     assert_eq!(report.kept("categories"), 5, "{report}");
     assert_eq!(report.kept("redirects"), 121, "{report}");
+    assert_eq!(
+        archive_redirects_land(&files, &["category/", "tag/"]),
+        report.kept("archive redirects")
+    );
+    assert_eq!(check_errors(&root), Vec::<String>::new());
 
     // Every preformatted block is in the pages, with its exact text.
     let html_pre: usize = files
@@ -401,6 +416,26 @@ fn page_of<'a>(files: &'a [(String, String)], path: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {path} in the output"))
 }
 
+/// Checks that every redirect page under one of `dirs` (old archive
+/// paths) points at a page of the built site; returns how many there are.
+fn archive_redirects_land(files: &[(String, String)], dirs: &[&str]) -> usize {
+    let pages: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let mut n = 0;
+    for (path, text) in files {
+        if !dirs.iter().any(|d| path.starts_with(d)) || !text.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        let target = refresh_target(text);
+        let page = format!("{}index.html", target.trim_start_matches('/'));
+        assert!(
+            pages.contains(page.as_str()),
+            "{path} → {target}: no {page}"
+        );
+        n += 1;
+    }
+    n
+}
+
 /// The `url=` target of a redirect page.
 fn refresh_target(html: &str) -> &str {
     let at = html.find("content=\"0; url=").expect("a refresh") + "content=\"0; url=".len();
@@ -419,10 +454,22 @@ fn polylang_category_translations_give_one_section_titled_per_language() {
     // The Persian category is the translation of the English one: one
     // section, titled in each language.
     let index = |rel: &str| read(&root, &format!("content/{rel}"));
-    assert_eq!(index("water-policy/_index.md"), "+++\ntitle = \"Water Policy\"\n+++\n");
-    assert_eq!(index("water-policy/_index.fa.md"), "+++\ntitle = \"سیاست آب\"\n+++\n");
-    assert_eq!(index("climate/_index.md"), "+++\ntitle = \"Climate\"\n+++\n");
-    assert_eq!(index("climate/_index.fa.md"), "+++\ntitle = \"اقلیم\"\n+++\n");
+    assert_eq!(
+        index("water-policy/_index.md"),
+        "+++\ntitle = \"Water Policy\"\n+++\n"
+    );
+    assert_eq!(
+        index("water-policy/_index.fa.md"),
+        "+++\ntitle = \"سیاست آب\"\n+++\n"
+    );
+    assert_eq!(
+        index("climate/_index.md"),
+        "+++\ntitle = \"Climate\"\n+++\n"
+    );
+    assert_eq!(
+        index("climate/_index.fa.md"),
+        "+++\ntitle = \"اقلیم\"\n+++\n"
+    );
     // A Persian post without an English version lands in the same section.
     let bundle = quire_core::slugify("اقلیم-و-کشاورزی");
     assert!(
@@ -445,7 +492,10 @@ fn polylang_category_translations_give_one_section_titled_per_language() {
     );
     // The built section listing shows the Persian title.
     let listing = page_of(&files, "fa/water-policy/index.html");
-    assert!(listing.contains("<h1>سیاست آب</h1>") || listing.contains(">سیاست آب</h1>"), "{listing}");
+    assert!(
+        listing.contains("<h1>سیاست آب</h1>") || listing.contains(">سیاست آب</h1>"),
+        "{listing}"
+    );
 
     // Old category archives under the site's base (/topics/, seen in its
     // links) and tag archives redirect to the new listings.
@@ -478,9 +528,16 @@ fn polylang_category_translations_give_one_section_titled_per_language() {
     // Every target is a page of the built site.
     for (from, to) in &redirects {
         let page = format!("{}index.html", to.trim_start_matches('/'));
-        assert!(files.iter().any(|(p, _)| *p == page), "{from} → {to}: no {page}");
+        assert!(
+            files.iter().any(|(p, _)| *p == page),
+            "{from} → {to}: no {page}"
+        );
     }
-    assert_eq!(report.kept("archive redirects"), redirects.len(), "{report}");
+    assert_eq!(
+        report.kept("archive redirects"),
+        redirects.len(),
+        "{report}"
+    );
     assert!(
         report.notices.iter().any(|n| n.contains("/topics/")),
         "{:?}",
@@ -516,7 +573,9 @@ fn multi_line_inline_code_stays_code() {
     // with its lines, blank line and indentation.
     let md = read(&root, "content/water-policy/reservoirs-dry-decade/index.md");
     assert!(
-        md.contains("```\nfor year in years:\n    total += inflow[year]\n\nprint(\"total\", total)\n```"),
+        md.contains(
+            "```\nfor year in years:\n    total += inflow[year]\n\nprint(\"total\", total)\n```"
+        ),
         "{md}"
     );
     let classic = read(&root, "content/climate/irrigation-tariffs/index.md");
@@ -531,7 +590,13 @@ fn multi_line_inline_code_stays_code() {
         "{html}"
     );
     let tariffs = page_of(&files, "climate/irrigation-tariffs/index.html");
-    assert!(tariffs.contains("# a comment, not a heading\n"), "{tariffs}");
+    assert!(
+        tariffs.contains("# a comment, not a heading\n"),
+        "{tariffs}"
+    );
     assert!(!tariffs.contains("<h1>a comment"), "{tariffs}");
-    assert!(tariffs.contains("<p>After the rule comes the argument.</p>"), "{tariffs}");
+    assert!(
+        tariffs.contains("<p>After the rule comes the argument.</p>"),
+        "{tariffs}"
+    );
 }

@@ -451,7 +451,118 @@ pub fn convert_docx(
         .ok_or_else(|| DocxError::NotDocx(format!("{main} has no body")))?;
     let mut body = reader.blocks(body_el);
 
-    // Notes, each part with its own relationships.
+    let notes = read_notes(&mut package, &part_of, &mut reader)?;
+    reader.place.clear();
+    if let Some(part) = part_of("/comments")
+        && let Some(root) = package.xml(&part)?
+    {
+        for c in root.elements().filter(|e| e.name == "w:comment") {
+            if let Some(id) = c.attr("w:id") {
+                reader.stats.comments.insert(id.to_string());
+            }
+        }
+    }
+    let stats = std::mem::take(&mut reader.stats);
+    let images = std::mem::take(&mut reader.images);
+    let run_langs = std::mem::take(&mut reader.langs);
+    drop(reader);
+    let mut front_paras = front_paragraphs(&mut body, &mut meta);
+    let (title, title_source) = choose_title(&mut body, &mut meta, file_name);
+    let mut warnings = stats.warnings.clone();
+    if stats.bibliography_fields > 0 {
+        drop_bibliography_heading(&mut body, &mut warnings);
+    }
+    markdown::normalise_headings(&mut body);
+    let (lang, default_lang) =
+        choose_language(options, site, &styles, &run_langs, &meta, &mut warnings)?;
+    let (authors, unmatched) = match_authors(std::mem::take(&mut front_paras.bylines), &meta, site);
+    let (date, date_source) = choose_date(&front_paras.date_text, &meta, &mut warnings);
+    let mut unsupported = stats.unsupported.clone();
+    let (media, image_outs, images_without_alt) = write_images(
+        &images,
+        &mut package,
+        options,
+        &lang,
+        &mut warnings,
+        &mut unsupported,
+    )?;
+
+    let rendered = markdown::render(&body, &notes, &image_outs, &options.highlight_labels);
+    warnings.extend(rendered.warnings.clone());
+    if stats.hidden_runs > 0 {
+        warnings.push(format!(
+            "{} run(s) of hidden text left out",
+            stats.hidden_runs
+        ));
+    }
+
+    let slug = article_slug(options, &title);
+    let file_name_out = if lang == default_lang {
+        "index.md".to_string()
+    } else {
+        format!("index.{lang}.md")
+    };
+
+    let summary = if front_paras.abstract_text.is_empty() {
+        front_paras.subtitle.filter(|s| !s.is_empty())
+    } else {
+        Some(front_paras.abstract_text.join(" "))
+    };
+    let front = front_matter(
+        &title,
+        &date,
+        &authors,
+        &rendered.highlights,
+        summary.as_deref(),
+        options.draft,
+    );
+
+    let report = DocxReport {
+        title: title.clone(),
+        title_source: title_source.into(),
+        lang,
+        authors,
+        unmatched_authors: unmatched,
+        date,
+        date_source: date_source.into(),
+        highlights: rendered.highlights.len(),
+        body: rendered.stats.clone(),
+        images_written: media.len(),
+        images_without_alt,
+        bibliography_added: citations
+            .new_items
+            .iter()
+            .filter_map(|v| v["id"].as_str().map(str::to_string))
+            .collect(),
+        bibliography_reused: citations.reused.iter().cloned().collect(),
+        bibliography_fields: stats.bibliography_fields,
+        tables_of_contents: stats.tables_of_contents + usize::from(front_paras.dropped_toc > 0),
+        insertions: stats.insertions,
+        deletions: stats.deletions,
+        format_changes: stats.format_changes,
+        comments: stats.comments.len(),
+        hidden_runs: stats.hidden_runs,
+        unsupported,
+        warnings,
+        ..DocxReport::default()
+    };
+    Ok(ImportedArticle {
+        slug,
+        file_name: file_name_out,
+        page: format!("{front}{}", rendered.markdown),
+        body: rendered.markdown,
+        media,
+        bibliography: citations.new_items,
+        report,
+    })
+}
+
+/// Notes, each part with its own relationships.
+fn read_notes(
+    package: &mut package::Package,
+    part_of: &dyn Fn(&str) -> Option<String>,
+    reader: &mut parse::Reader<'_>,
+) -> Result<markdown::Notes, DocxError> {
     let mut notes: markdown::Notes = HashMap::new();
     for (kind, rel, tag, label) in [
         (NoteKind::Foot, "/footnotes", "w:footnote", "footnote"),
@@ -474,22 +585,21 @@ pub fn convert_docx(
             notes.insert((kind, id.to_string()), blocks);
         }
     }
-    reader.place.clear();
-    if let Some(part) = part_of("/comments")
-        && let Some(root) = package.xml(&part)?
-    {
-        for c in root.elements().filter(|e| e.name == "w:comment") {
-            if let Some(id) = c.attr("w:id") {
-                reader.stats.comments.insert(id.to_string());
-            }
-        }
-    }
-    let stats = std::mem::take(&mut reader.stats);
-    let images = std::mem::take(&mut reader.images);
-    let run_langs = std::mem::take(&mut reader.langs);
-    drop(reader);
+    Ok(notes)
+}
 
-    // Front matter from the document's own paragraphs.
+/// What the document's own paragraphs (Title, Subtitle, Author, Date and
+/// Abstract styles, tables of contents) say, taken out of the body.
+struct FrontParagraphs {
+    bylines: Vec<String>,
+    date_text: Option<String>,
+    abstract_text: Vec<String>,
+    subtitle: Option<String>,
+    dropped_toc: usize,
+}
+
+/// Front matter from the document's own paragraphs.
+fn front_paragraphs(body: &mut Vec<Block>, meta: &mut Meta) -> FrontParagraphs {
     let mut bylines = Vec::new();
     let mut date_text = None;
     let mut abstract_text = Vec::new();
@@ -540,6 +650,18 @@ pub fn convert_docx(
             _ => true,
         }
     });
+    FrontParagraphs {
+        bylines,
+        date_text,
+        abstract_text,
+        subtitle,
+        dropped_toc,
+    }
+}
+
+/// The title and where it came from: the Title style, else the first
+/// heading, else the document properties, else the file name.
+fn choose_title(body: &mut Vec<Block>, meta: &mut Meta, file_name: &str) -> (String, &'static str) {
     let mut title_source = "Title style";
     if meta.title.is_none() {
         // The first heading, when nothing but empty paragraphs comes before it.
@@ -572,27 +694,37 @@ pub fn convert_docx(
                 .unwrap_or_else(|| "Untitled".into())
         }
     };
-    let mut warnings = stats.warnings.clone();
-    if stats.bibliography_fields > 0 {
-        // The heading over the reference manager's list goes with the list.
-        while let Some(i) = body.iter().rposition(|b| match b {
-            Block::Para(p) => !model::is_empty(&p.inlines),
-            Block::Table(_) => true,
-        }) {
-            let Block::Para(p) = &body[i] else { break };
-            if !matches!(p.kind, ParaKind::Heading(_)) {
-                break;
-            }
-            warnings.push(format!(
-                "the heading “{}” over the reference manager's bibliography was dropped with it",
-                plain(&p.inlines).trim()
-            ));
-            body.truncate(i);
-        }
-    }
-    markdown::normalise_headings(&mut body);
+    (title, title_source)
+}
 
-    // Language.
+/// The heading over the reference manager's list goes with the list.
+fn drop_bibliography_heading(body: &mut Vec<Block>, warnings: &mut Vec<String>) {
+    while let Some(i) = body.iter().rposition(|b| match b {
+        Block::Para(p) => !model::is_empty(&p.inlines),
+        Block::Table(_) => true,
+    }) {
+        let Block::Para(p) = &body[i] else { break };
+        if !matches!(p.kind, ParaKind::Heading(_)) {
+            break;
+        }
+        warnings.push(format!(
+            "the heading “{}” over the reference manager's bibliography was dropped with it",
+            plain(&p.inlines).trim()
+        ));
+        body.truncate(i);
+    }
+}
+
+/// The page's language (`--lang`, else the language most of the text is
+/// in, else the document's defaults) and the site's default language.
+fn choose_language(
+    options: &DocxOptions,
+    site: &SiteInfo,
+    styles: &styles::Styles,
+    run_langs: &BTreeMap<String, usize>,
+    meta: &Meta,
+    warnings: &mut Vec<String>,
+) -> Result<(String, String), DocxError> {
     let detected = options
         .lang
         .clone()
@@ -600,7 +732,7 @@ pub fn convert_docx(
         .or_else(|| {
             // Characters per language, the default language's runs included.
             let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
-            for (tag, n) in &run_langs {
+            for (tag, n) in run_langs {
                 let tag = if tag.is_empty() {
                     styles.default_lang.as_deref().unwrap_or("")
                 } else {
@@ -653,8 +785,12 @@ pub fn convert_docx(
         }
         None => default_lang.clone(),
     };
+    Ok((lang, default_lang))
+}
 
-    // Authors.
+/// The bylines (else the document's creators) matched to the site's
+/// authors by name or id: (author ids, names without an author file).
+fn match_authors(bylines: Vec<String>, meta: &Meta, site: &SiteInfo) -> (Vec<String>, Vec<String>) {
     let names = if bylines.is_empty() {
         meta.creator.clone()
     } else {
@@ -678,7 +814,16 @@ pub fn convert_docx(
         }
     }
 
-    // Date.
+    (authors, unmatched)
+}
+
+/// The Date paragraph, else the document's creation date, else today; and
+/// where it came from.
+fn choose_date(
+    date_text: &Option<String>,
+    meta: &Meta,
+    warnings: &mut Vec<String>,
+) -> (String, &'static str) {
     let (date, date_source) = match date_text.as_deref().and_then(parse_date) {
         Some(d) => (d, "Date paragraph"),
         None => match meta
@@ -698,14 +843,25 @@ pub fn convert_docx(
             "the Date paragraph “{t}” is not a date quire reads; {date_source} used"
         ));
     }
+    (date, date_source)
+}
 
-    // Images: web formats are written, others reported.
+/// Images: web formats become files of the bundle, others are reported.
+/// Returns the files, each image's place in the text, and how many lack
+/// alternative text.
+fn write_images(
+    images: &[parse::ImageRef],
+    package: &mut package::Package,
+    options: &DocxOptions,
+    lang: &str,
+    warnings: &mut Vec<String>,
+    unsupported: &mut Vec<Unsupported>,
+) -> Result<(Vec<MediaFile>, Vec<markdown::ImageOut>, usize), DocxError> {
     let mut media = Vec::new();
     let mut image_outs = Vec::new();
     let mut used_names: BTreeSet<String> = BTreeSet::new();
-    let mut unsupported = stats.unsupported.clone();
     let mut images_without_alt = 0;
-    for img in &images {
+    for img in images {
         let base = img
             .part
             .rsplit('/')
@@ -768,17 +924,13 @@ pub fn convert_docx(
         });
         media.push(MediaFile { name, bytes });
     }
+    Ok((media, image_outs, images_without_alt))
+}
 
-    let rendered = markdown::render(&body, &notes, &image_outs, &options.highlight_labels);
-    warnings.extend(rendered.warnings.clone());
-    if stats.hidden_runs > 0 {
-        warnings.push(format!(
-            "{} run(s) of hidden text left out",
-            stats.hidden_runs
-        ));
-    }
-
-    let slug = match &options.translation_of {
+/// The bundle's folder name: the original's (a translation), `--slug`,
+/// else the title's first eight words.
+fn article_slug(options: &DocxOptions, title: &str) -> String {
+    match &options.translation_of {
         Some(t) => t
             .trim_matches('/')
             .rsplit('/')
@@ -788,7 +940,7 @@ pub fn convert_docx(
         None => match &options.slug {
             Some(s) => s.clone(),
             None => {
-                let words: Vec<String> = quire_core::slugify(&title)
+                let words: Vec<String> = quire_core::slugify(title)
                     .split('-')
                     .take(8)
                     .map(str::to_string)
@@ -797,15 +949,20 @@ pub fn convert_docx(
                 if s.is_empty() { "article".into() } else { s }
             }
         },
-    };
-    let file_name_out = if lang == default_lang {
-        "index.md".to_string()
-    } else {
-        format!("index.{lang}.md")
-    };
+    }
+}
 
+/// The page's front matter, between `+++` lines.
+fn front_matter(
+    title: &str,
+    date: &str,
+    authors: &[String],
+    highlights: &[String],
+    summary: Option<&str>,
+    draft: bool,
+) -> String {
     let mut front = String::from("+++\n");
-    front.push_str(&format!("title = {}\n", toml_string(&title)));
+    front.push_str(&format!("title = {}\n", toml_string(title)));
     front.push_str(&format!("date = {date}\n"));
     let list = |v: &[String]| {
         v.iter()
@@ -813,65 +970,22 @@ pub fn convert_docx(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    front.push_str(&format!("authors = [{}]\n", list(&authors)));
-    if !rendered.highlights.is_empty() {
+    front.push_str(&format!("authors = [{}]\n", list(authors)));
+    if !highlights.is_empty() {
         front.push_str("highlights = [\n");
-        for h in &rendered.highlights {
+        for h in highlights {
             front.push_str(&format!("  {},\n", toml_string(h)));
         }
         front.push_str("]\n");
     }
-    let summary = if abstract_text.is_empty() {
-        subtitle.filter(|s| !s.is_empty())
-    } else {
-        Some(abstract_text.join(" "))
-    };
     if let Some(s) = summary {
-        front.push_str(&format!("summary = {}\n", toml_string(&s)));
+        front.push_str(&format!("summary = {}\n", toml_string(s)));
     }
-    if options.draft {
+    if draft {
         front.push_str("draft = true\n");
     }
     front.push_str("+++\n\n");
-
-    let report = DocxReport {
-        title: title.clone(),
-        title_source: title_source.into(),
-        lang,
-        authors,
-        unmatched_authors: unmatched,
-        date,
-        date_source: date_source.into(),
-        highlights: rendered.highlights.len(),
-        body: rendered.stats.clone(),
-        images_written: media.len(),
-        images_without_alt,
-        bibliography_added: citations
-            .new_items
-            .iter()
-            .filter_map(|v| v["id"].as_str().map(str::to_string))
-            .collect(),
-        bibliography_reused: citations.reused.iter().cloned().collect(),
-        bibliography_fields: stats.bibliography_fields,
-        tables_of_contents: stats.tables_of_contents + usize::from(dropped_toc > 0),
-        insertions: stats.insertions,
-        deletions: stats.deletions,
-        format_changes: stats.format_changes,
-        comments: stats.comments.len(),
-        hidden_runs: stats.hidden_runs,
-        unsupported,
-        warnings,
-        ..DocxReport::default()
-    };
-    Ok(ImportedArticle {
-        slug,
-        file_name: file_name_out,
-        page: format!("{front}{}", rendered.markdown),
-        body: rendered.markdown,
-        media,
-        bibliography: citations.new_items,
-        report,
-    })
+    front
 }
 
 /// Imports the document at `path` into the site, as `options` says.
