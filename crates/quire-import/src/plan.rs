@@ -377,19 +377,7 @@ impl Collector {
         match item.post_type.as_str() {
             "attachment" => {
                 if !item.attachment_url.is_empty() {
-                    self.attachments.insert(
-                        item.id,
-                        Attachment {
-                            url: item.attachment_url.clone(),
-                            parent: item.parent,
-                            link: item.link.clone(),
-                            alt: item
-                                .meta("_wp_attachment_image_alt")
-                                .map(plain_line)
-                                .unwrap_or_default(),
-                            menu_order: item.menu_order,
-                        },
-                    );
+                    self.attachments.insert(item.id, attachment(&item));
                 }
                 return;
             }
@@ -404,14 +392,40 @@ impl Collector {
             }
         }
         let title = plain_line(&item.title);
+        let protected = !item.password.trim().is_empty();
+        let Some(draft) = self.publication(&item, &title, protected, drafts) else {
+            return;
+        };
+        let mut meta = item_meta(&item, title, draft);
+        self.add_item_terms(&item, &mut meta);
+        if drafts && draft {
+            let why = if protected {
+                "password-protected".to_string()
+            } else {
+                format!("status `{}`", item.status)
+            };
+            self.drafts_note(&meta, &why);
+        }
+        self.items.push(meta);
+    }
+
+    /// Whether a post or page is imported as published (`Some(false)`),
+    /// as a draft (`Some(true)`, with `drafts`), or skipped (`None`,
+    /// reported): WordPress publishes only `publish` without a password.
+    fn publication(
+        &mut self,
+        item: &WxrItem,
+        title: &str,
+        protected: bool,
+        drafts: bool,
+    ) -> Option<bool> {
         let skip = |kind: &str, reason: String| ReportItem {
             wordpress_id: item.id,
-            title: title.clone(),
+            title: title.to_string(),
             path: None,
             kind: kind.to_string(),
             reason,
         };
-        let protected = !item.password.trim().is_empty();
         let draft = match item.status.as_str() {
             "publish" if !protected => false,
             "trash" | "auto-draft" | "inherit" => {
@@ -419,7 +433,7 @@ impl Collector {
                     kind::NOT_PUBLISHED,
                     format!("status `{}`; not imported", item.status),
                 ));
-                return;
+                return None;
             }
             status if !drafts => {
                 let (k, reason) = if protected {
@@ -435,51 +449,16 @@ impl Collector {
                     )
                 };
                 self.skipped.push(skip(k, reason));
-                return;
+                return None;
             }
             _ => true,
         };
-        let mut meta = ItemMeta {
-            id: item.id,
-            post_type: item.post_type.clone(),
-            title_note: None,
-            title,
-            slug: percent_decode(&item.slug),
-            link: item.link.clone(),
-            date: item.date.clone(),
-            date_gmt: item.date_gmt.clone(),
-            modified: item.modified.clone(),
-            modified_gmt: item.modified_gmt.clone(),
-            creator: item.creator.clone(),
-            lang: item
-                .meta("_wpml_import_language_code")
-                .map(|l| l.trim().to_ascii_lowercase())
-                .filter(|l| !l.is_empty()),
-            lang_guess: None,
-            group: item
-                .meta("_wpml_import_translation_group")
-                .filter(|g| !g.trim().is_empty())
-                .map(|g| format!("wpml-{}", g.trim())),
-            categories: Vec::new(),
-            primary_category: item
-                .meta("_yoast_wpseo_primary_category")
-                .and_then(|v| v.trim().parse().ok()),
-            tags: Vec::new(),
-            custom_terms: Vec::new(),
-            coauthors: Vec::new(),
-            thumbnail: item
-                .meta("_thumbnail_id")
-                .and_then(|v| v.trim().parse().ok()),
-            parent: item.parent,
-            menu_order: item.menu_order,
-            draft,
-        };
-        let raw_title = decode_entities(item.title.trim());
-        if raw_title != meta.title && raw_title.contains('<') {
-            meta.title_note = Some(format!(
-                "HTML in the title reduced to text (was `{raw_title}`)"
-            ));
-        }
+        Some(draft)
+    }
+
+    /// Categories, tags, languages, translation groups, co-authors and
+    /// custom terms of an item.
+    fn add_item_terms(&mut self, item: &WxrItem, meta: &mut ItemMeta) {
         for term in &item.terms {
             let name = plain_line(&term.name);
             match term.domain.as_str() {
@@ -507,15 +486,6 @@ impl Collector {
                 d => meta.custom_terms.push((d.to_string(), name)),
             }
         }
-        if drafts && draft {
-            let why = if protected {
-                "password-protected".to_string()
-            } else {
-                format!("status `{}`", item.status)
-            };
-            self.drafts_note(&meta, &why);
-        }
-        self.items.push(meta);
     }
 
     /// Counts the category and tag bases that the item's links to the old
@@ -2031,6 +2001,67 @@ fn dedup(list: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A media item as the plan keeps it.
+fn attachment(item: &WxrItem) -> Attachment {
+    Attachment {
+        url: item.attachment_url.clone(),
+        parent: item.parent,
+        link: item.link.clone(),
+        alt: item
+            .meta("_wp_attachment_image_alt")
+            .map(plain_line)
+            .unwrap_or_default(),
+        menu_order: item.menu_order,
+    }
+}
+
+/// What the first pass keeps of a post or page (its terms come after),
+/// with a note when its title held markup.
+fn item_meta(item: &WxrItem, title: String, draft: bool) -> ItemMeta {
+    let mut meta = ItemMeta {
+        id: item.id,
+        post_type: item.post_type.clone(),
+        title_note: None,
+        title,
+        slug: percent_decode(&item.slug),
+        link: item.link.clone(),
+        date: item.date.clone(),
+        date_gmt: item.date_gmt.clone(),
+        modified: item.modified.clone(),
+        modified_gmt: item.modified_gmt.clone(),
+        creator: item.creator.clone(),
+        lang: item
+            .meta("_wpml_import_language_code")
+            .map(|l| l.trim().to_ascii_lowercase())
+            .filter(|l| !l.is_empty()),
+        lang_guess: None,
+        group: item
+            .meta("_wpml_import_translation_group")
+            .filter(|g| !g.trim().is_empty())
+            .map(|g| format!("wpml-{}", g.trim())),
+        categories: Vec::new(),
+        primary_category: item
+            .meta("_yoast_wpseo_primary_category")
+            .and_then(|v| v.trim().parse().ok()),
+        tags: Vec::new(),
+        custom_terms: Vec::new(),
+        coauthors: Vec::new(),
+        thumbnail: item
+            .meta("_thumbnail_id")
+            .and_then(|v| v.trim().parse().ok()),
+        parent: item.parent,
+        menu_order: item.menu_order,
+        draft,
+    };
+    let raw_title = decode_entities(item.title.trim());
+    if raw_title != meta.title && raw_title.contains('<') {
+        meta.title_note = Some(format!(
+            "HTML in the title reduced to text (was `{raw_title}`)"
+        ));
+    }
+    meta
 }
 
 fn guest_author(item: &WxrItem) -> GuestAuthor {

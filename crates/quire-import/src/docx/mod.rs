@@ -432,14 +432,8 @@ pub fn convert_docx(
             .find(|r| r.kind.ends_with(kind) && !r.external)
             .map(|r| r.target.clone())
     };
-    let styles_xml = match part_of("/styles") {
-        Some(p) => package.xml(&p)?,
-        None => None,
-    };
-    let numbering_xml = match part_of("/numbering") {
-        Some(p) => package.xml(&p)?,
-        None => None,
-    };
+    let styles_xml = optional_part(&mut package, part_of("/styles"))?;
+    let numbering_xml = optional_part(&mut package, part_of("/numbering"))?;
     let styles = styles::Styles::read(styles_xml.as_ref());
     let numbering = styles::Numbering::read(numbering_xml.as_ref());
     let mut meta = read_core(&mut package)?;
@@ -452,10 +446,7 @@ pub fn convert_docx(
     let mut body = reader.blocks(body_el);
 
     let notes = read_notes(&mut package, &part_of, &mut reader)?;
-    reader.place.clear();
-    if let Some(part) = part_of("/comments")
-        && let Some(root) = package.xml(&part)?
-    {
+    if let Some(root) = optional_part(&mut package, part_of("/comments"))? {
         for c in root.elements().filter(|e| e.name == "w:comment") {
             if let Some(id) = c.attr("w:id") {
                 reader.stats.comments.insert(id.to_string());
@@ -503,17 +494,12 @@ pub fn convert_docx(
         format!("index.{lang}.md")
     };
 
-    let summary = if front_paras.abstract_text.is_empty() {
-        front_paras.subtitle.filter(|s| !s.is_empty())
-    } else {
-        Some(front_paras.abstract_text.join(" "))
-    };
     let front = front_matter(
         &title,
         &date,
         &authors,
         &rendered.highlights,
-        summary.as_deref(),
+        front_paras.summary().as_deref(),
         options.draft,
     );
 
@@ -585,7 +571,19 @@ fn read_notes(
             notes.insert((kind, id.to_string()), blocks);
         }
     }
+    reader.place.clear();
     Ok(notes)
+}
+
+/// A part of the package the main document points at, if it has one.
+fn optional_part(
+    package: &mut package::Package,
+    part: Option<String>,
+) -> Result<Option<xml::Element>, DocxError> {
+    match part {
+        Some(p) => package.xml(&p),
+        None => Ok(None),
+    }
 }
 
 /// What the document's own paragraphs (Title, Subtitle, Author, Date and
@@ -596,6 +594,17 @@ struct FrontParagraphs {
     abstract_text: Vec<String>,
     subtitle: Option<String>,
     dropped_toc: usize,
+}
+
+impl FrontParagraphs {
+    /// The summary: the Abstract paragraphs, else the subtitle.
+    fn summary(&self) -> Option<String> {
+        if self.abstract_text.is_empty() {
+            self.subtitle.clone().filter(|s| !s.is_empty())
+        } else {
+            Some(self.abstract_text.join(" "))
+        }
+    }
 }
 
 /// Front matter from the document's own paragraphs.
