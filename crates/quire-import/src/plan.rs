@@ -889,55 +889,7 @@ impl Collector {
         let mut space = UrlSpace::new(plan, existing);
         let lang_of = |item: &ItemMeta| item.lang.clone().unwrap_or_else(|| default.clone());
 
-        // Translation groups, sorted by their first item's id so that
-        // suffixes are stable.
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, item) in self.items.iter().enumerate() {
-            let key = item
-                .group
-                .clone()
-                .unwrap_or_else(|| format!("single-{}", item.id));
-            groups.entry(key).or_default().push(i);
-        }
-        let mut group_list: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-        group_list.sort_by_key(|(_, members)| members.iter().map(|&i| self.items[i].id).min());
-        let mut bundles: Vec<(Vec<usize>, Option<String>)> = Vec::new();
-        for (key, mut members) in group_list {
-            members.sort_by_key(|&i| {
-                let it = &self.items[i];
-                (lang_of(it) != default, lang_of(it), it.id)
-            });
-            let primary_type = self.items[members[0]].post_type.clone();
-            let mut together = Vec::new();
-            let mut apart = Vec::new();
-            let mut seen_langs = BTreeSet::new();
-            for &i in &members {
-                let it = &self.items[i];
-                if it.post_type != primary_type {
-                    // A post translated as a page (or back) cannot share a
-                    // bundle; it lives apart, linked by translation_key.
-                    apart.push((vec![i], Some(key.clone())));
-                } else if !seen_langs.insert(lang_of(it)) {
-                    plan.report.altered.push(ReportItem {
-                        wordpress_id: it.id,
-                        title: it.title.clone(),
-                        path: None,
-                        kind: kind::TRANSLATION.into(),
-                        reason: format!(
-                            "a second {} version in translation group {key}; imported as a separate page",
-                            lang_of(it)
-                        ),
-                    });
-                    apart.push((vec![i], None));
-                } else {
-                    together.push(i);
-                }
-            }
-            let linked_apart = apart.iter().any(|(_, k)| k.is_some());
-            bundles.push((together, linked_apart.then_some(key)));
-            bundles.extend(apart);
-        }
-        bundles.retain(|(m, _)| !m.is_empty());
+        let bundles = self.bundles(&lang_of, &default, plan);
 
         // Sections first (they hold folders that pages must not take),
         // then posts, then pages parents before children.
@@ -1000,6 +952,67 @@ impl Collector {
         }
         placement.category_sections = space.section_names;
         placement
+    }
+
+    /// The items grouped into bundles: translations together, a version
+    /// of another post type or a second one in a language apart (each with
+    /// the translation key that links it, if any).
+    fn bundles(
+        &self,
+        lang_of: &dyn Fn(&ItemMeta) -> String,
+        default: &str,
+        plan: &mut Plan,
+    ) -> Vec<(Vec<usize>, Option<String>)> {
+        // Translation groups, sorted by their first item's id so that
+        // suffixes are stable.
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, item) in self.items.iter().enumerate() {
+            let key = item
+                .group
+                .clone()
+                .unwrap_or_else(|| format!("single-{}", item.id));
+            groups.entry(key).or_default().push(i);
+        }
+        let mut group_list: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+        group_list.sort_by_key(|(_, members)| members.iter().map(|&i| self.items[i].id).min());
+        let mut bundles: Vec<(Vec<usize>, Option<String>)> = Vec::new();
+        for (key, mut members) in group_list {
+            members.sort_by_key(|&i| {
+                let it = &self.items[i];
+                (lang_of(it) != default, lang_of(it), it.id)
+            });
+            let primary_type = self.items[members[0]].post_type.clone();
+            let mut together = Vec::new();
+            let mut apart = Vec::new();
+            let mut seen_langs = BTreeSet::new();
+            for &i in &members {
+                let it = &self.items[i];
+                if it.post_type != primary_type {
+                    // A post translated as a page (or back) cannot share a
+                    // bundle; it lives apart, linked by translation_key.
+                    apart.push((vec![i], Some(key.clone())));
+                } else if !seen_langs.insert(lang_of(it)) {
+                    plan.report.altered.push(ReportItem {
+                    wordpress_id: it.id,
+                    title: it.title.clone(),
+                    path: None,
+                    kind: kind::TRANSLATION.into(),
+                    reason: format!(
+                        "a second {} version in translation group {key}; imported as a separate page",
+                        lang_of(it)
+                    ),
+                });
+                    apart.push((vec![i], None));
+                } else {
+                    together.push(i);
+                }
+            }
+            let linked_apart = apart.iter().any(|(_, k)| k.is_some());
+            bundles.push((together, linked_apart.then_some(key)));
+            bundles.extend(apart);
+        }
+        bundles.retain(|(m, _)| !m.is_empty());
+        bundles
     }
 
     /// A section's title in each language its category is translated into
@@ -1067,6 +1080,41 @@ impl Collector {
         id
     }
 
+    /// The bundle's folder: an ASCII slug, unique among its siblings (on
+    /// disk and planned) whatever the case; `None` when an existing bundle
+    /// already holds this post (reported). Returns the folder and its name.
+    fn bundle_dir(
+        &self,
+        primary: &ItemMeta,
+        parent_dir: &std::path::Path,
+        space: &mut UrlSpace,
+        plan: &mut Plan,
+    ) -> Option<(PathBuf, String)> {
+        let is_page = primary.post_type == "page";
+        let kind_name = if is_page { "page" } else { "post" };
+        let base_dir = match slugify(&url_segment_of(primary, kind_name)) {
+            s if s.is_empty() => format!("{kind_name}-{}", primary.id),
+            s => s,
+        };
+        let dir_name = unique(&base_dir, |c| {
+            space.dir_taken(&parent_dir.join(c))
+                || (is_page && (plan.sections.contains_key(c) || space.reserved_root(c)))
+        });
+        if let Some(conflict) = space.existing_conflict(&parent_dir.join(&base_dir), primary.id) {
+            plan.report.skipped.push(ReportItem {
+                wordpress_id: primary.id,
+                title: primary.title.clone(),
+                path: Some(conflict.clone()),
+                kind: kind::CONFLICT.into(),
+                reason: format!("{conflict} already holds this post (same wordpress_id); left as it is (use --force to overwrite)"),
+            });
+            return None;
+        }
+        let bundle = parent_dir.join(&dir_name);
+        space.take_dir(&bundle);
+        Some((bundle, dir_name))
+    }
+
     fn place_bundle(
         &self,
         members: &[usize],
@@ -1085,37 +1133,10 @@ impl Collector {
         } else {
             PathBuf::from("content").join(&placement.sections[&primary.id])
         };
-        // The folder: an ASCII slug, unique among its siblings (on disk and
-        // planned), whatever the case.
-        let segment = |it: &ItemMeta| -> String {
-            match url_segment(&it.slug) {
-                s if !s.is_empty() => s,
-                _ => match url_segment(&it.title) {
-                    s if !s.is_empty() => s,
-                    _ => format!("{kind_name}-{}", it.id),
-                },
-            }
-        };
-        let base_dir = match slugify(&segment(primary)) {
-            s if s.is_empty() => format!("{kind_name}-{}", primary.id),
-            s => s,
-        };
-        let dir_name = unique(&base_dir, |c| {
-            space.dir_taken(&parent_dir.join(c))
-                || (is_page && (plan.sections.contains_key(c) || space.reserved_root(c)))
-        });
-        if let Some(conflict) = space.existing_conflict(&parent_dir.join(&base_dir), primary.id) {
-            plan.report.skipped.push(ReportItem {
-                wordpress_id: primary.id,
-                title: primary.title.clone(),
-                path: Some(conflict.clone()),
-                kind: kind::CONFLICT.into(),
-                reason: format!("{conflict} already holds this post (same wordpress_id); left as it is (use --force to overwrite)"),
-            });
+        let segment = |it: &ItemMeta| url_segment_of(it, kind_name);
+        let Some((bundle, dir_name)) = self.bundle_dir(primary, &parent_dir, space, plan) else {
             return;
-        }
-        let bundle = parent_dir.join(&dir_name);
-        space.take_dir(&bundle);
+        };
         for &i in members {
             let it = &self.items[i];
             let lang = lang_of(it);
@@ -1420,42 +1441,14 @@ impl Collector {
                     )),
                 }
             }
-            let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            taxonomies.insert(
-                "tags".into(),
-                dedup(it.tags.iter().map(|(_, name)| name.clone()).collect()),
+            let taxonomies = self.doc_taxonomies(
+                it,
+                &v.lang,
+                &names,
+                plan,
+                &mut used_categories,
+                &mut category_terms,
             );
-            let mut cats = Vec::new();
-            for slug in it
-                .categories
-                .iter()
-                .filter(|s| !self.is_default_category(s))
-            {
-                category_terms += 1;
-                for c in self.category_chain(slug) {
-                    let name = names
-                        .get(&c)
-                        .cloned()
-                        .unwrap_or_else(|| self.category_name(&c));
-                    if !cats.contains(&name) {
-                        used_categories.insert((v.lang.clone(), name.clone()));
-                        cats.push(name);
-                    }
-                }
-            }
-            if !cats.is_empty() {
-                taxonomies.insert("categories".into(), cats);
-            }
-            for (domain, name) in &it.custom_terms {
-                if let Some(key) = self.taxonomy_key(domain, plan)
-                    && plan.taxonomies.contains(&key)
-                {
-                    let list = taxonomies.entry(key).or_default();
-                    if !list.contains(name) {
-                        list.push(name.clone());
-                    }
-                }
-            }
             *plan
                 .report
                 .counts
@@ -1483,6 +1476,56 @@ impl Collector {
         plan.report.keep("categories", used_categories.len());
         plan.report.keep("category assignments", category_terms);
         names
+    }
+
+    /// A version's taxonomies: its tags, its categories with their
+    /// ancestors (counted), and custom taxonomies carried over.
+    fn doc_taxonomies(
+        &self,
+        it: &ItemMeta,
+        lang: &str,
+        names: &HashMap<String, String>,
+        plan: &Plan,
+        used_categories: &mut BTreeSet<(String, String)>,
+        category_terms: &mut usize,
+    ) -> BTreeMap<String, Vec<String>> {
+        let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        taxonomies.insert(
+            "tags".into(),
+            dedup(it.tags.iter().map(|(_, name)| name.clone()).collect()),
+        );
+        let mut cats = Vec::new();
+        for slug in it
+            .categories
+            .iter()
+            .filter(|s| !self.is_default_category(s))
+        {
+            *category_terms += 1;
+            for c in self.category_chain(slug) {
+                let name = names
+                    .get(&c)
+                    .cloned()
+                    .unwrap_or_else(|| self.category_name(&c));
+                if !cats.contains(&name) {
+                    used_categories.insert((lang.to_string(), name.clone()));
+                    cats.push(name);
+                }
+            }
+        }
+        if !cats.is_empty() {
+            taxonomies.insert("categories".into(), cats);
+        }
+        for (domain, name) in &it.custom_terms {
+            if let Some(key) = self.taxonomy_key(domain, plan)
+                && plan.taxonomies.contains(&key)
+            {
+                let list = taxonomies.entry(key).or_default();
+                if !list.contains(name) {
+                    list.push(name.clone());
+                }
+            }
+        }
+        taxonomies
     }
 
     /// Old category and tag archive URLs (`/category/analysis/`,
@@ -2062,6 +2105,18 @@ fn item_meta(item: &WxrItem, title: String, draft: bool) -> ItemMeta {
         ));
     }
     meta
+}
+
+/// An item's URL segment: its slug as WordPress had it (in its own
+/// script), else its title's, else `post-<id>`.
+fn url_segment_of(it: &ItemMeta, kind_name: &str) -> String {
+    match url_segment(&it.slug) {
+        s if !s.is_empty() => s,
+        _ => match url_segment(&it.title) {
+            s if !s.is_empty() => s,
+            _ => format!("{kind_name}-{}", it.id),
+        },
+    }
 }
 
 fn guest_author(item: &WxrItem) -> GuestAuthor {
