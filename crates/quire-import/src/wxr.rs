@@ -89,6 +89,64 @@ impl WxrItem {
     }
 }
 
+impl WxrAuthor {
+    /// Takes the text of one child element of `<wp:author>`.
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "wp:author_login" => self.login = value.trim().into(),
+            "wp:author_display_name" => self.display_name = value.trim().into(),
+            "wp:author_first_name" => self.first_name = value.trim().into(),
+            "wp:author_last_name" => self.last_name = value.trim().into(),
+            _ => {}
+        }
+    }
+}
+
+impl WxrTerm {
+    /// Takes the text of one child element of a channel-level term.
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "wp:term_id" => self.id = value.trim().parse().unwrap_or(0),
+            "wp:term_taxonomy" => self.taxonomy = value.trim().into(),
+            "wp:category_nicename" | "wp:tag_slug" | "wp:term_slug" => {
+                self.slug = value.trim().into()
+            }
+            "wp:cat_name" | "wp:tag_name" | "wp:term_name" => self.name = value.trim().into(),
+            "wp:category_description" | "wp:tag_description" | "wp:term_description" => {
+                self.description = value
+            }
+            "wp:category_parent" | "wp:term_parent" => self.parent = value.trim().into(),
+            _ => {}
+        }
+    }
+}
+
+impl WxrItem {
+    /// Takes the text of one child element of `<item>` (not a term or meta).
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "title" => self.title = value.trim().into(),
+            "link" => self.link = value.trim().into(),
+            "dc:creator" => self.creator = value.trim().into(),
+            "content:encoded" => self.content = value,
+            "excerpt:encoded" => self.excerpt = value,
+            "wp:post_id" => self.id = value.trim().parse().unwrap_or(0),
+            "wp:post_date" => self.date = value.trim().into(),
+            "wp:post_date_gmt" => self.date_gmt = value.trim().into(),
+            "wp:post_modified" => self.modified = value.trim().into(),
+            "wp:post_modified_gmt" => self.modified_gmt = value.trim().into(),
+            "wp:post_name" => self.slug = value.trim().into(),
+            "wp:status" => self.status = value.trim().into(),
+            "wp:post_type" => self.post_type = value.trim().into(),
+            "wp:post_parent" => self.parent = value.trim().parse().unwrap_or(0),
+            "wp:menu_order" => self.menu_order = value.trim().parse().unwrap_or(0),
+            "wp:post_password" => self.password = value,
+            "wp:attachment_url" => self.attachment_url = value.trim().into(),
+            _ => {}
+        }
+    }
+}
+
 /// One record of the export, in document order.
 #[derive(Debug)]
 pub(crate) enum Record {
@@ -221,67 +279,30 @@ pub(crate) fn read<R: BufRead>(input: R, mut sink: impl FnMut(Record)) -> Result
                         }
                     }
                     Scope::Author if name == "wp:author" => sink(Record::Author(author.clone())),
-                    Scope::Author => match name.as_str() {
-                        "wp:author_login" => author.login = value.trim().into(),
-                        "wp:author_display_name" => author.display_name = value.trim().into(),
-                        "wp:author_first_name" => author.first_name = value.trim().into(),
-                        "wp:author_last_name" => author.last_name = value.trim().into(),
-                        _ => {}
-                    },
+                    Scope::Author => author.set(&name, value),
                     Scope::Term if parent == Some(Scope::Channel) => {
                         sink(Record::Term(term.clone()))
                     }
                     Scope::Term => match name.as_str() {
-                        "wp:term_id" => term.id = value.trim().parse().unwrap_or(0),
-                        "wp:term_taxonomy" => term.taxonomy = value.trim().into(),
-                        "wp:category_nicename" | "wp:tag_slug" | "wp:term_slug" => {
-                            term.slug = value.trim().into()
-                        }
-                        "wp:cat_name" | "wp:tag_name" | "wp:term_name" => {
-                            term.name = value.trim().into()
-                        }
-                        "wp:category_description"
-                        | "wp:tag_description"
-                        | "wp:term_description" => term.description = value,
-                        "wp:category_parent" | "wp:term_parent" => {
-                            term.parent = value.trim().into()
-                        }
                         "wp:meta_key" => meta_key = value.trim().into(),
                         "wp:meta_value" => meta_value = value,
                         "wp:termmeta" => term.meta.push((
                             std::mem::take(&mut meta_key),
                             std::mem::take(&mut meta_value),
                         )),
-                        _ => {}
+                        _ => term.set(&name, value),
                     },
                     Scope::Item if parent == Some(Scope::Channel) => {
                         sink(Record::Item(Box::new(std::mem::take(&mut item))));
                     }
                     Scope::Item => match name.as_str() {
-                        "title" => item.title = value.trim().into(),
-                        "link" => item.link = value.trim().into(),
-                        "dc:creator" => item.creator = value.trim().into(),
-                        "content:encoded" => item.content = value,
-                        "excerpt:encoded" => item.excerpt = value,
-                        "wp:post_id" => item.id = value.trim().parse().unwrap_or(0),
-                        "wp:post_date" => item.date = value.trim().into(),
-                        "wp:post_date_gmt" => item.date_gmt = value.trim().into(),
-                        "wp:post_modified" => item.modified = value.trim().into(),
-                        "wp:post_modified_gmt" => item.modified_gmt = value.trim().into(),
-                        "wp:post_name" => item.slug = value.trim().into(),
-                        "wp:status" => item.status = value.trim().into(),
-                        "wp:post_type" => item.post_type = value.trim().into(),
-                        "wp:post_parent" => item.parent = value.trim().parse().unwrap_or(0),
-                        "wp:menu_order" => item.menu_order = value.trim().parse().unwrap_or(0),
-                        "wp:post_password" => item.password = value,
-                        "wp:attachment_url" => item.attachment_url = value.trim().into(),
                         "category" => {
                             if let Some(mut t) = item_term.take() {
                                 t.name = value.trim().into();
                                 item.terms.push(t);
                             }
                         }
-                        _ => {}
+                        _ => item.set(&name, value),
                     },
                     Scope::ItemMeta if name == "wp:postmeta" => {
                         item.meta.push((
