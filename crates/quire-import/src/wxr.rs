@@ -189,12 +189,7 @@ pub(crate) fn read<R: BufRead>(input: R, mut sink: impl FnMut(Record)) -> Result
     let mut stack: Vec<String> = Vec::new();
     let mut text = String::new();
     let mut scopes: Vec<Scope> = Vec::new();
-    let mut author = WxrAuthor::default();
-    let mut term = WxrTerm::default();
-    let mut item = WxrItem::default();
-    let mut meta_key = String::new();
-    let mut meta_value = String::new();
-    let mut item_term: Option<ItemTerm> = None;
+    let mut cur = Current::default();
     let mut saw_channel = false;
     // Any `wp:` element: what sets an export apart from a plain RSS feed.
     let mut saw_wxr = false;
@@ -209,58 +204,13 @@ pub(crate) fn read<R: BufRead>(input: R, mut sink: impl FnMut(Record)) -> Result
                 let name = start.name().as_ref().to_string();
                 saw_wxr |= name.starts_with("wp:");
                 let parent = scopes.last().copied();
-                let scope = match (parent, name.as_str()) {
-                    (None, "rss") => Scope::Other,
-                    (Some(Scope::Other), "channel") if stack.len() == 1 => {
-                        saw_channel = true;
-                        Scope::Channel
-                    }
-                    (Some(Scope::Channel), "wp:author") => {
-                        author = WxrAuthor::default();
-                        Scope::Author
-                    }
-                    (Some(Scope::Channel), "wp:category" | "wp:tag" | "wp:term") => {
-                        term = WxrTerm::default();
-                        term.taxonomy = match name.as_str() {
-                            "wp:category" => "category".into(),
-                            "wp:tag" => "post_tag".into(),
-                            _ => String::new(),
-                        };
-                        Scope::Term
-                    }
-                    (Some(Scope::Channel), "item") => {
-                        item = WxrItem::default();
-                        Scope::Item
-                    }
-                    (Some(Scope::Item), "wp:postmeta") => {
-                        meta_key.clear();
-                        meta_value.clear();
-                        Scope::ItemMeta
-                    }
-                    (Some(Scope::Item), "wp:comment") => {
-                        item.comments += 1;
-                        Scope::ItemComment
-                    }
-                    (Some(Scope::Item), "category") => {
-                        item_term = Some(item_term_from(&start));
-                        Scope::Item
-                    }
-                    (Some(s), _) => s,
-                    (None, "feed") => {
-                        return Err(XmlError {
-                            offset: reader.buffer_position(),
-                            message: "this is an Atom feed, not a WordPress export; in WordPress use Tools → Export → All content and import that file".into(),
-                        });
-                    }
-                    (None, other) => {
-                        return Err(XmlError {
-                            offset: reader.buffer_position(),
-                            message: format!(
-                                "not a WordPress export: the root element is <{other}>, not <rss>"
-                            ),
-                        });
-                    }
-                };
+                let scope = cur
+                    .open(parent, &name, &start, stack.len())
+                    .map_err(|message| XmlError {
+                        offset: reader.buffer_position(),
+                        message,
+                    })?;
+                saw_channel |= scope == Scope::Channel;
                 scopes.push(scope);
                 stack.push(name);
                 text.clear();
@@ -278,41 +228,43 @@ pub(crate) fn read<R: BufRead>(input: R, mut sink: impl FnMut(Record)) -> Result
                             sink(Record::Site(field, value.trim().to_string()));
                         }
                     }
-                    Scope::Author if name == "wp:author" => sink(Record::Author(author.clone())),
-                    Scope::Author => author.set(&name, value),
+                    Scope::Author if name == "wp:author" => {
+                        sink(Record::Author(cur.author.clone()))
+                    }
+                    Scope::Author => cur.author.set(&name, value),
                     Scope::Term if parent == Some(Scope::Channel) => {
-                        sink(Record::Term(term.clone()))
+                        sink(Record::Term(cur.term.clone()))
                     }
                     Scope::Term => match name.as_str() {
-                        "wp:meta_key" => meta_key = value.trim().into(),
-                        "wp:meta_value" => meta_value = value,
-                        "wp:termmeta" => term.meta.push((
-                            std::mem::take(&mut meta_key),
-                            std::mem::take(&mut meta_value),
+                        "wp:meta_key" => cur.meta_key = value.trim().into(),
+                        "wp:meta_value" => cur.meta_value = value,
+                        "wp:termmeta" => cur.term.meta.push((
+                            std::mem::take(&mut cur.meta_key),
+                            std::mem::take(&mut cur.meta_value),
                         )),
-                        _ => term.set(&name, value),
+                        _ => cur.term.set(&name, value),
                     },
                     Scope::Item if parent == Some(Scope::Channel) => {
-                        sink(Record::Item(Box::new(std::mem::take(&mut item))));
+                        sink(Record::Item(Box::new(std::mem::take(&mut cur.item))));
                     }
                     Scope::Item => match name.as_str() {
                         "category" => {
-                            if let Some(mut t) = item_term.take() {
+                            if let Some(mut t) = cur.item_term.take() {
                                 t.name = value.trim().into();
-                                item.terms.push(t);
+                                cur.item.terms.push(t);
                             }
                         }
-                        _ => item.set(&name, value),
+                        _ => cur.item.set(&name, value),
                     },
                     Scope::ItemMeta if name == "wp:postmeta" => {
-                        item.meta.push((
-                            std::mem::take(&mut meta_key),
-                            std::mem::take(&mut meta_value),
+                        cur.item.meta.push((
+                            std::mem::take(&mut cur.meta_key),
+                            std::mem::take(&mut cur.meta_value),
                         ));
                     }
                     Scope::ItemMeta => match name.as_str() {
-                        "wp:meta_key" => meta_key = value.trim().into(),
-                        "wp:meta_value" => meta_value = value,
+                        "wp:meta_key" => cur.meta_key = value.trim().into(),
+                        "wp:meta_value" => cur.meta_value = value,
                         _ => {}
                     },
                     _ => {}
@@ -360,6 +312,74 @@ pub(crate) fn read<R: BufRead>(input: R, mut sink: impl FnMut(Record)) -> Result
         });
     }
     Ok(())
+}
+
+/// The record being read.
+#[derive(Default)]
+struct Current {
+    author: WxrAuthor,
+    term: WxrTerm,
+    item: WxrItem,
+    meta_key: String,
+    meta_value: String,
+    item_term: Option<ItemTerm>,
+}
+
+impl Current {
+    /// The scope an element opens inside `parent` (`depth` elements deep),
+    /// starting a new record where one begins; an error for a root that
+    /// is not `<rss>`.
+    fn open(
+        &mut self,
+        parent: Option<Scope>,
+        name: &str,
+        start: &BytesStart<'_>,
+        depth: usize,
+    ) -> Result<Scope, String> {
+        Ok(match (parent, name) {
+            (None, "rss") => Scope::Other,
+            (Some(Scope::Other), "channel") if depth == 1 => Scope::Channel,
+            (Some(Scope::Channel), "wp:author") => {
+                self.author = WxrAuthor::default();
+                Scope::Author
+            }
+            (Some(Scope::Channel), "wp:category" | "wp:tag" | "wp:term") => {
+                self.term = WxrTerm::default();
+                self.term.taxonomy = match name {
+                    "wp:category" => "category".into(),
+                    "wp:tag" => "post_tag".into(),
+                    _ => String::new(),
+                };
+                Scope::Term
+            }
+            (Some(Scope::Channel), "item") => {
+                self.item = WxrItem::default();
+                Scope::Item
+            }
+            (Some(Scope::Item), "wp:postmeta") => {
+                self.meta_key.clear();
+                self.meta_value.clear();
+                Scope::ItemMeta
+            }
+            (Some(Scope::Item), "wp:comment") => {
+                self.item.comments += 1;
+                Scope::ItemComment
+            }
+            (Some(Scope::Item), "category") => {
+                self.item_term = Some(item_term_from(&start));
+                Scope::Item
+            }
+            (Some(s), _) => s,
+            (None, "feed") => {
+                return Err("this is an Atom feed, not a WordPress export; in WordPress use Tools → Export → All content and import that file".into());
+            }
+            (None, other) => {
+                return Err(format!(
+                    "not a WordPress export: the root element is <{other}>, not <rss>"
+                ));
+            }
+        })
+    }
 }
 
 /// Channel fields quire keeps, by element name.
