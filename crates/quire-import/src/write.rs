@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use toml::value::Datetime;
 
-use crate::body::{Context, Converter, Mapped, Media, UrlUse};
+use crate::body::{Body, Context, Converter, Mapped, Media, UrlUse};
 use crate::existing::{ConfigNeeds, ExistingSite, merge_config, new_config};
 use crate::media::{Refusal, Uploads, bundle_name, uploads_path};
 use crate::plan::{Attachment, LinkMap, Plan, host_of, url_path};
@@ -374,6 +374,21 @@ impl<'a> SiteWriter<'a> {
         })?;
         let text = format!("+++\n{front}+++\n\n{markdown}");
         self.write(&doc.file, text.as_bytes())?;
+        self.report_item(item.id, &doc.title, &path_text, &body, rewritten, changes);
+        Ok(())
+    }
+
+    /// What one page carried over and what changed in it, into the report
+    /// (the same change several times in one page once, counted).
+    fn report_item(
+        &mut self,
+        id: u64,
+        title: &str,
+        path_text: &str,
+        body: &Body,
+        rewritten: usize,
+        changes: Vec<(&'static str, String)>,
+    ) {
         let report = &mut self.plan.report;
         report.notes += body.notes;
         report.ibid_notes += body.ibid_notes;
@@ -397,9 +412,9 @@ impl<'a> SiteWriter<'a> {
         }
         for ((kind, reason), n) in counted {
             report.altered.push(ReportItem {
-                wordpress_id: item.id,
-                title: doc.title.clone(),
-                path: Some(path_text.clone()),
+                wordpress_id: id,
+                title: title.to_string(),
+                path: Some(path_text.to_string()),
                 kind: kind.to_string(),
                 reason: if n > 1 {
                     format!("{reason} (×{n})")
@@ -408,7 +423,6 @@ impl<'a> SiteWriter<'a> {
                 },
             });
         }
-        Ok(())
     }
 
     fn write(&mut self, rel: &Path, bytes: &[u8]) -> Result<(), ImportError> {

@@ -293,23 +293,31 @@ pub(crate) fn read<R: BufRead>(input: R, mut sink: impl FnMut(Record)) -> Result
         }
         buf.clear();
     }
+    let end = reader.buffer_position();
+    whole_export(&stack, saw_channel, saw_wxr).map_err(|(at_end, message)| XmlError {
+        offset: if at_end { end } else { 0 },
+        message,
+    })
+}
+
+/// Whether what was read is a whole WordPress export: every element
+/// closed, a channel, and WordPress's own elements (else it is a feed).
+/// The error says whether it lies at the end of the file.
+fn whole_export(stack: &[String], saw_channel: bool, saw_wxr: bool) -> Result<(), (bool, String)> {
     if !stack.is_empty() {
-        return Err(XmlError {
-            offset: reader.buffer_position(),
-            message: format!("unexpected end of file inside <{}>", stack.join("> <")),
-        });
+        return Err((
+            true,
+            format!("unexpected end of file inside <{}>", stack.join("> <")),
+        ));
     }
     if !saw_channel {
-        return Err(XmlError {
-            offset: 0,
-            message: "not a WordPress export: no <rss><channel> element".into(),
-        });
+        return Err((
+            false,
+            "not a WordPress export: no <rss><channel> element".into(),
+        ));
     }
     if !saw_wxr {
-        return Err(XmlError {
-            offset: 0,
-            message: "this is an RSS feed, not a WordPress export (it has no <wp:…> elements); in WordPress use Tools → Export → All content and import that file".into(),
-        });
+        return Err((false, "this is an RSS feed, not a WordPress export (it has no <wp:…> elements); in WordPress use Tools → Export → All content and import that file".into()));
     }
     Ok(())
 }
