@@ -16,7 +16,7 @@ use toml::value::Datetime;
 use crate::body::{Body, Context, Converter, Mapped, Media, UrlUse};
 use crate::existing::{ConfigNeeds, ExistingSite, merge_config, new_config};
 use crate::media::{Refusal, Uploads, bundle_name, uploads_path};
-use crate::plan::{Attachment, LinkMap, Plan, host_of, url_path};
+use crate::plan::{Attachment, DocPlan, LinkMap, Plan, host_of, url_path};
 use crate::report::{ImportReport, ReportItem, kind};
 use crate::text::normal_path;
 use crate::wxr::WxrItem;
@@ -311,33 +311,7 @@ impl<'a> SiteWriter<'a> {
         let summary = Some(self.converter.plain_text(&item.excerpt)).filter(|s| !s.is_empty());
         let mut extra: BTreeMap<&'static str, toml::Value> = BTreeMap::new();
         extra.insert("wordpress_id", toml::Value::Integer(item.id as i64));
-        // The featured image: the cover (`image`) and shown at the top of
-        // the text, unless the text already shows it.
-        let mut image = None;
-        if let Some(a) = doc.featured.and_then(|id| self.plan.attachments.get(&id)) {
-            let m = map_url(
-                &a.url,
-                UrlUse::Media,
-                &self.plan.links,
-                &self.plan.attachments,
-                &mut self.copier,
-                &doc.bundle,
-                &mut changes,
-                &mut rewritten,
-            );
-            let shown = markdown.contains(&format!("]({})", m.markdown))
-                || markdown.contains(&format!("]({} ", m.markdown))
-                || markdown.contains(&a.url);
-            if !shown {
-                markdown = format!(
-                    "![{}]({})\n\n{markdown}",
-                    a.alt.replace(['[', ']'], ""),
-                    m.markdown
-                );
-            }
-            image = Some(m.markdown);
-            self.plan.report.keep("featured images", 1);
-        }
+        let image = self.featured_image(&doc, &mut markdown, &mut changes, &mut rewritten);
         if !body.highlights.is_empty() {
             changes.push((
                 kind::HIGHLIGHTS,
@@ -376,6 +350,42 @@ impl<'a> SiteWriter<'a> {
         self.write(&doc.file, text.as_bytes())?;
         self.report_item(item.id, &doc.title, &path_text, &body, rewritten, changes);
         Ok(())
+    }
+
+    /// The featured image: the cover (`image`, returned) and shown at the
+    /// top of the text, unless the text already shows it.
+    fn featured_image(
+        &mut self,
+        doc: &DocPlan,
+        markdown: &mut String,
+        changes: &mut Vec<(&'static str, String)>,
+        rewritten: &mut usize,
+    ) -> Option<String> {
+        if let Some(a) = doc.featured.and_then(|id| self.plan.attachments.get(&id)) {
+            let m = map_url(
+                &a.url,
+                UrlUse::Media,
+                &self.plan.links,
+                &self.plan.attachments,
+                &mut self.copier,
+                &doc.bundle,
+                changes,
+                rewritten,
+            );
+            let shown = markdown.contains(&format!("]({})", m.markdown))
+                || markdown.contains(&format!("]({} ", m.markdown))
+                || markdown.contains(&a.url);
+            if !shown {
+                *markdown = format!(
+                    "![{}]({})\n\n{markdown}",
+                    a.alt.replace(['[', ']'], ""),
+                    m.markdown
+                );
+            }
+            self.plan.report.keep("featured images", 1);
+            return Some(m.markdown);
+        }
+        None
     }
 
     /// What one page carried over and what changed in it, into the report
