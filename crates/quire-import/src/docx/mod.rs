@@ -1071,6 +1071,95 @@ pub fn import_docx_bytes(
     write_article(root, &section, &article, options, &site)
 }
 
+/// The page to write: refused when it would overwrite a bundle (or, for a
+/// translation, its file) or translate into the default language; a
+/// translation records which version of the original it was made from.
+fn checked_page_text(
+    root: &Path,
+    section: &str,
+    article: &ImportedArticle,
+    site: &SiteInfo,
+    translation: bool,
+) -> Result<String, DocxError> {
+    let bundle = root.join("content").join(section).join(&article.slug);
+    let page_path = bundle.join(&article.file_name);
+    let default_lang = site.languages.first().cloned().unwrap_or_default();
+    let mut page_text = article.page.clone();
+    if translation {
+        if article.report.lang == default_lang {
+            return Err(DocxError::Usage(format!(
+                "the document is in {default_lang}, the site's default language: a translation needs another language (pass --lang)"
+            )));
+        }
+        if page_path.exists() {
+            return Err(DocxError::Usage(format!(
+                "content/{section}/{}/{} already exists; remove it first to import again",
+                article.slug, article.file_name
+            )));
+        }
+        // Record which version of the original this translation was made from.
+        let original_path = bundle.join("index.md");
+        let original = std::fs::read_to_string(&original_path).map_err(|source| DocxError::Io {
+            path: original_path.clone(),
+            source,
+        })?;
+        let rel = format!("content/{section}/{}/index.md", article.slug);
+        let body = match quire_site::frontmatter::split(&rel, &original) {
+            Ok(Some(split)) => split.body,
+            _ => original.as_str(),
+        };
+        let fp = quire_check::fingerprint::fingerprint(body).encode();
+        page_text = page_text.replacen(
+            "+++\n\n",
+            &format!("translated_from = {}\n+++\n\n", toml_string(&fp)),
+            1,
+        );
+    } else if bundle.exists() {
+        return Err(DocxError::Usage(format!(
+            "content/{section}/{} already exists; choose another name with --slug",
+            article.slug
+        )));
+    }
+
+    Ok(page_text)
+}
+
+/// The site's `bibliography/imported.json` with the document's new
+/// citation items added, staged: (staged file, its place).
+fn stage_bibliography(
+    root: &Path,
+    stage: &Path,
+    article: &ImportedArticle,
+) -> Result<(PathBuf, PathBuf), DocxError> {
+    let bib = root.join("bibliography/imported.json");
+    let mut items: Vec<serde_json::Value> = match std::fs::read_to_string(&bib) {
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(serde_json::Value::Array(a)) => a,
+            _ => {
+                return Err(DocxError::Usage(
+                    "bibliography/imported.json is not a CSL-JSON array; fix or move it first"
+                        .into(),
+                ));
+            }
+        },
+        Err(_) => Vec::new(),
+    };
+    items.extend(article.bibliography.iter().cloned());
+    let text = serde_json::to_string_pretty(&items).unwrap_or_default() + "\n";
+    if let Err(ds) = quire_cite::Bibliography::parse("bibliography/imported.json", &text) {
+        return Err(DocxError::Usage(format!(
+            "the citation items would not load: {}",
+            ds.first().map(|d| d.to_string()).unwrap_or_default()
+        )));
+    }
+    let staged = stage.join("imported.json");
+    std::fs::write(&staged, text).map_err(|source| DocxError::Io {
+        path: staged.clone(),
+        source,
+    })?;
+    Ok((staged, bib))
+}
+
 /// Writes an article into `content/<section>/<slug>/` and its citation
 /// items into `bibliography/imported.json`: everything into temporary files
 /// inside the site first, then renamed into place; on failure nothing stays.
@@ -1089,40 +1178,7 @@ pub fn write_article(
     let bundle = section_dir.join(&article.slug);
     let translation = options.translation_of.is_some();
     let page_path = bundle.join(&article.file_name);
-    let default_lang = site.languages.first().cloned().unwrap_or_default();
-    let mut page_text = article.page.clone();
-    if translation {
-        if article.report.lang == default_lang {
-            return Err(DocxError::Usage(format!(
-                "the document is in {default_lang}, the site's default language: a translation needs another language (pass --lang)"
-            )));
-        }
-        if page_path.exists() {
-            return Err(DocxError::Usage(format!(
-                "content/{section}/{}/{} already exists; remove it first to import again",
-                article.slug, article.file_name
-            )));
-        }
-        // Record which version of the original this translation was made from.
-        let original_path = bundle.join("index.md");
-        let original = std::fs::read_to_string(&original_path).map_err(io(&original_path))?;
-        let rel = format!("content/{section}/{}/index.md", article.slug);
-        let body = match quire_site::frontmatter::split(&rel, &original) {
-            Ok(Some(split)) => split.body,
-            _ => original.as_str(),
-        };
-        let fp = quire_check::fingerprint::fingerprint(body).encode();
-        page_text = page_text.replacen(
-            "+++\n\n",
-            &format!("translated_from = {}\n+++\n\n", toml_string(&fp)),
-            1,
-        );
-    } else if bundle.exists() {
-        return Err(DocxError::Usage(format!(
-            "content/{section}/{} already exists; choose another name with --slug",
-            article.slug
-        )));
-    }
+    let page_text = checked_page_text(root, section, article, site, translation)?;
 
     let mut report = article.report.clone();
     let rel = |p: &Path| {
@@ -1162,30 +1218,7 @@ pub fn write_article(
             moves.push((staged, target));
         }
         if !article.bibliography.is_empty() {
-            let bib = root.join("bibliography/imported.json");
-            let mut items: Vec<serde_json::Value> = match std::fs::read_to_string(&bib) {
-                Ok(text) => match serde_json::from_str(&text) {
-                    Ok(serde_json::Value::Array(a)) => a,
-                    _ => {
-                        return Err(DocxError::Usage(format!(
-                            "{} is not a CSL-JSON array; fix or move it first",
-                            rel(&bib)
-                        )));
-                    }
-                },
-                Err(_) => Vec::new(),
-            };
-            items.extend(article.bibliography.iter().cloned());
-            let text = serde_json::to_string_pretty(&items).unwrap_or_default() + "\n";
-            if let Err(ds) = quire_cite::Bibliography::parse("bibliography/imported.json", &text) {
-                return Err(DocxError::Usage(format!(
-                    "the citation items would not load: {}",
-                    ds.first().map(|d| d.to_string()).unwrap_or_default()
-                )));
-            }
-            let staged = stage.join("imported.json");
-            std::fs::write(&staged, text).map_err(io(&staged))?;
-            moves.push((staged, bib));
+            moves.push(stage_bibliography(root, &stage, article)?);
         }
         Ok(moves)
     })();
