@@ -1003,6 +1003,52 @@ fn is_embed_host(url: &str) -> bool {
     })
 }
 
+/// An image's source through the URL mapper (lazy-loading attributes
+/// read), without the attributes Markdown cannot keep.
+fn prepare_img(node: &Rc<Node>, ctx: &mut Context<'_>) {
+    let src = attr_of(node, "src")
+        .filter(|s| !s.starts_with("data:"))
+        .or_else(|| attr_of(node, "data-src"))
+        .or_else(|| attr_of(node, "data-lazy-src"));
+    if let Some(src) = src {
+        let m = (ctx.map_url)(src.trim(), UrlUse::Media);
+        set_attr(node, "src", &m.markdown);
+    }
+    remove_attrs(
+        node,
+        &[
+            "srcset",
+            "sizes",
+            "data-src",
+            "data-lazy-src",
+            "class",
+            "width",
+            "height",
+            "style",
+        ],
+    );
+}
+
+/// A video's or audio's source (its own or its first `<source>`) and
+/// poster through the URL mapper.
+fn prepare_media(node: &Rc<Node>, ctx: &mut Context<'_>) {
+    let src = attr_of(node, "src").or_else(|| {
+        node.children
+            .borrow()
+            .iter()
+            .find(|c| tag_of(c) == Some("source"))
+            .and_then(|c| attr_of(c, "src"))
+    });
+    if let Some(src) = src {
+        let m = (ctx.map_url)(src.trim(), UrlUse::Media);
+        set_attr(node, "src", &m.html);
+    }
+    if let Some(poster) = attr_of(node, "poster") {
+        let m = (ctx.map_url)(poster.trim(), UrlUse::Media);
+        set_attr(node, "poster", &m.html);
+    }
+}
+
 /// Rewrites every URL through the mapper, drops `srcset`, and counts what
 /// is there. `in_gallery`: inside a gallery (its images are counted apart).
 fn prepare(node: &Rc<Node>, ctx: &mut Context<'_>, stats: &mut Stats, in_gallery: bool) {
@@ -1017,48 +1063,14 @@ fn prepare(node: &Rc<Node>, ctx: &mut Context<'_>, stats: &mut Stats, in_gallery
                 }
             }
             "img" => {
-                let src = attr_of(node, "src")
-                    .filter(|s| !s.starts_with("data:"))
-                    .or_else(|| attr_of(node, "data-src"))
-                    .or_else(|| attr_of(node, "data-lazy-src"));
-                if let Some(src) = src {
-                    let m = (ctx.map_url)(src.trim(), UrlUse::Media);
-                    set_attr(node, "src", &m.markdown);
-                }
-                remove_attrs(
-                    node,
-                    &[
-                        "srcset",
-                        "sizes",
-                        "data-src",
-                        "data-lazy-src",
-                        "class",
-                        "width",
-                        "height",
-                        "style",
-                    ],
-                );
+                prepare_img(node, ctx);
                 stats.images += 1;
                 if in_gallery {
                     stats.gallery_images += 1;
                 }
             }
             "video" | "audio" => {
-                let src = attr_of(node, "src").or_else(|| {
-                    node.children
-                        .borrow()
-                        .iter()
-                        .find(|c| tag_of(c) == Some("source"))
-                        .and_then(|c| attr_of(c, "src"))
-                });
-                if let Some(src) = src {
-                    let m = (ctx.map_url)(src.trim(), UrlUse::Media);
-                    set_attr(node, "src", &m.html);
-                }
-                if let Some(poster) = attr_of(node, "poster") {
-                    let m = (ctx.map_url)(poster.trim(), UrlUse::Media);
-                    set_attr(node, "poster", &m.html);
-                }
+                prepare_media(node, ctx);
                 if tag == "video" {
                     stats.videos += 1;
                 } else {

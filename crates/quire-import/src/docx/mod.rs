@@ -521,16 +521,9 @@ pub fn convert_docx(
             .filter_map(|v| v["id"].as_str().map(str::to_string))
             .collect(),
         bibliography_reused: citations.reused.iter().cloned().collect(),
-        bibliography_fields: stats.bibliography_fields,
-        tables_of_contents: stats.tables_of_contents + usize::from(front_paras.dropped_toc > 0),
-        insertions: stats.insertions,
-        deletions: stats.deletions,
-        format_changes: stats.format_changes,
-        comments: stats.comments.len(),
-        hidden_runs: stats.hidden_runs,
         unsupported,
         warnings,
-        ..DocxReport::default()
+        ..review_counts(&stats, front_paras.dropped_toc)
     };
     Ok(ImportedArticle {
         slug,
@@ -541,6 +534,21 @@ pub fn convert_docx(
         bibliography: citations.new_items,
         report,
     })
+}
+
+/// What the report counts of the document's revisions, fields and
+/// tables of contents (`dropped_toc`: TOC paragraphs taken out).
+fn review_counts(stats: &parse::Stats, dropped_toc: usize) -> DocxReport {
+    DocxReport {
+        bibliography_fields: stats.bibliography_fields,
+        tables_of_contents: stats.tables_of_contents + usize::from(dropped_toc > 0),
+        insertions: stats.insertions,
+        deletions: stats.deletions,
+        format_changes: stats.format_changes,
+        comments: stats.comments.len(),
+        hidden_runs: stats.hidden_runs,
+        ..DocxReport::default()
+    }
 }
 
 /// Notes, each part with its own relationships.
@@ -1124,6 +1132,18 @@ fn checked_page_text(
     Ok(page_text)
 }
 
+/// Removes what a failed write put in place, newest first (best effort:
+/// the error that made it fail is the one reported).
+fn undo(done: &[PathBuf]) {
+    for p in done.iter().rev() {
+        if p.is_dir() {
+            let _ = std::fs::remove_dir_all(p);
+        } else {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
 /// The site's `bibliography/imported.json` with the document's new
 /// citation items added, staged: (staged file, its place).
 fn stage_bibliography(
@@ -1260,13 +1280,7 @@ pub fn write_article(
         Ok(())
     })();
     if let Err(e) = outcome {
-        for p in done.iter().rev() {
-            if p.is_dir() {
-                let _ = std::fs::remove_dir_all(p);
-            } else {
-                let _ = std::fs::remove_file(p);
-            }
-        }
+        undo(&done);
         cleanup(&stage);
         if created_section {
             let _ = std::fs::remove_dir(&section_dir);
