@@ -374,7 +374,7 @@ impl Current {
                 Scope::ItemComment
             }
             (Some(Scope::Item), "category") => {
-                self.item_term = Some(item_term_from(&start));
+                self.item_term = Some(item_term_from(start));
                 Scope::Item
             }
             (Some(s), _) => s,
