@@ -5,7 +5,9 @@
 //! paragraph rule for classic-editor text, footnotes in their three
 //! WordPress shapes, the highlights rule, and HTML → Markdown via htmd with
 //! handlers of our own for what htmd would lose: preformatted text kept
-//! exactly (fenced code, or a raw `<pre>` when it carries markup), tables
+//! exactly (fenced code, or a raw `<pre>` when it carries markup), code
+//! spanning lines outside `<pre>` (a fenced block, or raw `<code>` with
+//! `<br>` inside a sentence), tables
 //! without a header row, audio and video, embeds, and adjacent lists.
 //! Every `href`/`src` goes through the caller's URL mapper first.
 //! Must not know: files, the export format, or where the page will live.

@@ -27,6 +27,15 @@
 //!   notice, unless `language_from_url` reads a language prefix (`/tr/…`)
 //!   from each post's old URL (every such guess is reported).
 //!
+//! Categories that translate each other (Polylang's `term_translations`
+//! terms; WPML Export and Import's `_wpml_import_language_code` and
+//! `_wpml_import_translation_group` term meta) are one section, titled in
+//! each language (`_index.<lang>.md`). Old category and tag archive URLs
+//! (`/category/<slug>/`, `/tag/<slug>/`, or the bases the export's links
+//! show) redirect to the new section or term listing through redirect
+//! pages in `static/` (quire's `aliases` belong to pages); one that would
+//! land on a path quire makes itself is left out and reported.
+//!
 //! Authors: `<wp:author>` users, and Co-Authors Plus `author` terms resolved
 //! to users or `guest-author` items (`cap-display_name`, `cap-description`,
 //! `cap-description_<lang>` for a bio per language, `cap-website`, `_thumbnail_id`).

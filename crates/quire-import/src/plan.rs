@@ -3,10 +3,12 @@
 //! Owns: choosing languages, translation groups (Polylang terms, WPML
 //! Export and Import meta, URL prefixes on request), bundles, slugs and URLs
 //! that the build accepts (unique, not quire's own paths, not case-only
-//! twins), sections and the hierarchical `categories` taxonomy, author ids,
-//! aliases, the map from old links to imported pages, and which items are
-//! skipped and why. Item bodies are never held here, so memory grows with
-//! the number of items, not with the file size.
+//! twins), sections (translated categories are one, titled per language)
+//! and the hierarchical `categories` taxonomy, author ids, aliases and the
+//! old archive URLs' redirects, the map from old links to imported pages,
+//! and which items are skipped and why. Item bodies are never held here
+//! (only searched for links to the old site's archives), so memory grows
+//! with the number of items, not with the file size.
 //! Must not know: HTML, Markdown, or how files are written.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -563,7 +565,7 @@ impl Collector {
         self.add_aliases(&mut place, &mut plan);
         self.link_map(&place, &mut plan);
         let names = self.doc_plans(&place, &author_ids, &mut plan);
-        self.archive_redirects(options, &place, &names, &mut plan);
+        self.archive_redirects(options, existing, &place, &names, &mut plan);
         for mut note in drafts {
             if let Some(doc) = plan.docs.get(&note.wordpress_id) {
                 note.path = Some(slash(&doc.file));
@@ -1536,6 +1538,7 @@ impl Collector {
     fn archive_redirects(
         &self,
         options: &ImportOptions,
+        existing: Option<&ExistingSite>,
         placement: &Placement,
         names: &HashMap<String, String>,
         plan: &mut Plan,
@@ -1594,6 +1597,9 @@ impl Collector {
         let mut taken: HashMap<String, &'static str> = HashMap::new();
         for v in placement.versions.values() {
             taken.insert(v.url.to_lowercase(), "the URL of an imported page");
+        }
+        for url in existing.iter().flat_map(|e| &e.urls) {
+            taken.insert(url.to_lowercase(), "the URL of a page of the site");
         }
         for doc in plan.docs.values() {
             for alias in &doc.aliases {
