@@ -103,8 +103,21 @@ fn theme_unit_test_imports_and_builds_with_everything_shown() {
     assert_eq!(report.kept("featured images"), 6, "{report}");
     assert_eq!(report.kept("categories"), 66, "{report}");
     assert_eq!(report.kept("redirects"), 152, "{report}");
-    // Three <code> elements span lines outside <pre> (measured).
+    // Three <code> elements span lines outside <pre> (measured): each on
+    // lines of its own, so a fenced block with its tabs.
     assert_eq!(report.kept("multi-line code"), 3, "{report}");
+    let tags = read(
+        &root,
+        "content/classic/markup-html-tags-and-formatting/index.md",
+    );
+    assert!(
+        tags.contains("```\n.post-title {\n\tmargin: 0 0 5px;\n\tfont-weight: bold;"),
+        "{tags}"
+    );
+    assert!(
+        tags.contains("that `word-wrap: break-word;` will be"),
+        "{tags}"
+    );
     // Old category and tag archives redirect to listings that exist.
     assert_eq!(
         archive_redirects_land(&files, &["category/", "tag/"]),
