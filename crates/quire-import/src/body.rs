@@ -5,7 +5,9 @@
 //! paragraph rule for classic-editor text, footnotes in their three
 //! WordPress shapes, the highlights rule, and HTML → Markdown via htmd with
 //! handlers of our own for what htmd would lose: preformatted text kept
-//! exactly (fenced code, or a raw `<pre>` when it carries markup), tables
+//! exactly (fenced code, or a raw `<pre>` when it carries markup), code
+//! spanning lines outside `<pre>` (a fenced block, or raw `<code>` with
+//! `<br>` inside a sentence), tables
 //! without a header row, audio and video, embeds, and adjacent lists.
 //! Every `href`/`src` goes through the caller's URL mapper first.
 //! Must not know: files, the export format, or where the page will live.
@@ -19,7 +21,7 @@ use htmd::{Element, HtmlToMarkdown};
 use markup5ever_rcdom::{Node, NodeData};
 
 use crate::report::kind;
-use crate::text::{escape_html, plain_line};
+use crate::text::{escape_html, plain_line, strip_tags};
 
 /// How key points at the top of a post become `highlights`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +138,8 @@ pub(crate) struct Context<'a> {
 pub(crate) struct Stats {
     pub tables: usize,
     pub preformatted: usize,
+    /// `<code>` spanning lines outside `<pre>`.
+    pub multiline_code: usize,
     pub gallery_images: usize,
     pub images: usize,
     pub videos: usize,
@@ -193,6 +197,7 @@ impl Converter {
             .add_handler(vec!["ul", "ol"], list_handler)
             .add_handler(vec!["p"], paragraph_handler)
             .add_handler(vec!["kbd", "samp", "tt"], inline_code_handler)
+            .add_handler(vec!["code"], code_handler)
             .build();
         Converter { htmd, highlights }
     }
@@ -355,8 +360,64 @@ fn protect_pre(html: &str) -> (String, Vec<String>) {
         pos = end;
     }
     out.push_str(&html[pos..]);
+    let out = protect_multiline_code(&out, &mut pres);
     (out, pres)
 }
+
+/// `<code>` spanning lines outside `<pre>` (the classic editor allows it):
+/// set aside like a `<pre>` so that the paragraph rule does not break it.
+/// On lines of its own it becomes a `<pre>` (a fenced block); inside a
+/// sentence it stays inline code, marked for [`code_handler`], which keeps
+/// its line breaks.
+fn protect_multiline_code(html: &str, pres: &mut Vec<String>) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    let mut pos = 0;
+    while let Some(found) = lower[pos..].find("<code") {
+        let start = pos + found;
+        let open_end = match lower.as_bytes().get(start + 5) {
+            Some(b'>' | b' ' | b'\n' | b'\t') => lower[start..].find('>').map(|e| start + e + 1),
+            _ => None,
+        };
+        let close = open_end.and_then(|o| lower[o..].find("</code>").map(|e| (o, o + e)));
+        let Some((inner_start, inner_end)) = close else {
+            out.push_str(&html[pos..start + 5]);
+            pos = start + 5;
+            continue;
+        };
+        let end = inner_end + "</code>".len();
+        let inner = &html[inner_start..inner_end];
+        if !inner.contains('\n') {
+            out.push_str(&html[pos..end]);
+            pos = end;
+            continue;
+        }
+        out.push_str(&html[pos..start]);
+        let line_before = out.rsplit('\n').next().unwrap_or("");
+        let line_after = html[end..].split('\n').next().unwrap_or("");
+        let alone =
+            strip_tags(line_before).trim().is_empty() && strip_tags(line_after).trim().is_empty();
+        let open_tag = &html[start..inner_start];
+        if alone {
+            out.push_str("\n\n");
+            out.push_str(&pre_token(pres.len()));
+            out.push_str("\n\n");
+            pres.push(format!(
+                "<pre {MULTILINE_CODE}=\"\">{open_tag}{inner}</code></pre>"
+            ));
+        } else {
+            out.push_str(&pre_token(pres.len()));
+            let lines = inner.replace("\r\n", "\n").replace('\n', "<br>");
+            pres.push(format!("<code {MULTILINE_CODE}=\"\">{lines}</code>"));
+        }
+        pos = end;
+    }
+    out.push_str(&html[pos..]);
+    out
+}
+
+/// Marks inline code that spans lines, for [`code_handler`].
+const MULTILINE_CODE: &str = "data-quire-lines";
 
 fn restore_pre(html: &str, pres: &[String]) -> String {
     let mut html = html.to_string();
@@ -944,6 +1005,52 @@ fn is_embed_host(url: &str) -> bool {
     })
 }
 
+/// An image's source through the URL mapper (lazy-loading attributes
+/// read), without the attributes Markdown cannot keep.
+fn prepare_img(node: &Rc<Node>, ctx: &mut Context<'_>) {
+    let src = attr_of(node, "src")
+        .filter(|s| !s.starts_with("data:"))
+        .or_else(|| attr_of(node, "data-src"))
+        .or_else(|| attr_of(node, "data-lazy-src"));
+    if let Some(src) = src {
+        let m = (ctx.map_url)(src.trim(), UrlUse::Media);
+        set_attr(node, "src", &m.markdown);
+    }
+    remove_attrs(
+        node,
+        &[
+            "srcset",
+            "sizes",
+            "data-src",
+            "data-lazy-src",
+            "class",
+            "width",
+            "height",
+            "style",
+        ],
+    );
+}
+
+/// A video's or audio's source (its own or its first `<source>`) and
+/// poster through the URL mapper.
+fn prepare_media(node: &Rc<Node>, ctx: &mut Context<'_>) {
+    let src = attr_of(node, "src").or_else(|| {
+        node.children
+            .borrow()
+            .iter()
+            .find(|c| tag_of(c) == Some("source"))
+            .and_then(|c| attr_of(c, "src"))
+    });
+    if let Some(src) = src {
+        let m = (ctx.map_url)(src.trim(), UrlUse::Media);
+        set_attr(node, "src", &m.html);
+    }
+    if let Some(poster) = attr_of(node, "poster") {
+        let m = (ctx.map_url)(poster.trim(), UrlUse::Media);
+        set_attr(node, "poster", &m.html);
+    }
+}
+
 /// Rewrites every URL through the mapper, drops `srcset`, and counts what
 /// is there. `in_gallery`: inside a gallery (its images are counted apart).
 fn prepare(node: &Rc<Node>, ctx: &mut Context<'_>, stats: &mut Stats, in_gallery: bool) {
@@ -958,48 +1065,14 @@ fn prepare(node: &Rc<Node>, ctx: &mut Context<'_>, stats: &mut Stats, in_gallery
                 }
             }
             "img" => {
-                let src = attr_of(node, "src")
-                    .filter(|s| !s.starts_with("data:"))
-                    .or_else(|| attr_of(node, "data-src"))
-                    .or_else(|| attr_of(node, "data-lazy-src"));
-                if let Some(src) = src {
-                    let m = (ctx.map_url)(src.trim(), UrlUse::Media);
-                    set_attr(node, "src", &m.markdown);
-                }
-                remove_attrs(
-                    node,
-                    &[
-                        "srcset",
-                        "sizes",
-                        "data-src",
-                        "data-lazy-src",
-                        "class",
-                        "width",
-                        "height",
-                        "style",
-                    ],
-                );
+                prepare_img(node, ctx);
                 stats.images += 1;
                 if in_gallery {
                     stats.gallery_images += 1;
                 }
             }
             "video" | "audio" => {
-                let src = attr_of(node, "src").or_else(|| {
-                    node.children
-                        .borrow()
-                        .iter()
-                        .find(|c| tag_of(c) == Some("source"))
-                        .and_then(|c| attr_of(c, "src"))
-                });
-                if let Some(src) = src {
-                    let m = (ctx.map_url)(src.trim(), UrlUse::Media);
-                    set_attr(node, "src", &m.html);
-                }
-                if let Some(poster) = attr_of(node, "poster") {
-                    let m = (ctx.map_url)(poster.trim(), UrlUse::Media);
-                    set_attr(node, "poster", &m.html);
-                }
+                prepare_media(node, ctx);
                 if tag == "video" {
                     stats.videos += 1;
                 } else {
@@ -1016,6 +1089,7 @@ fn prepare(node: &Rc<Node>, ctx: &mut Context<'_>, stats: &mut Stats, in_gallery
                 stats.embeds += 1;
             }
             "table" => stats.tables += 1,
+            "pre" | "code" if attr_of(node, MULTILINE_CODE).is_some() => stats.multiline_code += 1,
             "pre" => stats.preformatted += 1,
             "figure" if has_class(node, "wp-block-embed") => {
                 let url = node
@@ -1578,6 +1652,52 @@ fn paragraph_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResu
         )));
     }
     handlers.fallback(el)
+}
+
+/// Inline code that spans lines (see [`protect_multiline_code`]): a
+/// Markdown code span cannot hold a line break, so it is written as raw
+/// `<code>` with `<br>` on one line (the sanitizer keeps both), its text
+/// escaped so that neither Markdown nor smart punctuation touch it, and
+/// its indentation kept as no-break spaces. Other code is htmd's.
+fn code_handler(handlers: &dyn Handlers, el: Element) -> Option<HandlerResult> {
+    if attr(&el, MULTILINE_CODE).is_none() {
+        return handlers.fallback(el);
+    }
+    let mut text = String::new();
+    for child in el.node.children.borrow().iter() {
+        if tag_of(child) == Some("br") {
+            text.push('\n');
+        } else {
+            text.push_str(&text_of(child));
+        }
+    }
+    let lines: Vec<String> = text.trim_matches('\n').split('\n').map(code_line).collect();
+    Some(format!("<code>{}</code>", lines.join("<br>")).into())
+}
+
+/// One line of inline code as HTML text that Markdown leaves alone.
+fn code_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut after_space = true;
+    for c in line.chars() {
+        match c {
+            ' ' if after_space => out.push_str("&nbsp;"),
+            '\t' => out.push_str("&nbsp;&nbsp;&nbsp;&nbsp;"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // Markdown's and smart punctuation's characters (`*`, `-`, `.`,
+            // quotes …) as references: text for both.
+            c if c.is_ascii_punctuation()
+                && !matches!(c, ',' | '/' | '(' | ')' | ':' | ';' | '=' | '+') =>
+            {
+                out.push_str(&format!("&#{};", c as u32))
+            }
+            c => out.push(c),
+        }
+        after_space = c == ' ' || c == '\t';
+    }
+    out
 }
 
 /// Keyboard input and sample output: inline code, so no typography applies.

@@ -27,10 +27,20 @@
 //!   notice, unless `language_from_url` reads a language prefix (`/tr/…`)
 //!   from each post's old URL (every such guess is reported).
 //!
+//! Categories that translate each other (Polylang's `term_translations`
+//! terms; WPML Export and Import's `_wpml_import_language_code` and
+//! `_wpml_import_translation_group` term meta) are one section, titled in
+//! each language (`_index.<lang>.md`). Old category and tag archive URLs
+//! (`/category/<slug>/`, `/tag/<slug>/`, or the bases the export's links
+//! show) redirect to the new section or term listing through redirect
+//! pages in `static/` (quire's `aliases` belong to pages); one that would
+//! land on a path quire makes itself is left out and reported.
+//!
 //! Authors: `<wp:author>` users, and Co-Authors Plus `author` terms resolved
 //! to users or `guest-author` items (`cap-display_name`, `cap-description`,
 //! `cap-description_<lang>` for a bio per language, `cap-website`, `_thumbnail_id`).
 
+mod archives;
 mod body;
 pub mod docx;
 mod existing;
@@ -40,6 +50,7 @@ mod report;
 mod text;
 mod write;
 mod wxr;
+mod xmlref;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -142,11 +153,10 @@ pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, ImportE
             "default language `{lang}` is not a language code like `en`"
         )));
     }
-    // Pass 1: metadata only.
+    // Pass 1: metadata (bodies are only searched for links to the old
+    // site's archives, then dropped).
     let mut collector = plan::Collector::default();
-    read_export(options, false, |record| {
-        collector.add(record, options.drafts)
-    })?;
+    read_export(options, |record| collector.add(record, options.drafts))?;
     let existing = existing::read(&options.into, options.force)?;
     let plan = collector.finish(options, existing.as_ref());
 
@@ -154,7 +164,7 @@ pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, ImportE
     let mut writer = write::SiteWriter::new(plan, options, existing);
     writer.write_site_files()?;
     let mut failure = None;
-    read_export(options, true, |record| {
+    read_export(options, |record| {
         if failure.is_some() {
             return;
         }
@@ -170,17 +180,13 @@ pub fn import_wordpress(options: &ImportOptions) -> Result<ImportReport, ImportE
     Ok(writer.finish())
 }
 
-fn read_export(
-    options: &ImportOptions,
-    keep_content: bool,
-    sink: impl FnMut(wxr::Record),
-) -> Result<(), ImportError> {
+fn read_export(options: &ImportOptions, sink: impl FnMut(wxr::Record)) -> Result<(), ImportError> {
     let path = &options.export;
     let file = File::open(path).map_err(|source| ImportError::Read {
         path: path.clone(),
         source,
     })?;
-    wxr::read(BufReader::with_capacity(1 << 16, file), keep_content, sink).map_err(|e| {
+    wxr::read(BufReader::with_capacity(1 << 16, file), sink).map_err(|e| {
         let (line, column) = line_col(path, e.offset).unwrap_or((0, 0));
         ImportError::Malformed {
             path: path.clone(),

@@ -3,10 +3,12 @@
 //! Owns: choosing languages, translation groups (Polylang terms, WPML
 //! Export and Import meta, URL prefixes on request), bundles, slugs and URLs
 //! that the build accepts (unique, not quire's own paths, not case-only
-//! twins), sections and the hierarchical `categories` taxonomy, author ids,
-//! aliases, the map from old links to imported pages, and which items are
-//! skipped and why. Item bodies are never held here, so memory grows with
-//! the number of items, not with the file size.
+//! twins), sections (translated categories are one, titled per language)
+//! and the hierarchical `categories` taxonomy, author ids, aliases and the
+//! old archive URLs' redirects, the map from old links to imported pages,
+//! and which items are skipped and why. Item bodies are never held here
+//! (only searched for links to the old site's archives), so memory grows
+//! with the number of items, not with the file size.
 //! Must not know: HTML, Markdown, or how files are written.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -15,6 +17,10 @@ use std::path::PathBuf;
 use quire_core::slugify;
 
 use crate::ImportOptions;
+use crate::archives::{
+    Archive, ArchiveRedirect, BaseVotes, DEFAULT_CATEGORY_BASE, DEFAULT_TAG_BASE,
+    polylang_term_group,
+};
 use crate::existing::ExistingSite;
 use crate::report::{ImportReport, ReportItem, kind};
 use crate::text::{
@@ -137,7 +143,8 @@ pub(crate) struct ItemMeta {
     /// Category slugs, in export order.
     pub categories: Vec<String>,
     pub primary_category: Option<u64>,
-    pub tags: Vec<String>,
+    /// Tags as (slug, name), in export order.
+    pub tags: Vec<(String, String)>,
     pub custom_terms: Vec<(String, String)>,
     pub coauthors: Vec<String>,
     pub thumbnail: Option<u64>,
@@ -187,6 +194,11 @@ struct Category {
     id: u64,
     name: String,
     parent: String,
+    /// Its language, when the export says (Polylang term translations,
+    /// WPML Export and Import term meta).
+    lang: Option<String>,
+    /// Its translation group: the categories that translate each other.
+    group: Option<String>,
 }
 
 /// A Co-Authors Plus guest author (post type `guest-author`).
@@ -268,6 +280,8 @@ pub(crate) struct Plan {
     /// Post id → its attachments, in WordPress's gallery order.
     pub attached: HashMap<u64, Vec<u64>>,
     pub links: LinkMap,
+    /// Old category and tag archive URLs and their new listings.
+    pub archive_redirects: Vec<ArchiveRedirect>,
     pub report: ImportReport,
 }
 
@@ -287,6 +301,12 @@ pub(crate) struct Collector {
     other_types: BTreeMap<String, usize>,
     /// Traces of WPML (its taxonomies or meta), for the missing-language notice.
     wpml_traces: bool,
+    /// Polylang's category translation groups: group → (language, term id).
+    term_groups: Vec<(String, Vec<(String, u64)>)>,
+    /// Tag slug → name.
+    tags: BTreeMap<String, String>,
+    /// Category and tag bases seen in the old site's links.
+    bases: BaseVotes,
 }
 
 impl Collector {
@@ -316,8 +336,29 @@ impl Collector {
                         id: t.id,
                         name: plain_line(&t.name),
                         parent: percent_decode(&t.parent),
+                        // WPML Export and Import writes a term's language
+                        // and group as term meta, as it does for posts.
+                        lang: t
+                            .meta("_wpml_import_language_code")
+                            .map(|l| l.trim().to_ascii_lowercase())
+                            .filter(|l| !l.is_empty()),
+                        group: t
+                            .meta("_wpml_import_translation_group")
+                            .map(str::trim)
+                            .filter(|g| !g.is_empty())
+                            .map(|g| format!("wpml-{g}")),
                     },
                 );
+            }
+            "post_tag" => {
+                self.tags
+                    .insert(percent_decode(&t.slug), plain_line(&t.name));
+            }
+            "term_translations" => {
+                let members = polylang_term_group(&t.description);
+                if !members.is_empty() {
+                    self.term_groups.push((t.slug, members));
+                }
             }
             "translation_priority" => self.wpml_traces = true,
             _ => {}
@@ -326,6 +367,7 @@ impl Collector {
 
     fn add_item(&mut self, item: WxrItem, drafts: bool) {
         self.comments += item.comments;
+        self.observe_links(&item);
         self.wpml_traces |= item
             .meta
             .iter()
@@ -337,19 +379,7 @@ impl Collector {
         match item.post_type.as_str() {
             "attachment" => {
                 if !item.attachment_url.is_empty() {
-                    self.attachments.insert(
-                        item.id,
-                        Attachment {
-                            url: item.attachment_url.clone(),
-                            parent: item.parent,
-                            link: item.link.clone(),
-                            alt: item
-                                .meta("_wp_attachment_image_alt")
-                                .map(plain_line)
-                                .unwrap_or_default(),
-                            menu_order: item.menu_order,
-                        },
-                    );
+                    self.attachments.insert(item.id, attachment(&item));
                 }
                 return;
             }
@@ -364,14 +394,40 @@ impl Collector {
             }
         }
         let title = plain_line(&item.title);
+        let protected = !item.password.trim().is_empty();
+        let Some(draft) = self.publication(&item, &title, protected, drafts) else {
+            return;
+        };
+        let mut meta = item_meta(&item, title, draft);
+        self.add_item_terms(&item, &mut meta);
+        if drafts && draft {
+            let why = if protected {
+                "password-protected".to_string()
+            } else {
+                format!("status `{}`", item.status)
+            };
+            self.drafts_note(&meta, &why);
+        }
+        self.items.push(meta);
+    }
+
+    /// Whether a post or page is imported as published (`Some(false)`),
+    /// as a draft (`Some(true)`, with `drafts`), or skipped (`None`,
+    /// reported): WordPress publishes only `publish` without a password.
+    fn publication(
+        &mut self,
+        item: &WxrItem,
+        title: &str,
+        protected: bool,
+        drafts: bool,
+    ) -> Option<bool> {
         let skip = |kind: &str, reason: String| ReportItem {
             wordpress_id: item.id,
-            title: title.clone(),
+            title: title.to_string(),
             path: None,
             kind: kind.to_string(),
             reason,
         };
-        let protected = !item.password.trim().is_empty();
         let draft = match item.status.as_str() {
             "publish" if !protected => false,
             "trash" | "auto-draft" | "inherit" => {
@@ -379,7 +435,7 @@ impl Collector {
                     kind::NOT_PUBLISHED,
                     format!("status `{}`; not imported", item.status),
                 ));
-                return;
+                return None;
             }
             status if !drafts => {
                 let (k, reason) = if protected {
@@ -395,66 +451,36 @@ impl Collector {
                     )
                 };
                 self.skipped.push(skip(k, reason));
-                return;
+                return None;
             }
             _ => true,
         };
-        let mut meta = ItemMeta {
-            id: item.id,
-            post_type: item.post_type.clone(),
-            title_note: None,
-            title,
-            slug: percent_decode(&item.slug),
-            link: item.link.clone(),
-            date: item.date.clone(),
-            date_gmt: item.date_gmt.clone(),
-            modified: item.modified.clone(),
-            modified_gmt: item.modified_gmt.clone(),
-            creator: item.creator.clone(),
-            lang: item
-                .meta("_wpml_import_language_code")
-                .map(|l| l.trim().to_ascii_lowercase())
-                .filter(|l| !l.is_empty()),
-            lang_guess: None,
-            group: item
-                .meta("_wpml_import_translation_group")
-                .filter(|g| !g.trim().is_empty())
-                .map(|g| format!("wpml-{}", g.trim())),
-            categories: Vec::new(),
-            primary_category: item
-                .meta("_yoast_wpseo_primary_category")
-                .and_then(|v| v.trim().parse().ok()),
-            tags: Vec::new(),
-            custom_terms: Vec::new(),
-            coauthors: Vec::new(),
-            thumbnail: item
-                .meta("_thumbnail_id")
-                .and_then(|v| v.trim().parse().ok()),
-            parent: item.parent,
-            menu_order: item.menu_order,
-            draft,
-        };
-        let raw_title = decode_entities(item.title.trim());
-        if raw_title != meta.title && raw_title.contains('<') {
-            meta.title_note = Some(format!(
-                "HTML in the title reduced to text (was `{raw_title}`)"
-            ));
-        }
+        Some(draft)
+    }
+
+    /// Categories, tags, languages, translation groups, co-authors and
+    /// custom terms of an item.
+    fn add_item_terms(&mut self, item: &WxrItem, meta: &mut ItemMeta) {
         for term in &item.terms {
             let name = plain_line(&term.name);
             match term.domain.as_str() {
                 "category" => {
                     let slug = percent_decode(&term.nicename);
                     self.categories.entry(slug.clone()).or_insert(Category {
-                        id: 0,
                         name: name.clone(),
-                        parent: String::new(),
+                        ..Category::default()
                     });
                     if !meta.categories.contains(&slug) {
                         meta.categories.push(slug);
                     }
                 }
-                "post_tag" => meta.tags.push(name),
+                "post_tag" => {
+                    let slug = percent_decode(&term.nicename);
+                    self.tags
+                        .entry(slug.clone())
+                        .or_insert_with(|| name.clone());
+                    meta.tags.push((slug, name))
+                }
                 "language" => meta.lang = Some(term.nicename.clone()),
                 "post_translations" => meta.group = Some(term.nicename.clone()),
                 "author" => meta.coauthors.push(term.name.clone()),
@@ -462,15 +488,35 @@ impl Collector {
                 d => meta.custom_terms.push((d.to_string(), name)),
             }
         }
-        if drafts && draft {
-            let why = if protected {
-                "password-protected".to_string()
-            } else {
-                format!("status `{}`", item.status)
+    }
+
+    /// Counts the category and tag bases that the item's links to the old
+    /// site (in its body, or a menu item's URL) show.
+    fn observe_links(&mut self, item: &WxrItem) {
+        let hosts: Vec<String> = ["link", "base_blog_url", "base_site_url"]
+            .iter()
+            .filter_map(|f| self.site.get(f).and_then(|u| host_of(u)))
+            .collect();
+        let menu_url = item.meta("_menu_item_url").unwrap_or("");
+        let urls = crate::archives::hrefs(&item.content).chain([menu_url]);
+        let (categories, tags, langs) = (&self.categories, &self.tags, &self.language_terms);
+        for url in urls {
+            let own = match host_of(url) {
+                Some(h) => hosts.contains(&h),
+                None => url.starts_with('/') && !url.starts_with("//"),
             };
-            self.drafts_note(&meta, &why);
+            let Some(path) = url_path(url).filter(|_| own) else {
+                continue;
+            };
+            self.bases.observe(
+                &path,
+                |s| langs.contains_key(s) || LANGUAGE_NAMES.iter().any(|(c, _)| *c == s),
+                |archive, s| match archive {
+                    Archive::Category => categories.contains_key(s),
+                    Archive::Tag => tags.contains_key(s),
+                },
+            );
         }
-        self.items.push(meta);
     }
 
     fn drafts_note(&mut self, meta: &ItemMeta, why: &str) {
@@ -510,6 +556,7 @@ impl Collector {
         plan.report.comments = self.comments;
         plan.report.other_post_types = self.other_types.clone();
 
+        self.link_term_translations();
         self.guess_languages(options, &mut plan);
         self.choose_languages(options, existing, &mut plan);
         let author_ids = self.author_ids(&mut plan);
@@ -517,7 +564,8 @@ impl Collector {
         let mut place = self.place(options, existing, &mut plan);
         self.add_aliases(&mut place, &mut plan);
         self.link_map(&place, &mut plan);
-        self.doc_plans(place, &author_ids, &mut plan);
+        let names = self.doc_plans(&place, &author_ids, &mut plan);
+        self.archive_redirects(options, existing, &place, &names, &mut plan);
         for mut note in drafts {
             if let Some(doc) = plan.docs.get(&note.wordpress_id) {
                 note.path = Some(slash(&doc.file));
@@ -531,6 +579,54 @@ impl Collector {
             plan.docs.values().flat_map(|d| d.authors.clone()).collect();
         plan.authors.retain(|id, _| referenced.contains(id));
         plan
+    }
+
+    /// Polylang's term translation groups onto their categories.
+    fn link_term_translations(&mut self) {
+        for (group, members) in std::mem::take(&mut self.term_groups) {
+            for (lang, id) in members {
+                if let Some(slug) = self.category_ids.get(&id)
+                    && let Some(category) = self.categories.get_mut(slug)
+                {
+                    category.lang = Some(lang);
+                    category.group = Some(group.clone());
+                }
+            }
+        }
+    }
+
+    /// The category and the categories that translate it, by slug.
+    fn category_group(&self, slug: &str) -> Vec<&String> {
+        let group = self.categories.get(slug).and_then(|c| c.group.as_ref());
+        match group {
+            Some(g) => self
+                .categories
+                .iter()
+                .filter(|(_, c)| c.group.as_ref() == Some(g))
+                .map(|(s, _)| s)
+                .collect(),
+            None => self
+                .categories
+                .get_key_value(slug)
+                .map(|(s, _)| vec![s])
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The category that stands for its translation group as a section:
+    /// the default language's, else the oldest term.
+    fn section_category(&self, slug: &str, default: &str) -> String {
+        let group = self.category_group(slug);
+        let rank = |s: &&String| {
+            let c = &self.categories[*s];
+            let lang = c.lang.as_deref().unwrap_or(default);
+            (lang != default, c.id == 0, c.id, (*s).clone())
+        };
+        group
+            .into_iter()
+            .min_by_key(rank)
+            .cloned()
+            .unwrap_or_else(|| slug.to_string())
     }
 
     /// `--language-from-url`: a language code as the first segment of an
@@ -733,10 +829,15 @@ impl Collector {
         (!clashes).then_some(key)
     }
 
+    /// WordPress's default category ("Uncategorized", term 1) or one of
+    /// its translations (Polylang keeps one per language).
     fn is_default_category(&self, slug: &str) -> bool {
-        slug == "uncategorized"
-            || slug.starts_with("uncategorized-")
-            || self.categories.get(slug).is_some_and(|c| c.id == 1)
+        let is_default = |slug: &str| {
+            slug == "uncategorized"
+                || slug.starts_with("uncategorized-")
+                || self.categories.get(slug).is_some_and(|c| c.id == 1)
+        };
+        is_default(slug) || self.category_group(slug).iter().any(|s| is_default(s))
     }
 
     /// The primary category of a post: Yoast's when set and the post has
@@ -790,55 +891,7 @@ impl Collector {
         let mut space = UrlSpace::new(plan, existing);
         let lang_of = |item: &ItemMeta| item.lang.clone().unwrap_or_else(|| default.clone());
 
-        // Translation groups, sorted by their first item's id so that
-        // suffixes are stable.
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, item) in self.items.iter().enumerate() {
-            let key = item
-                .group
-                .clone()
-                .unwrap_or_else(|| format!("single-{}", item.id));
-            groups.entry(key).or_default().push(i);
-        }
-        let mut group_list: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-        group_list.sort_by_key(|(_, members)| members.iter().map(|&i| self.items[i].id).min());
-        let mut bundles: Vec<(Vec<usize>, Option<String>)> = Vec::new();
-        for (key, mut members) in group_list {
-            members.sort_by_key(|&i| {
-                let it = &self.items[i];
-                (lang_of(it) != default, lang_of(it), it.id)
-            });
-            let primary_type = self.items[members[0]].post_type.clone();
-            let mut together = Vec::new();
-            let mut apart = Vec::new();
-            let mut seen_langs = BTreeSet::new();
-            for &i in &members {
-                let it = &self.items[i];
-                if it.post_type != primary_type {
-                    // A post translated as a page (or back) cannot share a
-                    // bundle; it lives apart, linked by translation_key.
-                    apart.push((vec![i], Some(key.clone())));
-                } else if !seen_langs.insert(lang_of(it)) {
-                    plan.report.altered.push(ReportItem {
-                        wordpress_id: it.id,
-                        title: it.title.clone(),
-                        path: None,
-                        kind: kind::TRANSLATION.into(),
-                        reason: format!(
-                            "a second {} version in translation group {key}; imported as a separate page",
-                            lang_of(it)
-                        ),
-                    });
-                    apart.push((vec![i], None));
-                } else {
-                    together.push(i);
-                }
-            }
-            let linked_apart = apart.iter().any(|(_, k)| k.is_some());
-            bundles.push((together, linked_apart.then_some(key)));
-            bundles.extend(apart);
-        }
-        bundles.retain(|(m, _)| !m.is_empty());
+        let bundles = self.bundles(&lang_of, &default, plan);
 
         // Sections first (they hold folders that pages must not take),
         // then posts, then pages parents before children.
@@ -862,6 +915,7 @@ impl Collector {
                 placement.sections.insert(primary.id, section);
             }
         }
+        self.translated_section_titles(&space, plan);
         for section in plan.sections.keys() {
             space.take_section(section);
         }
@@ -898,7 +952,88 @@ impl Collector {
                 plan,
             );
         }
+        placement.category_sections = space.section_names;
         placement
+    }
+
+    /// The items grouped into bundles: translations together, a version
+    /// of another post type or a second one in a language apart (each with
+    /// the translation key that links it, if any).
+    fn bundles(
+        &self,
+        lang_of: &dyn Fn(&ItemMeta) -> String,
+        default: &str,
+        plan: &mut Plan,
+    ) -> Vec<(Vec<usize>, Option<String>)> {
+        // Translation groups, sorted by their first item's id so that
+        // suffixes are stable.
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, item) in self.items.iter().enumerate() {
+            let key = item
+                .group
+                .clone()
+                .unwrap_or_else(|| format!("single-{}", item.id));
+            groups.entry(key).or_default().push(i);
+        }
+        let mut group_list: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+        group_list.sort_by_key(|(_, members)| members.iter().map(|&i| self.items[i].id).min());
+        let mut bundles: Vec<(Vec<usize>, Option<String>)> = Vec::new();
+        for (key, mut members) in group_list {
+            members.sort_by_key(|&i| {
+                let it = &self.items[i];
+                (lang_of(it) != default, lang_of(it), it.id)
+            });
+            let primary_type = self.items[members[0]].post_type.clone();
+            let mut together = Vec::new();
+            let mut apart = Vec::new();
+            let mut seen_langs = BTreeSet::new();
+            for &i in &members {
+                let it = &self.items[i];
+                if it.post_type != primary_type {
+                    // A post translated as a page (or back) cannot share a
+                    // bundle; it lives apart, linked by translation_key.
+                    apart.push((vec![i], Some(key.clone())));
+                } else if !seen_langs.insert(lang_of(it)) {
+                    plan.report.altered.push(ReportItem {
+                    wordpress_id: it.id,
+                    title: it.title.clone(),
+                    path: None,
+                    kind: kind::TRANSLATION.into(),
+                    reason: format!(
+                        "a second {} version in translation group {key}; imported as a separate page",
+                        lang_of(it)
+                    ),
+                });
+                    apart.push((vec![i], None));
+                } else {
+                    together.push(i);
+                }
+            }
+            let linked_apart = apart.iter().any(|(_, k)| k.is_some());
+            bundles.push((together, linked_apart.then_some(key)));
+            bundles.extend(apart);
+        }
+        bundles.retain(|(m, _)| !m.is_empty());
+        bundles
+    }
+
+    /// A section's title in each language its category is translated into
+    /// (Polylang term translations, WPML term meta): `_index.<lang>.md`.
+    fn translated_section_titles(&self, space: &UrlSpace, plan: &mut Plan) {
+        for (slug, section) in &space.section_names {
+            let Some(titles) = plan.sections.get_mut(section) else {
+                continue;
+            };
+            for member in self.category_group(slug) {
+                let category = &self.categories[member];
+                if let Some(lang) = &category.lang
+                    && plan.languages.contains_key(lang)
+                    && !category.name.is_empty()
+                {
+                    titles.insert(lang.clone(), category.name.clone());
+                }
+            }
+        }
     }
 
     fn section_of(
@@ -908,9 +1043,14 @@ impl Collector {
         space: &mut UrlSpace,
         plan: &mut Plan,
     ) -> String {
-        let Some(slug) = self.primary_category(item) else {
+        let Some(own) = self.primary_category(item) else {
             return options.default_section.clone();
         };
+        if let Some(mapped) = options.section_map.get(&own) {
+            return mapped.clone();
+        }
+        // Translated categories are one section.
+        let slug = self.section_category(&own, &plan.default_language);
         if let Some(mapped) = options.section_map.get(&slug) {
             return mapped.clone();
         }
@@ -942,6 +1082,41 @@ impl Collector {
         id
     }
 
+    /// The bundle's folder: an ASCII slug, unique among its siblings (on
+    /// disk and planned) whatever the case; `None` when an existing bundle
+    /// already holds this post (reported). Returns the folder and its name.
+    fn bundle_dir(
+        &self,
+        primary: &ItemMeta,
+        parent_dir: &std::path::Path,
+        space: &mut UrlSpace,
+        plan: &mut Plan,
+    ) -> Option<(PathBuf, String)> {
+        let is_page = primary.post_type == "page";
+        let kind_name = if is_page { "page" } else { "post" };
+        let base_dir = match slugify(&url_segment_of(primary, kind_name)) {
+            s if s.is_empty() => format!("{kind_name}-{}", primary.id),
+            s => s,
+        };
+        let dir_name = unique(&base_dir, |c| {
+            space.dir_taken(&parent_dir.join(c))
+                || (is_page && (plan.sections.contains_key(c) || space.reserved_root(c)))
+        });
+        if let Some(conflict) = space.existing_conflict(&parent_dir.join(&base_dir), primary.id) {
+            plan.report.skipped.push(ReportItem {
+                wordpress_id: primary.id,
+                title: primary.title.clone(),
+                path: Some(conflict.clone()),
+                kind: kind::CONFLICT.into(),
+                reason: format!("{conflict} already holds this post (same wordpress_id); left as it is (use --force to overwrite)"),
+            });
+            return None;
+        }
+        let bundle = parent_dir.join(&dir_name);
+        space.take_dir(&bundle);
+        Some((bundle, dir_name))
+    }
+
     fn place_bundle(
         &self,
         members: &[usize],
@@ -960,37 +1135,10 @@ impl Collector {
         } else {
             PathBuf::from("content").join(&placement.sections[&primary.id])
         };
-        // The folder: an ASCII slug, unique among its siblings (on disk and
-        // planned), whatever the case.
-        let segment = |it: &ItemMeta| -> String {
-            match url_segment(&it.slug) {
-                s if !s.is_empty() => s,
-                _ => match url_segment(&it.title) {
-                    s if !s.is_empty() => s,
-                    _ => format!("{kind_name}-{}", it.id),
-                },
-            }
-        };
-        let base_dir = match slugify(&segment(primary)) {
-            s if s.is_empty() => format!("{kind_name}-{}", primary.id),
-            s => s,
-        };
-        let dir_name = unique(&base_dir, |c| {
-            space.dir_taken(&parent_dir.join(c))
-                || (is_page && (plan.sections.contains_key(c) || space.reserved_root(c)))
-        });
-        if let Some(conflict) = space.existing_conflict(&parent_dir.join(&base_dir), primary.id) {
-            plan.report.skipped.push(ReportItem {
-                wordpress_id: primary.id,
-                title: primary.title.clone(),
-                path: Some(conflict.clone()),
-                kind: kind::CONFLICT.into(),
-                reason: format!("{conflict} already holds this post (same wordpress_id); left as it is (use --force to overwrite)"),
-            });
+        let segment = |it: &ItemMeta| url_segment_of(it, kind_name);
+        let Some((bundle, dir_name)) = self.bundle_dir(primary, &parent_dir, space, plan) else {
             return;
-        }
-        let bundle = parent_dir.join(&dir_name);
-        space.take_dir(&bundle);
+        };
         for &i in members {
             let it = &self.items[i];
             let lang = lang_of(it);
@@ -1218,16 +1366,18 @@ impl Collector {
         }
     }
 
+    /// Front matter of every placed version; returns the categories'
+    /// names as taxonomy terms (by slug).
     fn doc_plans(
         &self,
-        placement: Placement,
+        placement: &Placement,
         author_ids: &HashMap<String, String>,
         plan: &mut Plan,
-    ) {
+    ) -> HashMap<String, String> {
         let mut category_terms = 0;
         let mut used_categories: BTreeSet<(String, String)> = BTreeSet::new();
         let names = self.category_display_names(plan);
-        let aliases = placement.aliases;
+        let aliases = &placement.aliases;
         for id in &placement.order {
             let v = &placement.versions[id];
             let it = &self.items[v.index];
@@ -1293,39 +1443,14 @@ impl Collector {
                     )),
                 }
             }
-            let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            taxonomies.insert("tags".into(), dedup(it.tags.clone()));
-            let mut cats = Vec::new();
-            for slug in it
-                .categories
-                .iter()
-                .filter(|s| !self.is_default_category(s))
-            {
-                category_terms += 1;
-                for c in self.category_chain(slug) {
-                    let name = names
-                        .get(&c)
-                        .cloned()
-                        .unwrap_or_else(|| self.category_name(&c));
-                    if !cats.contains(&name) {
-                        used_categories.insert((v.lang.clone(), name.clone()));
-                        cats.push(name);
-                    }
-                }
-            }
-            if !cats.is_empty() {
-                taxonomies.insert("categories".into(), cats);
-            }
-            for (domain, name) in &it.custom_terms {
-                if let Some(key) = self.taxonomy_key(domain, plan)
-                    && plan.taxonomies.contains(&key)
-                {
-                    let list = taxonomies.entry(key).or_default();
-                    if !list.contains(name) {
-                        list.push(name.clone());
-                    }
-                }
-            }
+            let taxonomies = self.doc_taxonomies(
+                it,
+                &v.lang,
+                &names,
+                plan,
+                &mut used_categories,
+                &mut category_terms,
+            );
             *plan
                 .report
                 .counts
@@ -1352,6 +1477,243 @@ impl Collector {
         }
         plan.report.keep("categories", used_categories.len());
         plan.report.keep("category assignments", category_terms);
+        names
+    }
+
+    /// A version's taxonomies: its tags, its categories with their
+    /// ancestors (counted), and custom taxonomies carried over.
+    fn doc_taxonomies(
+        &self,
+        it: &ItemMeta,
+        lang: &str,
+        names: &HashMap<String, String>,
+        plan: &Plan,
+        used_categories: &mut BTreeSet<(String, String)>,
+        category_terms: &mut usize,
+    ) -> BTreeMap<String, Vec<String>> {
+        let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        taxonomies.insert(
+            "tags".into(),
+            dedup(it.tags.iter().map(|(_, name)| name.clone()).collect()),
+        );
+        let mut cats = Vec::new();
+        for slug in it
+            .categories
+            .iter()
+            .filter(|s| !self.is_default_category(s))
+        {
+            *category_terms += 1;
+            for c in self.category_chain(slug) {
+                let name = names
+                    .get(&c)
+                    .cloned()
+                    .unwrap_or_else(|| self.category_name(&c));
+                if !cats.contains(&name) {
+                    used_categories.insert((lang.to_string(), name.clone()));
+                    cats.push(name);
+                }
+            }
+        }
+        if !cats.is_empty() {
+            taxonomies.insert("categories".into(), cats);
+        }
+        for (domain, name) in &it.custom_terms {
+            if let Some(key) = self.taxonomy_key(domain, plan)
+                && plan.taxonomies.contains(&key)
+            {
+                let list = taxonomies.entry(key).or_default();
+                if !list.contains(name) {
+                    list.push(name.clone());
+                }
+            }
+        }
+        taxonomies
+    }
+
+    /// Old category and tag archive URLs (`/category/analysis/`,
+    /// `/fa/tag/gas/`) → the section or term listing that replaces each.
+    /// quire's aliases belong to pages, so these become redirect pages in
+    /// `static/`; each old URL that would land on one of quire's own paths
+    /// is left out and reported.
+    fn archive_redirects(
+        &self,
+        options: &ImportOptions,
+        existing: Option<&ExistingSite>,
+        placement: &Placement,
+        names: &HashMap<String, String>,
+        plan: &mut Plan,
+    ) {
+        let category_base = self.archive_base(Archive::Category, plan);
+        let tag_base = self.archive_base(Archive::Tag, plan);
+        let old_prefixes = self.old_language_prefixes(placement);
+        let default = plan.default_language.clone();
+        // old path → (new path, language, the category or tag shown).
+        let mut wanted: Vec<(String, String, String, String)> = Vec::new();
+        for id in &placement.order {
+            let Some(doc) = plan.docs.get(id).filter(|d| !d.draft) else {
+                continue;
+            };
+            let v = &placement.versions[id];
+            let it = &self.items[v.index];
+            let old = old_prefixes.get(&v.lang).map_or("/", String::as_str);
+            let new = if v.lang == default {
+                "/".to_string()
+            } else {
+                format!("/{}/", v.lang)
+            };
+            if doc.taxonomies.contains_key("categories") {
+                for slug in it
+                    .categories
+                    .iter()
+                    .filter(|s| !self.is_default_category(s))
+                {
+                    for c in self.category_chain(slug) {
+                        let mut chain = self.category_chain(&c);
+                        chain.reverse();
+                        let from = format!("{old}{category_base}/{}/", chain.join("/"));
+                        let name = names
+                            .get(&c)
+                            .cloned()
+                            .unwrap_or_else(|| self.category_name(&c));
+                        let to = match self.section_for(&c, options, placement, plan) {
+                            Some(section) => format!("{new}{section}/"),
+                            None => format!("{new}categories/{}/", slugify(&name)),
+                        };
+                        wanted.push((from, to, v.lang.clone(), name));
+                    }
+                }
+            }
+            for (slug, name) in &it.tags {
+                let from = format!("{old}{tag_base}/{slug}/");
+                wanted.push((
+                    from,
+                    format!("{new}tags/{}/", slugify(name)),
+                    v.lang.clone(),
+                    name.clone(),
+                ));
+            }
+        }
+        let space = UrlSpace::new(plan, None);
+        let mut taken: HashMap<String, &'static str> = HashMap::new();
+        for v in placement.versions.values() {
+            taken.insert(v.url.to_lowercase(), "the URL of an imported page");
+        }
+        for url in existing.iter().flat_map(|e| &e.urls) {
+            taken.insert(url.to_lowercase(), "the URL of a page of the site");
+        }
+        for doc in plan.docs.values() {
+            for alias in &doc.aliases {
+                taken.insert(alias.to_lowercase(), "an old URL of an imported page");
+            }
+        }
+        for lang in plan.languages.keys() {
+            let prefix = if *lang == default {
+                "/".to_string()
+            } else {
+                format!("/{lang}/")
+            };
+            for section in plan.sections.keys() {
+                taken.insert(
+                    format!("{prefix}{section}/").to_lowercase(),
+                    "the URL of a section",
+                );
+            }
+        }
+        let mut done: BTreeMap<String, String> = BTreeMap::new();
+        for (from, to, lang, name) in wanted {
+            let lower = from.to_lowercase();
+            if to.ends_with("//") || lower == to.to_lowercase() || done.get(&lower) == Some(&to) {
+                continue;
+            }
+            let why = if let Some(other) = done.get(&lower) {
+                Some(format!("it already redirects to {other}"))
+            } else if let Some(what) = taken.get(&lower) {
+                Some(format!("it is {what}"))
+            } else if space.reserved_path(&lower) {
+                Some("it is a built-in path of quire (search, tags, authors, feeds…)".into())
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                plan.report.altered.push(ReportItem {
+                    wordpress_id: 0,
+                    title: name,
+                    path: None,
+                    kind: kind::ALIAS.into(),
+                    reason: format!("old archive URL {from} does not redirect to {to}: {why}"),
+                });
+                continue;
+            }
+            done.insert(lower, to.clone());
+            plan.archive_redirects
+                .push(ArchiveRedirect { from, to, lang });
+        }
+        plan.report
+            .keep("archive redirects", plan.archive_redirects.len());
+    }
+
+    /// The base of the old category or tag archives: the one the old
+    /// site's links show (reported), else WordPress's default.
+    fn archive_base(&self, archive: Archive, plan: &mut Plan) -> String {
+        let (default, what) = match archive {
+            Archive::Category => (DEFAULT_CATEGORY_BASE, "category"),
+            Archive::Tag => (DEFAULT_TAG_BASE, "tag"),
+        };
+        match self.bases.base(archive) {
+            Some((base, n)) if base != default => {
+                plan.report.notices.push(format!(
+                    "the old site's {what} archives were under /{base}/ (as {n} link(s) in the export show); their old URLs redirect from there"
+                ));
+                base
+            }
+            _ => default.to_string(),
+        }
+    }
+
+    /// The prefix each language's old URLs had: `/fa/` when most of its
+    /// posts' old links start with it, else `/` (Polylang and WPML can
+    /// leave the default language without one).
+    fn old_language_prefixes(&self, placement: &Placement) -> HashMap<String, String> {
+        let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+        for v in placement.versions.values() {
+            let it = &self.items[v.index];
+            let prefixed = url_path(&it.link)
+                .and_then(|p| normal_path(&p))
+                .is_some_and(|p| p.starts_with(&format!("/{}/", v.lang)));
+            let entry = counts.entry(v.lang.clone()).or_default();
+            entry.0 += usize::from(prefixed);
+            entry.1 += 1;
+        }
+        counts
+            .into_iter()
+            .map(|(lang, (prefixed, all))| {
+                let prefix = if prefixed * 2 > all {
+                    format!("/{lang}/")
+                } else {
+                    "/".to_string()
+                };
+                (lang, prefix)
+            })
+            .collect()
+    }
+
+    /// The section a category's posts were placed in, when it is one
+    /// (by `--section-map`, or as a post's primary category).
+    fn section_for(
+        &self,
+        slug: &str,
+        options: &ImportOptions,
+        placement: &Placement,
+        plan: &Plan,
+    ) -> Option<String> {
+        let rep = self.section_category(slug, &plan.default_language);
+        options
+            .section_map
+            .get(slug)
+            .or_else(|| options.section_map.get(&rep))
+            .or_else(|| placement.category_sections.get(&rep))
+            .filter(|s| plan.sections.contains_key(*s))
+            .cloned()
     }
 
     /// Category names as taxonomy terms: two categories whose names give
@@ -1417,7 +1779,7 @@ impl Collector {
 
 impl Plan {
     /// The path prefix of links written into raw HTML (the site's base path).
-    fn links_base_path_for_html(&self) -> String {
+    pub(crate) fn links_base_path_for_html(&self) -> String {
         url_path(&self.base_url)
             .map(|p| p.trim_end_matches('/').to_string())
             .unwrap_or_default()
@@ -1435,6 +1797,8 @@ struct Placement {
     /// Ids in placement order.
     order: Vec<u64>,
     aliases: HashMap<u64, Vec<String>>,
+    /// Category slug (the one standing for its translations) → section id.
+    category_sections: HashMap<String, String>,
 }
 
 struct Version {
@@ -1686,6 +2050,79 @@ fn dedup(list: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A media item as the plan keeps it.
+fn attachment(item: &WxrItem) -> Attachment {
+    Attachment {
+        url: item.attachment_url.clone(),
+        parent: item.parent,
+        link: item.link.clone(),
+        alt: item
+            .meta("_wp_attachment_image_alt")
+            .map(plain_line)
+            .unwrap_or_default(),
+        menu_order: item.menu_order,
+    }
+}
+
+/// What the first pass keeps of a post or page (its terms come after),
+/// with a note when its title held markup.
+fn item_meta(item: &WxrItem, title: String, draft: bool) -> ItemMeta {
+    let mut meta = ItemMeta {
+        id: item.id,
+        post_type: item.post_type.clone(),
+        title_note: None,
+        title,
+        slug: percent_decode(&item.slug),
+        link: item.link.clone(),
+        date: item.date.clone(),
+        date_gmt: item.date_gmt.clone(),
+        modified: item.modified.clone(),
+        modified_gmt: item.modified_gmt.clone(),
+        creator: item.creator.clone(),
+        lang: item
+            .meta("_wpml_import_language_code")
+            .map(|l| l.trim().to_ascii_lowercase())
+            .filter(|l| !l.is_empty()),
+        lang_guess: None,
+        group: item
+            .meta("_wpml_import_translation_group")
+            .filter(|g| !g.trim().is_empty())
+            .map(|g| format!("wpml-{}", g.trim())),
+        categories: Vec::new(),
+        primary_category: item
+            .meta("_yoast_wpseo_primary_category")
+            .and_then(|v| v.trim().parse().ok()),
+        tags: Vec::new(),
+        custom_terms: Vec::new(),
+        coauthors: Vec::new(),
+        thumbnail: item
+            .meta("_thumbnail_id")
+            .and_then(|v| v.trim().parse().ok()),
+        parent: item.parent,
+        menu_order: item.menu_order,
+        draft,
+    };
+    let raw_title = decode_entities(item.title.trim());
+    if raw_title != meta.title && raw_title.contains('<') {
+        meta.title_note = Some(format!(
+            "HTML in the title reduced to text (was `{raw_title}`)"
+        ));
+    }
+    meta
+}
+
+/// An item's URL segment: its slug as WordPress had it (in its own
+/// script), else its title's, else `post-<id>`.
+fn url_segment_of(it: &ItemMeta, kind_name: &str) -> String {
+    match url_segment(&it.slug) {
+        s if !s.is_empty() => s,
+        _ => match url_segment(&it.title) {
+            s if !s.is_empty() => s,
+            _ => format!("{kind_name}-{}", it.id),
+        },
+    }
 }
 
 fn guest_author(item: &WxrItem) -> GuestAuthor {

@@ -1,61 +1,16 @@
 //! Small text helpers shared by the reader, the planner and the converter:
-//! HTML entities, tags, percent-encoding, slugs and URL paths.
+//! HTML entities (decoded by `html-escape`), tags, percent-encoding, slugs and URL paths.
 //!
 //! Owns: the exact rules for turning WordPress's stored strings (titles
 //! with entities and markup, percent-encoded slugs, old links) into plain
 //! text, URL segments and normalised paths.
 //! Must not know: files, the export format, or the plan.
 
-use markup5ever::data::NAMED_ENTITIES;
-
-/// The text of an HTML entity name (`nbsp`, `eacute`, `#8217`, `#x2019`),
-/// or `None` when HTML does not define it.
-pub(crate) fn entity(name: &str) -> Option<String> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse().ok()?,
-        };
-        return match char::from_u32(code) {
-            Some('\0') | None => Some('\u{fffd}'.to_string()),
-            Some(c) => Some(c.to_string()),
-        };
-    }
-    let &(first, second) = NAMED_ENTITIES.get(format!("{name};").as_str())?;
-    let mut out = String::new();
-    out.extend(char::from_u32(first));
-    if second != 0 {
-        out.extend(char::from_u32(second));
-    }
-    // The table also holds every prefix of a name, mapped to NUL.
-    (!out.is_empty() && first != 0).then_some(out)
-}
-
-/// Decodes every HTML entity (`&amp;`, `&nbsp;`, `&#8217;`, `&hellip;` …);
-/// an `&` that does not start a known entity is kept as written.
+/// Decodes every HTML entity (`&amp;`, `&nbsp;`, `&#8217;`, `&hellip;` …)
+/// by HTML's table (the `html-escape` crate); an `&` that does not start a
+/// known entity ending in `;` is kept as written.
 pub(crate) fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find('&') {
-        out.push_str(&rest[..pos]);
-        rest = &rest[pos..];
-        let decoded = rest
-            .find(';')
-            .filter(|&e| e > 1 && e <= 33)
-            .and_then(|e| entity(&rest[1..e]).map(|t| (t, e)));
-        match decoded {
-            Some((t, e)) => {
-                out.push_str(&t);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    html_escape::decode_html_entities(text).into_owned()
 }
 
 /// Removes tags (`<em>`, `</b>`, `<br/>`), keeping the text between them.
@@ -218,9 +173,7 @@ mod tests {
             decode_entities("a&nbsp;b &amp; &eacute;&#8217;&#x2019; &hellip; &bogus; & x"),
             "a\u{a0}b & é’’ … &bogus; & x"
         );
-        assert_eq!(entity("nbsp").as_deref(), Some("\u{a0}"));
-        assert_eq!(entity("nbs"), None);
-        assert_eq!(entity("notanentity"), None);
+        assert_eq!(decode_entities("&nbs; &amp"), "&nbs; &amp");
     }
 
     #[test]

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use toml::value::Datetime;
 
-use crate::body::{Context, Converter, Mapped, Media, UrlUse};
+use crate::body::{Body, Context, Converter, Mapped, Media, UrlUse};
 use crate::existing::{ConfigNeeds, ExistingSite, merge_config, new_config};
 use crate::media::{Refusal, Uploads, bundle_name, uploads_path};
-use crate::plan::{Attachment, LinkMap, Plan, host_of, url_path};
+use crate::plan::{Attachment, DocPlan, LinkMap, Plan, host_of, url_path};
 use crate::report::{ImportReport, ReportItem, kind};
 use crate::text::normal_path;
 use crate::wxr::WxrItem;
@@ -236,6 +236,15 @@ impl<'a> SiteWriter<'a> {
                 outputs.push((file, format!("+++\ntitle = {}\n+++\n", quoted(title))));
             }
         }
+        // Old archive URLs: redirect pages served as static files.
+        let site_base = self.plan.links_base_path_for_html();
+        for redirect in &self.plan.archive_redirects {
+            let file = PathBuf::from(redirect.static_file());
+            if !self.options.force && self.options.into.join(&file).exists() {
+                continue;
+            }
+            outputs.push((file, redirect.page(&self.plan.base_url, &site_base)));
+        }
         let (authors, sections) = (self.plan.authors.len(), self.plan.sections.len());
         self.plan.report.authors = authors;
         self.plan.report.sections = sections;
@@ -302,33 +311,7 @@ impl<'a> SiteWriter<'a> {
         let summary = Some(self.converter.plain_text(&item.excerpt)).filter(|s| !s.is_empty());
         let mut extra: BTreeMap<&'static str, toml::Value> = BTreeMap::new();
         extra.insert("wordpress_id", toml::Value::Integer(item.id as i64));
-        // The featured image: the cover (`image`) and shown at the top of
-        // the text, unless the text already shows it.
-        let mut image = None;
-        if let Some(a) = doc.featured.and_then(|id| self.plan.attachments.get(&id)) {
-            let m = map_url(
-                &a.url,
-                UrlUse::Media,
-                &self.plan.links,
-                &self.plan.attachments,
-                &mut self.copier,
-                &doc.bundle,
-                &mut changes,
-                &mut rewritten,
-            );
-            let shown = markdown.contains(&format!("]({})", m.markdown))
-                || markdown.contains(&format!("]({} ", m.markdown))
-                || markdown.contains(&a.url);
-            if !shown {
-                markdown = format!(
-                    "![{}]({})\n\n{markdown}",
-                    a.alt.replace(['[', ']'], ""),
-                    m.markdown
-                );
-            }
-            image = Some(m.markdown);
-            self.plan.report.keep("featured images", 1);
-        }
+        let image = self.featured_image(&doc, &mut markdown, &mut changes, &mut rewritten);
         if !body.highlights.is_empty() {
             changes.push((
                 kind::HIGHLIGHTS,
@@ -365,12 +348,64 @@ impl<'a> SiteWriter<'a> {
         })?;
         let text = format!("+++\n{front}+++\n\n{markdown}");
         self.write(&doc.file, text.as_bytes())?;
+        self.report_item(item.id, &doc.title, &path_text, &body, rewritten, changes);
+        Ok(())
+    }
+
+    /// The featured image: the cover (`image`, returned) and shown at the
+    /// top of the text, unless the text already shows it.
+    fn featured_image(
+        &mut self,
+        doc: &DocPlan,
+        markdown: &mut String,
+        changes: &mut Vec<(&'static str, String)>,
+        rewritten: &mut usize,
+    ) -> Option<String> {
+        if let Some(a) = doc.featured.and_then(|id| self.plan.attachments.get(&id)) {
+            let m = map_url(
+                &a.url,
+                UrlUse::Media,
+                &self.plan.links,
+                &self.plan.attachments,
+                &mut self.copier,
+                &doc.bundle,
+                changes,
+                rewritten,
+            );
+            let shown = markdown.contains(&format!("]({})", m.markdown))
+                || markdown.contains(&format!("]({} ", m.markdown))
+                || markdown.contains(&a.url);
+            if !shown {
+                *markdown = format!(
+                    "![{}]({})\n\n{markdown}",
+                    a.alt.replace(['[', ']'], ""),
+                    m.markdown
+                );
+            }
+            self.plan.report.keep("featured images", 1);
+            return Some(m.markdown);
+        }
+        None
+    }
+
+    /// What one page carried over and what changed in it, into the report
+    /// (the same change several times in one page once, counted).
+    fn report_item(
+        &mut self,
+        id: u64,
+        title: &str,
+        path_text: &str,
+        body: &Body,
+        rewritten: usize,
+        changes: Vec<(&'static str, String)>,
+    ) {
         let report = &mut self.plan.report;
         report.notes += body.notes;
         report.ibid_notes += body.ibid_notes;
         let s = &body.stats;
         report.keep("tables", s.tables);
         report.keep("preformatted blocks", s.preformatted);
+        report.keep("multi-line code", s.multiline_code);
         report.keep("gallery images", s.gallery_images);
         report.keep("images", s.images);
         report.keep("videos", s.videos);
@@ -387,9 +422,9 @@ impl<'a> SiteWriter<'a> {
         }
         for ((kind, reason), n) in counted {
             report.altered.push(ReportItem {
-                wordpress_id: item.id,
-                title: doc.title.clone(),
-                path: Some(path_text.clone()),
+                wordpress_id: id,
+                title: title.to_string(),
+                path: Some(path_text.to_string()),
                 kind: kind.to_string(),
                 reason: if n > 1 {
                     format!("{reason} (×{n})")
@@ -398,7 +433,6 @@ impl<'a> SiteWriter<'a> {
                 },
             });
         }
-        Ok(())
     }
 
     fn write(&mut self, rel: &Path, bytes: &[u8]) -> Result<(), ImportError> {

@@ -11,6 +11,8 @@ use std::io::BufRead;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use crate::xmlref::{self, Undeclared};
+
 /// One author declared in the channel (`<wp:author>`).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct WxrAuthor {
@@ -30,6 +32,18 @@ pub(crate) struct WxrTerm {
     pub description: String,
     /// The parent term's slug (`wp:category_parent`, `wp:term_parent`).
     pub parent: String,
+    /// Term meta (`<wp:termmeta>`), in document order.
+    pub meta: Vec<(String, String)>,
+}
+
+impl WxrTerm {
+    /// The value of the first term meta entry called `key`.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A term attached to an item: `<category domain="…" nicename="…">name</category>`.
@@ -75,6 +89,64 @@ impl WxrItem {
     }
 }
 
+impl WxrAuthor {
+    /// Takes the text of one child element of `<wp:author>`.
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "wp:author_login" => self.login = value.trim().into(),
+            "wp:author_display_name" => self.display_name = value.trim().into(),
+            "wp:author_first_name" => self.first_name = value.trim().into(),
+            "wp:author_last_name" => self.last_name = value.trim().into(),
+            _ => {}
+        }
+    }
+}
+
+impl WxrTerm {
+    /// Takes the text of one child element of a channel-level term.
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "wp:term_id" => self.id = value.trim().parse().unwrap_or(0),
+            "wp:term_taxonomy" => self.taxonomy = value.trim().into(),
+            "wp:category_nicename" | "wp:tag_slug" | "wp:term_slug" => {
+                self.slug = value.trim().into()
+            }
+            "wp:cat_name" | "wp:tag_name" | "wp:term_name" => self.name = value.trim().into(),
+            "wp:category_description" | "wp:tag_description" | "wp:term_description" => {
+                self.description = value
+            }
+            "wp:category_parent" | "wp:term_parent" => self.parent = value.trim().into(),
+            _ => {}
+        }
+    }
+}
+
+impl WxrItem {
+    /// Takes the text of one child element of `<item>` (not a term or meta).
+    fn set(&mut self, name: &str, value: String) {
+        match name {
+            "title" => self.title = value.trim().into(),
+            "link" => self.link = value.trim().into(),
+            "dc:creator" => self.creator = value.trim().into(),
+            "content:encoded" => self.content = value,
+            "excerpt:encoded" => self.excerpt = value,
+            "wp:post_id" => self.id = value.trim().parse().unwrap_or(0),
+            "wp:post_date" => self.date = value.trim().into(),
+            "wp:post_date_gmt" => self.date_gmt = value.trim().into(),
+            "wp:post_modified" => self.modified = value.trim().into(),
+            "wp:post_modified_gmt" => self.modified_gmt = value.trim().into(),
+            "wp:post_name" => self.slug = value.trim().into(),
+            "wp:status" => self.status = value.trim().into(),
+            "wp:post_type" => self.post_type = value.trim().into(),
+            "wp:post_parent" => self.parent = value.trim().parse().unwrap_or(0),
+            "wp:menu_order" => self.menu_order = value.trim().parse().unwrap_or(0),
+            "wp:post_password" => self.password = value,
+            "wp:attachment_url" => self.attachment_url = value.trim().into(),
+            _ => {}
+        }
+    }
+}
+
 /// One record of the export, in document order.
 #[derive(Debug)]
 pub(crate) enum Record {
@@ -107,13 +179,9 @@ enum Scope {
     Other,
 }
 
-/// Reads a whole export, calling `sink` for each record. `keep_content`
-/// false skips storing item bodies (the first, metadata-only pass).
-pub(crate) fn read<R: BufRead>(
-    input: R,
-    keep_content: bool,
-    mut sink: impl FnMut(Record),
-) -> Result<(), XmlError> {
+/// Reads a whole export, calling `sink` for each record (an item with its
+/// body: the caller decides what to keep of it).
+pub(crate) fn read<R: BufRead>(input: R, mut sink: impl FnMut(Record)) -> Result<(), XmlError> {
     let mut reader = Reader::from_reader(input);
     reader.config_mut().expand_empty_elements = true;
     let mut buf = Vec::new();
@@ -121,12 +189,7 @@ pub(crate) fn read<R: BufRead>(
     let mut stack: Vec<String> = Vec::new();
     let mut text = String::new();
     let mut scopes: Vec<Scope> = Vec::new();
-    let mut author = WxrAuthor::default();
-    let mut term = WxrTerm::default();
-    let mut item = WxrItem::default();
-    let mut meta_key = String::new();
-    let mut meta_value = String::new();
-    let mut item_term: Option<ItemTerm> = None;
+    let mut cur = Current::default();
     let mut saw_channel = false;
     // Any `wp:` element: what sets an export apart from a plain RSS feed.
     let mut saw_wxr = false;
@@ -141,58 +204,13 @@ pub(crate) fn read<R: BufRead>(
                 let name = start.name().as_ref().to_string();
                 saw_wxr |= name.starts_with("wp:");
                 let parent = scopes.last().copied();
-                let scope = match (parent, name.as_str()) {
-                    (None, "rss") => Scope::Other,
-                    (Some(Scope::Other), "channel") if stack.len() == 1 => {
-                        saw_channel = true;
-                        Scope::Channel
-                    }
-                    (Some(Scope::Channel), "wp:author") => {
-                        author = WxrAuthor::default();
-                        Scope::Author
-                    }
-                    (Some(Scope::Channel), "wp:category" | "wp:tag" | "wp:term") => {
-                        term = WxrTerm::default();
-                        term.taxonomy = match name.as_str() {
-                            "wp:category" => "category".into(),
-                            "wp:tag" => "post_tag".into(),
-                            _ => String::new(),
-                        };
-                        Scope::Term
-                    }
-                    (Some(Scope::Channel), "item") => {
-                        item = WxrItem::default();
-                        Scope::Item
-                    }
-                    (Some(Scope::Item), "wp:postmeta") => {
-                        meta_key.clear();
-                        meta_value.clear();
-                        Scope::ItemMeta
-                    }
-                    (Some(Scope::Item), "wp:comment") => {
-                        item.comments += 1;
-                        Scope::ItemComment
-                    }
-                    (Some(Scope::Item), "category") => {
-                        item_term = Some(item_term_from(&start));
-                        Scope::Item
-                    }
-                    (Some(s), _) => s,
-                    (None, "feed") => {
-                        return Err(XmlError {
-                            offset: reader.buffer_position(),
-                            message: "this is an Atom feed, not a WordPress export; in WordPress use Tools → Export → All content and import that file".into(),
-                        });
-                    }
-                    (None, other) => {
-                        return Err(XmlError {
-                            offset: reader.buffer_position(),
-                            message: format!(
-                                "not a WordPress export: the root element is <{other}>, not <rss>"
-                            ),
-                        });
-                    }
-                };
+                let scope = cur
+                    .open(parent, &name, &start, stack.len())
+                    .map_err(|message| XmlError {
+                        offset: reader.buffer_position(),
+                        message,
+                    })?;
+                saw_channel |= scope == Scope::Channel;
                 scopes.push(scope);
                 stack.push(name);
                 text.clear();
@@ -210,72 +228,43 @@ pub(crate) fn read<R: BufRead>(
                             sink(Record::Site(field, value.trim().to_string()));
                         }
                     }
-                    Scope::Author if name == "wp:author" => sink(Record::Author(author.clone())),
-                    Scope::Author => match name.as_str() {
-                        "wp:author_login" => author.login = value.trim().into(),
-                        "wp:author_display_name" => author.display_name = value.trim().into(),
-                        "wp:author_first_name" => author.first_name = value.trim().into(),
-                        "wp:author_last_name" => author.last_name = value.trim().into(),
-                        _ => {}
-                    },
+                    Scope::Author if name == "wp:author" => {
+                        sink(Record::Author(cur.author.clone()))
+                    }
+                    Scope::Author => cur.author.set(&name, value),
                     Scope::Term if parent == Some(Scope::Channel) => {
-                        sink(Record::Term(term.clone()))
+                        sink(Record::Term(cur.term.clone()))
                     }
                     Scope::Term => match name.as_str() {
-                        "wp:term_id" => term.id = value.trim().parse().unwrap_or(0),
-                        "wp:term_taxonomy" => term.taxonomy = value.trim().into(),
-                        "wp:category_nicename" | "wp:tag_slug" | "wp:term_slug" => {
-                            term.slug = value.trim().into()
-                        }
-                        "wp:cat_name" | "wp:tag_name" | "wp:term_name" => {
-                            term.name = value.trim().into()
-                        }
-                        "wp:category_description"
-                        | "wp:tag_description"
-                        | "wp:term_description" => term.description = value,
-                        "wp:category_parent" | "wp:term_parent" => {
-                            term.parent = value.trim().into()
-                        }
-                        _ => {}
+                        "wp:meta_key" => cur.meta_key = value.trim().into(),
+                        "wp:meta_value" => cur.meta_value = value,
+                        "wp:termmeta" => cur.term.meta.push((
+                            std::mem::take(&mut cur.meta_key),
+                            std::mem::take(&mut cur.meta_value),
+                        )),
+                        _ => cur.term.set(&name, value),
                     },
                     Scope::Item if parent == Some(Scope::Channel) => {
-                        sink(Record::Item(Box::new(std::mem::take(&mut item))));
+                        sink(Record::Item(Box::new(std::mem::take(&mut cur.item))));
                     }
                     Scope::Item => match name.as_str() {
-                        "title" => item.title = value.trim().into(),
-                        "link" => item.link = value.trim().into(),
-                        "dc:creator" => item.creator = value.trim().into(),
-                        "content:encoded" if keep_content => item.content = value,
-                        "excerpt:encoded" => item.excerpt = value,
-                        "wp:post_id" => item.id = value.trim().parse().unwrap_or(0),
-                        "wp:post_date" => item.date = value.trim().into(),
-                        "wp:post_date_gmt" => item.date_gmt = value.trim().into(),
-                        "wp:post_modified" => item.modified = value.trim().into(),
-                        "wp:post_modified_gmt" => item.modified_gmt = value.trim().into(),
-                        "wp:post_name" => item.slug = value.trim().into(),
-                        "wp:status" => item.status = value.trim().into(),
-                        "wp:post_type" => item.post_type = value.trim().into(),
-                        "wp:post_parent" => item.parent = value.trim().parse().unwrap_or(0),
-                        "wp:menu_order" => item.menu_order = value.trim().parse().unwrap_or(0),
-                        "wp:post_password" => item.password = value,
-                        "wp:attachment_url" => item.attachment_url = value.trim().into(),
                         "category" => {
-                            if let Some(mut t) = item_term.take() {
+                            if let Some(mut t) = cur.item_term.take() {
                                 t.name = value.trim().into();
-                                item.terms.push(t);
+                                cur.item.terms.push(t);
                             }
                         }
-                        _ => {}
+                        _ => cur.item.set(&name, value),
                     },
                     Scope::ItemMeta if name == "wp:postmeta" => {
-                        item.meta.push((
-                            std::mem::take(&mut meta_key),
-                            std::mem::take(&mut meta_value),
+                        cur.item.meta.push((
+                            std::mem::take(&mut cur.meta_key),
+                            std::mem::take(&mut cur.meta_value),
                         ));
                     }
                     Scope::ItemMeta => match name.as_str() {
-                        "wp:meta_key" => meta_key = value.trim().into(),
-                        "wp:meta_value" => meta_value = value,
+                        "wp:meta_key" => cur.meta_key = value.trim().into(),
+                        "wp:meta_value" => cur.meta_value = value,
                         _ => {}
                     },
                     _ => {}
@@ -283,55 +272,122 @@ pub(crate) fn read<R: BufRead>(
             }
             Event::Text(t) => text.push_str(&t.xml10_content()),
             Event::CData(t) => text.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => match r.resolve_char_ref() {
-                Ok(Some(ch)) => text.push(ch),
-                Ok(None) => {
-                    let name = r.xml10_content();
-                    match predefined_entity(&name) {
-                        Some(t) => text.push_str(t),
-                        // HTML entities (`&nbsp;`, `&eacute;`) that WordPress
-                        // leaves in titles; anything else stays as written.
-                        None => match crate::text::entity(&name) {
-                            Some(t) => text.push_str(&t),
-                            None => {
-                                text.push('&');
-                                text.push_str(&name);
-                                text.push(';');
-                            }
-                        },
-                    }
-                }
-                Err(e) => {
+            // `&nbsp;`, `&eacute;`: HTML entities WordPress leaves in titles.
+            Event::GeneralRef(r) => match xmlref::resolve(&r, Undeclared::HtmlOrKept) {
+                Ok(t) => text.push_str(&t),
+                Err(message) => {
                     return Err(XmlError {
                         offset: reader.buffer_position(),
-                        message: e.to_string(),
+                        message,
                     });
                 }
             },
+            Event::DocType(_) => {
+                return Err(XmlError {
+                    offset: reader.buffer_position(),
+                    message: xmlref::doctype_refused("WordPress exports"),
+                });
+            }
             Event::Eof => break,
             _ => {}
         }
         buf.clear();
     }
+    let end = reader.buffer_position();
+    whole_export(&stack, saw_channel, saw_wxr).map_err(|(at_end, message)| XmlError {
+        offset: if at_end { end } else { 0 },
+        message,
+    })
+}
+
+/// Whether what was read is a whole WordPress export: every element
+/// closed, a channel, and WordPress's own elements (else it is a feed).
+/// The error says whether it lies at the end of the file.
+fn whole_export(stack: &[String], saw_channel: bool, saw_wxr: bool) -> Result<(), (bool, String)> {
     if !stack.is_empty() {
-        return Err(XmlError {
-            offset: reader.buffer_position(),
-            message: format!("unexpected end of file inside <{}>", stack.join("> <")),
-        });
+        return Err((
+            true,
+            format!("unexpected end of file inside <{}>", stack.join("> <")),
+        ));
     }
     if !saw_channel {
-        return Err(XmlError {
-            offset: 0,
-            message: "not a WordPress export: no <rss><channel> element".into(),
-        });
+        return Err((
+            false,
+            "not a WordPress export: no <rss><channel> element".into(),
+        ));
     }
     if !saw_wxr {
-        return Err(XmlError {
-            offset: 0,
-            message: "this is an RSS feed, not a WordPress export (it has no <wp:…> elements); in WordPress use Tools → Export → All content and import that file".into(),
-        });
+        return Err((false, "this is an RSS feed, not a WordPress export (it has no <wp:…> elements); in WordPress use Tools → Export → All content and import that file".into()));
     }
     Ok(())
+}
+
+/// The record being read.
+#[derive(Default)]
+struct Current {
+    author: WxrAuthor,
+    term: WxrTerm,
+    item: WxrItem,
+    meta_key: String,
+    meta_value: String,
+    item_term: Option<ItemTerm>,
+}
+
+impl Current {
+    /// The scope an element opens inside `parent` (`depth` elements deep),
+    /// starting a new record where one begins; an error for a root that
+    /// is not `<rss>`.
+    fn open(
+        &mut self,
+        parent: Option<Scope>,
+        name: &str,
+        start: &BytesStart<'_>,
+        depth: usize,
+    ) -> Result<Scope, String> {
+        Ok(match (parent, name) {
+            (None, "rss") => Scope::Other,
+            (Some(Scope::Other), "channel") if depth == 1 => Scope::Channel,
+            (Some(Scope::Channel), "wp:author") => {
+                self.author = WxrAuthor::default();
+                Scope::Author
+            }
+            (Some(Scope::Channel), "wp:category" | "wp:tag" | "wp:term") => {
+                self.term = WxrTerm::default();
+                self.term.taxonomy = match name {
+                    "wp:category" => "category".into(),
+                    "wp:tag" => "post_tag".into(),
+                    _ => String::new(),
+                };
+                Scope::Term
+            }
+            (Some(Scope::Channel), "item") => {
+                self.item = WxrItem::default();
+                Scope::Item
+            }
+            (Some(Scope::Item), "wp:postmeta") => {
+                self.meta_key.clear();
+                self.meta_value.clear();
+                Scope::ItemMeta
+            }
+            (Some(Scope::Item), "wp:comment") => {
+                self.item.comments += 1;
+                Scope::ItemComment
+            }
+            (Some(Scope::Item), "category") => {
+                self.item_term = Some(item_term_from(start));
+                Scope::Item
+            }
+            (Some(s), _) => s,
+            (None, "feed") => {
+                return Err("this is an Atom feed, not a WordPress export; in WordPress use Tools → Export → All content and import that file".into());
+            }
+            (None, other) => {
+                return Err(format!(
+                    "not a WordPress export: the root element is <{other}>, not <rss>"
+                ));
+            }
+        })
+    }
 }
 
 /// Channel fields quire keeps, by element name.
@@ -362,25 +418,13 @@ fn item_term_from(start: &BytesStart<'_>) -> ItemTerm {
     term
 }
 
-/// The five entities XML predefines.
-fn predefined_entity(name: &str) -> Option<&'static str> {
-    match name {
-        "amp" => Some("&"),
-        "lt" => Some("<"),
-        "gt" => Some(">"),
-        "quot" => Some("\""),
-        "apos" => Some("'"),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn records(xml: &str) -> Result<Vec<Record>, XmlError> {
         let mut out = Vec::new();
-        read(xml.as_bytes(), true, |r| out.push(r))?;
+        read(xml.as_bytes(), |r| out.push(r))?;
         Ok(out)
     }
 
@@ -415,6 +459,13 @@ mod tests {
         assert_eq!(item.terms[0].name, "Gas");
         assert_eq!(item.meta("k"), Some("v"));
         assert_eq!(item.comments, 1);
+    }
+
+    #[test]
+    fn a_doctype_is_refused() {
+        let xxe = r#"<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/hostname">]><rss><channel><wp:wxr_version>1.2</wp:wxr_version><title>&x;</title></channel></rss>"#;
+        let err = records(xxe).unwrap_err();
+        assert!(err.message.contains("DOCTYPE"), "{err:?}");
     }
 
     #[test]

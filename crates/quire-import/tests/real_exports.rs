@@ -45,6 +45,11 @@ fn build(root: &Path, drafts: bool) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|a| match a.body {
             Body::Bytes(b) => Some((a.path, String::from_utf8_lossy(&b).into_owned())),
+            // Static HTML (the importer's archive redirects) is read too.
+            Body::Copy(source) if source.extension().is_some_and(|e| e == "html") => Some((
+                a.path,
+                std::fs::read_to_string(source).expect("static file"),
+            )),
             Body::Copy(_) => None,
         })
         .collect()
@@ -98,6 +103,28 @@ fn theme_unit_test_imports_and_builds_with_everything_shown() {
     assert_eq!(report.kept("featured images"), 6, "{report}");
     assert_eq!(report.kept("categories"), 66, "{report}");
     assert_eq!(report.kept("redirects"), 152, "{report}");
+    // Three <code> elements span lines outside <pre> (measured): each on
+    // lines of its own, so a fenced block with its tabs.
+    assert_eq!(report.kept("multi-line code"), 3, "{report}");
+    let tags = read(
+        &root,
+        "content/classic/markup-html-tags-and-formatting/index.md",
+    );
+    assert!(
+        tags.contains("```\n.post-title {\n\tmargin: 0 0 5px;\n\tfont-weight: bold;"),
+        "{tags}"
+    );
+    assert!(
+        tags.contains("that `word-wrap: break-word;` will be"),
+        "{tags}"
+    );
+    // Old category and tag archives redirect to listings that exist.
+    assert_eq!(
+        archive_redirects_land(&files, &["category/", "tag/"]),
+        report.kept("archive redirects")
+    );
+    assert!(report.kept("archive redirects") > 100, "{report}");
+    assert_eq!(check_errors(&root), Vec::<String>::new());
 
     // Galleries without ids show the post's attached images.
     let gallery = read(&root, "content/classic/post-format-gallery/index.md");
@@ -156,6 +183,11 @@ fn block_test_data_imports_and_builds_with_code_tables_and_media() {
     assert_eq!(report.kept("featured images"), 4, "{report}");
     assert_eq!(report.kept("categories"), 5, "{report}");
     assert_eq!(report.kept("redirects"), 121, "{report}");
+    assert_eq!(
+        archive_redirects_land(&files, &["category/", "tag/"]),
+        report.kept("archive redirects")
+    );
+    assert_eq!(check_errors(&root), Vec::<String>::new());
 
     // Every preformatted block is in the pages, with its exact text.
     let html_pre: usize = files
@@ -376,4 +408,208 @@ fn an_rss_feed_is_refused_with_a_clear_message() {
         "{err}"
     );
     assert!(!dir.path().join("site").exists());
+}
+
+/// `quire check`'s errors on the written site (none expected).
+fn check_errors(root: &Path) -> Vec<String> {
+    quire_check::check(&quire_check::CheckOptions::new(root))
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.severity == quire_core::Severity::Error)
+        .map(|d| d.to_string())
+        .collect()
+}
+
+fn page_of<'a>(files: &'a [(String, String)], path: &str) -> &'a str {
+    files
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, t)| t.as_str())
+        .unwrap_or_else(|| panic!("no {path} in the output"))
+}
+
+/// Checks that every redirect page under one of `dirs` (old archive
+/// paths) points at a page of the built site; returns how many there are.
+fn archive_redirects_land(files: &[(String, String)], dirs: &[&str]) -> usize {
+    let pages: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let mut n = 0;
+    for (path, text) in files {
+        if !dirs.iter().any(|d| path.starts_with(d)) || !text.contains("http-equiv=\"refresh\"") {
+            continue;
+        }
+        let target = refresh_target(text);
+        let page = format!("{}index.html", target.trim_start_matches('/'));
+        assert!(
+            pages.contains(page.as_str()),
+            "{path} → {target}: no {page}"
+        );
+        n += 1;
+    }
+    n
+}
+
+/// The `url=` target of a redirect page.
+fn refresh_target(html: &str) -> &str {
+    let at = html.find("content=\"0; url=").expect("a refresh") + "content=\"0; url=".len();
+    html[at..].split('"').next().unwrap_or("")
+}
+
+#[test]
+fn polylang_category_translations_give_one_section_titled_per_language() {
+    let (dir, report) = import("polylang-fa.xml", |_| {});
+    let root = dir.path().join("site");
+    let files = build(&root, false);
+    assert_eq!(check_errors(&root), Vec::<String>::new());
+    assert_eq!(report.count("post", "en"), 2, "{report}");
+    assert_eq!(report.count("post", "fa"), 3, "{report}");
+
+    // The Persian category is the translation of the English one: one
+    // section, titled in each language.
+    let index = |rel: &str| read(&root, &format!("content/{rel}"));
+    assert_eq!(
+        index("water-policy/_index.md"),
+        "+++\ntitle = \"Water Policy\"\n+++\n"
+    );
+    assert_eq!(
+        index("water-policy/_index.fa.md"),
+        "+++\ntitle = \"سیاست آب\"\n+++\n"
+    );
+    assert_eq!(
+        index("climate/_index.md"),
+        "+++\ntitle = \"Climate\"\n+++\n"
+    );
+    assert_eq!(
+        index("climate/_index.fa.md"),
+        "+++\ntitle = \"اقلیم\"\n+++\n"
+    );
+    // A Persian post without an English version lands in the same section.
+    let bundle = quire_core::slugify("اقلیم-و-کشاورزی");
+    assert!(
+        root.join(format!("content/climate/{bundle}/index.fa.md"))
+            .exists()
+    );
+    let sections: Vec<String> = std::fs::read_dir(root.join("content"))
+        .expect("content")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    // Neither Persian category nor "Uncategorized"'s Persian twin is a section of its own.
+    assert_eq!(
+        {
+            let mut s = sections.clone();
+            s.sort();
+            s
+        },
+        vec!["climate", "posts", "water-policy"],
+        "{sections:?}"
+    );
+    // The built section listing shows the Persian title.
+    let listing = page_of(&files, "fa/water-policy/index.html");
+    assert!(
+        listing.contains("<h1>سیاست آب</h1>") || listing.contains(">سیاست آب</h1>"),
+        "{listing}"
+    );
+
+    // Old category archives under the site's base (/topics/, seen in its
+    // links) and tag archives redirect to the new listings.
+    let redirects: Vec<(String, String)> = files
+        .iter()
+        .filter(|(_, t)| t.contains("http-equiv=\"refresh\""))
+        .map(|(p, t)| (p.clone(), refresh_target(t).to_string()))
+        .filter(|(p, _)| p.contains("topics/") || p.contains("tag/"))
+        .collect();
+    let expect = [
+        ("topics/water-policy/index.html", "/water-policy/"),
+        ("topics/climate/index.html", "/climate/"),
+        ("fa/topics/سیاست-آب/index.html", "/fa/water-policy/"),
+        ("fa/topics/اقلیم/index.html", "/fa/climate/"),
+        ("tag/drought/index.html", "/tags/drought/"),
+    ];
+    for (from, to) in expect {
+        assert!(
+            redirects.iter().any(|(p, t)| p == from && t == to),
+            "{from} → {to} missing in {redirects:?}"
+        );
+    }
+    let fa_tag = format!("/fa/tags/{}/", quire_core::slugify("خشکسالی"));
+    assert!(
+        redirects
+            .iter()
+            .any(|(p, t)| p == "fa/tag/خشکسالی/index.html" && *t == fa_tag),
+        "{redirects:?}"
+    );
+    // Every target is a page of the built site.
+    for (from, to) in &redirects {
+        let page = format!("{}index.html", to.trim_start_matches('/'));
+        assert!(
+            files.iter().any(|(p, _)| *p == page),
+            "{from} → {to}: no {page}"
+        );
+    }
+    assert_eq!(
+        report.kept("archive redirects"),
+        redirects.len(),
+        "{report}"
+    );
+    assert!(
+        report.notices.iter().any(|n| n.contains("/topics/")),
+        "{:?}",
+        report.notices
+    );
+}
+
+#[test]
+fn wpml_term_meta_gives_translated_section_titles() {
+    let (dir, report) = import("wpml-terms.xml", |_| {});
+    let root = dir.path().join("site");
+    let files = build(&root, false);
+    assert_eq!(check_errors(&root), Vec::<String>::new());
+    assert_eq!(report.count("post", "tr"), 2, "{report}");
+    assert_eq!(
+        read(&root, "content/grids/_index.tr.md"),
+        "+++\ntitle = \"Elektrik Şebekeleri\"\n+++\n"
+    );
+    assert!(root.join("content/grids/yaz-yuku/index.tr.md").exists());
+    assert!(!root.join("content/sebekeler").exists());
+    let tr = page_of(&files, "tr/category/sebekeler/index.html");
+    assert_eq!(refresh_target(tr), "/tr/grids/");
+    let en = page_of(&files, "category/grids/index.html");
+    assert_eq!(refresh_target(en), "/grids/");
+}
+
+#[test]
+fn multi_line_inline_code_stays_code() {
+    let (dir, _) = import("polylang-fa.xml", |_| {});
+    let root = dir.path().join("site");
+    let files = build(&root, false);
+    // Alone in its paragraph (block editor and classic): a fenced block
+    // with its lines, blank line and indentation.
+    let md = read(&root, "content/water-policy/reservoirs-dry-decade/index.md");
+    assert!(
+        md.contains(
+            "```\nfor year in years:\n    total += inflow[year]\n\nprint(\"total\", total)\n```"
+        ),
+        "{md}"
+    );
+    let classic = read(&root, "content/climate/irrigation-tariffs/index.md");
+    assert!(
+        classic.contains("```\nprice = base * (1 + rate)\n# a comment, not a heading\n\n- a dash, not a list\n```"),
+        "{classic}"
+    );
+    // Inside a sentence: inline code whose lines are kept apart.
+    let html = page_of(&files, "water-policy/reservoirs-dry-decade/index.html");
+    assert!(
+        html.contains("<code>basin-model --region north<br>&nbsp;&nbsp;&nbsp;&nbsp;--years 2015-2024 *all*</code> and compare"),
+        "{html}"
+    );
+    let tariffs = page_of(&files, "climate/irrigation-tariffs/index.html");
+    assert!(
+        tariffs.contains("# a comment, not a heading\n"),
+        "{tariffs}"
+    );
+    assert!(!tariffs.contains("<h1>a comment"), "{tariffs}");
+    assert!(
+        tariffs.contains("<p>After the rule comes the argument.</p>"),
+        "{tariffs}"
+    );
 }

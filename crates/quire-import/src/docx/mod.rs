@@ -432,14 +432,8 @@ pub fn convert_docx(
             .find(|r| r.kind.ends_with(kind) && !r.external)
             .map(|r| r.target.clone())
     };
-    let styles_xml = match part_of("/styles") {
-        Some(p) => package.xml(&p)?,
-        None => None,
-    };
-    let numbering_xml = match part_of("/numbering") {
-        Some(p) => package.xml(&p)?,
-        None => None,
-    };
+    let styles_xml = optional_part(&mut package, part_of("/styles"))?;
+    let numbering_xml = optional_part(&mut package, part_of("/numbering"))?;
     let styles = styles::Styles::read(styles_xml.as_ref());
     let numbering = styles::Numbering::read(numbering_xml.as_ref());
     let mut meta = read_core(&mut package)?;
@@ -451,7 +445,118 @@ pub fn convert_docx(
         .ok_or_else(|| DocxError::NotDocx(format!("{main} has no body")))?;
     let mut body = reader.blocks(body_el);
 
-    // Notes, each part with its own relationships.
+    let notes = read_notes(&mut package, &part_of, &mut reader)?;
+    if let Some(root) = optional_part(&mut package, part_of("/comments"))? {
+        for c in root.elements().filter(|e| e.name == "w:comment") {
+            if let Some(id) = c.attr("w:id") {
+                reader.stats.comments.insert(id.to_string());
+            }
+        }
+    }
+    let stats = std::mem::take(&mut reader.stats);
+    let images = std::mem::take(&mut reader.images);
+    let run_langs = std::mem::take(&mut reader.langs);
+    drop(reader);
+    let mut front_paras = front_paragraphs(&mut body, &mut meta);
+    let (title, title_source) = choose_title(&mut body, &mut meta, file_name);
+    let mut warnings = stats.warnings.clone();
+    if stats.bibliography_fields > 0 {
+        drop_bibliography_heading(&mut body, &mut warnings);
+    }
+    markdown::normalise_headings(&mut body);
+    let (lang, default_lang) =
+        choose_language(options, site, &styles, &run_langs, &meta, &mut warnings)?;
+    let (authors, unmatched) = match_authors(std::mem::take(&mut front_paras.bylines), &meta, site);
+    let (date, date_source) = choose_date(&front_paras.date_text, &meta, &mut warnings);
+    let mut unsupported = stats.unsupported.clone();
+    let (media, image_outs, images_without_alt) = write_images(
+        &images,
+        &mut package,
+        options,
+        &lang,
+        &mut warnings,
+        &mut unsupported,
+    )?;
+
+    let rendered = markdown::render(&body, &notes, &image_outs, &options.highlight_labels);
+    warnings.extend(rendered.warnings.clone());
+    if stats.hidden_runs > 0 {
+        warnings.push(format!(
+            "{} run(s) of hidden text left out",
+            stats.hidden_runs
+        ));
+    }
+
+    let slug = article_slug(options, &title);
+    let file_name_out = if lang == default_lang {
+        "index.md".to_string()
+    } else {
+        format!("index.{lang}.md")
+    };
+
+    let front = front_matter(
+        &title,
+        &date,
+        &authors,
+        &rendered.highlights,
+        front_paras.summary().as_deref(),
+        options.draft,
+    );
+
+    let report = DocxReport {
+        title: title.clone(),
+        title_source: title_source.into(),
+        lang,
+        authors,
+        unmatched_authors: unmatched,
+        date,
+        date_source: date_source.into(),
+        highlights: rendered.highlights.len(),
+        body: rendered.stats.clone(),
+        images_written: media.len(),
+        images_without_alt,
+        bibliography_added: citations
+            .new_items
+            .iter()
+            .filter_map(|v| v["id"].as_str().map(str::to_string))
+            .collect(),
+        bibliography_reused: citations.reused.iter().cloned().collect(),
+        unsupported,
+        warnings,
+        ..review_counts(&stats, front_paras.dropped_toc)
+    };
+    Ok(ImportedArticle {
+        slug,
+        file_name: file_name_out,
+        page: format!("{front}{}", rendered.markdown),
+        body: rendered.markdown,
+        media,
+        bibliography: citations.new_items,
+        report,
+    })
+}
+
+/// What the report counts of the document's revisions, fields and
+/// tables of contents (`dropped_toc`: TOC paragraphs taken out).
+fn review_counts(stats: &parse::Stats, dropped_toc: usize) -> DocxReport {
+    DocxReport {
+        bibliography_fields: stats.bibliography_fields,
+        tables_of_contents: stats.tables_of_contents + usize::from(dropped_toc > 0),
+        insertions: stats.insertions,
+        deletions: stats.deletions,
+        format_changes: stats.format_changes,
+        comments: stats.comments.len(),
+        hidden_runs: stats.hidden_runs,
+        ..DocxReport::default()
+    }
+}
+
+/// Notes, each part with its own relationships.
+fn read_notes(
+    package: &mut package::Package,
+    part_of: &dyn Fn(&str) -> Option<String>,
+    reader: &mut parse::Reader<'_>,
+) -> Result<markdown::Notes, DocxError> {
     let mut notes: markdown::Notes = HashMap::new();
     for (kind, rel, tag, label) in [
         (NoteKind::Foot, "/footnotes", "w:footnote", "footnote"),
@@ -475,21 +580,43 @@ pub fn convert_docx(
         }
     }
     reader.place.clear();
-    if let Some(part) = part_of("/comments")
-        && let Some(root) = package.xml(&part)?
-    {
-        for c in root.elements().filter(|e| e.name == "w:comment") {
-            if let Some(id) = c.attr("w:id") {
-                reader.stats.comments.insert(id.to_string());
-            }
+    Ok(notes)
+}
+
+/// A part of the package the main document points at, if it has one.
+fn optional_part(
+    package: &mut package::Package,
+    part: Option<String>,
+) -> Result<Option<xml::Element>, DocxError> {
+    match part {
+        Some(p) => package.xml(&p),
+        None => Ok(None),
+    }
+}
+
+/// What the document's own paragraphs (Title, Subtitle, Author, Date and
+/// Abstract styles, tables of contents) say, taken out of the body.
+struct FrontParagraphs {
+    bylines: Vec<String>,
+    date_text: Option<String>,
+    abstract_text: Vec<String>,
+    subtitle: Option<String>,
+    dropped_toc: usize,
+}
+
+impl FrontParagraphs {
+    /// The summary: the Abstract paragraphs, else the subtitle.
+    fn summary(&self) -> Option<String> {
+        if self.abstract_text.is_empty() {
+            self.subtitle.clone().filter(|s| !s.is_empty())
+        } else {
+            Some(self.abstract_text.join(" "))
         }
     }
-    let stats = std::mem::take(&mut reader.stats);
-    let images = std::mem::take(&mut reader.images);
-    let run_langs = std::mem::take(&mut reader.langs);
-    drop(reader);
+}
 
-    // Front matter from the document's own paragraphs.
+/// Front matter from the document's own paragraphs.
+fn front_paragraphs(body: &mut Vec<Block>, meta: &mut Meta) -> FrontParagraphs {
     let mut bylines = Vec::new();
     let mut date_text = None;
     let mut abstract_text = Vec::new();
@@ -540,6 +667,18 @@ pub fn convert_docx(
             _ => true,
         }
     });
+    FrontParagraphs {
+        bylines,
+        date_text,
+        abstract_text,
+        subtitle,
+        dropped_toc,
+    }
+}
+
+/// The title and where it came from: the Title style, else the first
+/// heading, else the document properties, else the file name.
+fn choose_title(body: &mut Vec<Block>, meta: &mut Meta, file_name: &str) -> (String, &'static str) {
     let mut title_source = "Title style";
     if meta.title.is_none() {
         // The first heading, when nothing but empty paragraphs comes before it.
@@ -572,27 +711,37 @@ pub fn convert_docx(
                 .unwrap_or_else(|| "Untitled".into())
         }
     };
-    let mut warnings = stats.warnings.clone();
-    if stats.bibliography_fields > 0 {
-        // The heading over the reference manager's list goes with the list.
-        while let Some(i) = body.iter().rposition(|b| match b {
-            Block::Para(p) => !model::is_empty(&p.inlines),
-            Block::Table(_) => true,
-        }) {
-            let Block::Para(p) = &body[i] else { break };
-            if !matches!(p.kind, ParaKind::Heading(_)) {
-                break;
-            }
-            warnings.push(format!(
-                "the heading “{}” over the reference manager's bibliography was dropped with it",
-                plain(&p.inlines).trim()
-            ));
-            body.truncate(i);
-        }
-    }
-    markdown::normalise_headings(&mut body);
+    (title, title_source)
+}
 
-    // Language.
+/// The heading over the reference manager's list goes with the list.
+fn drop_bibliography_heading(body: &mut Vec<Block>, warnings: &mut Vec<String>) {
+    while let Some(i) = body.iter().rposition(|b| match b {
+        Block::Para(p) => !model::is_empty(&p.inlines),
+        Block::Table(_) => true,
+    }) {
+        let Block::Para(p) = &body[i] else { break };
+        if !matches!(p.kind, ParaKind::Heading(_)) {
+            break;
+        }
+        warnings.push(format!(
+            "the heading “{}” over the reference manager's bibliography was dropped with it",
+            plain(&p.inlines).trim()
+        ));
+        body.truncate(i);
+    }
+}
+
+/// The page's language (`--lang`, else the language most of the text is
+/// in, else the document's defaults) and the site's default language.
+fn choose_language(
+    options: &DocxOptions,
+    site: &SiteInfo,
+    styles: &styles::Styles,
+    run_langs: &BTreeMap<String, usize>,
+    meta: &Meta,
+    warnings: &mut Vec<String>,
+) -> Result<(String, String), DocxError> {
     let detected = options
         .lang
         .clone()
@@ -600,7 +749,7 @@ pub fn convert_docx(
         .or_else(|| {
             // Characters per language, the default language's runs included.
             let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
-            for (tag, n) in &run_langs {
+            for (tag, n) in run_langs {
                 let tag = if tag.is_empty() {
                     styles.default_lang.as_deref().unwrap_or("")
                 } else {
@@ -653,8 +802,12 @@ pub fn convert_docx(
         }
         None => default_lang.clone(),
     };
+    Ok((lang, default_lang))
+}
 
-    // Authors.
+/// The bylines (else the document's creators) matched to the site's
+/// authors by name or id: (author ids, names without an author file).
+fn match_authors(bylines: Vec<String>, meta: &Meta, site: &SiteInfo) -> (Vec<String>, Vec<String>) {
     let names = if bylines.is_empty() {
         meta.creator.clone()
     } else {
@@ -678,7 +831,16 @@ pub fn convert_docx(
         }
     }
 
-    // Date.
+    (authors, unmatched)
+}
+
+/// The Date paragraph, else the document's creation date, else today; and
+/// where it came from.
+fn choose_date(
+    date_text: &Option<String>,
+    meta: &Meta,
+    warnings: &mut Vec<String>,
+) -> (String, &'static str) {
     let (date, date_source) = match date_text.as_deref().and_then(parse_date) {
         Some(d) => (d, "Date paragraph"),
         None => match meta
@@ -698,14 +860,25 @@ pub fn convert_docx(
             "the Date paragraph “{t}” is not a date quire reads; {date_source} used"
         ));
     }
+    (date, date_source)
+}
 
-    // Images: web formats are written, others reported.
+/// Images: web formats become files of the bundle, others are reported.
+/// Returns the files, each image's place in the text, and how many lack
+/// alternative text.
+fn write_images(
+    images: &[parse::ImageRef],
+    package: &mut package::Package,
+    options: &DocxOptions,
+    lang: &str,
+    warnings: &mut Vec<String>,
+    unsupported: &mut Vec<Unsupported>,
+) -> Result<(Vec<MediaFile>, Vec<markdown::ImageOut>, usize), DocxError> {
     let mut media = Vec::new();
     let mut image_outs = Vec::new();
     let mut used_names: BTreeSet<String> = BTreeSet::new();
-    let mut unsupported = stats.unsupported.clone();
     let mut images_without_alt = 0;
-    for img in &images {
+    for img in images {
         let base = img
             .part
             .rsplit('/')
@@ -768,17 +941,13 @@ pub fn convert_docx(
         });
         media.push(MediaFile { name, bytes });
     }
+    Ok((media, image_outs, images_without_alt))
+}
 
-    let rendered = markdown::render(&body, &notes, &image_outs, &options.highlight_labels);
-    warnings.extend(rendered.warnings.clone());
-    if stats.hidden_runs > 0 {
-        warnings.push(format!(
-            "{} run(s) of hidden text left out",
-            stats.hidden_runs
-        ));
-    }
-
-    let slug = match &options.translation_of {
+/// The bundle's folder name: the original's (a translation), `--slug`,
+/// else the title's first eight words.
+fn article_slug(options: &DocxOptions, title: &str) -> String {
+    match &options.translation_of {
         Some(t) => t
             .trim_matches('/')
             .rsplit('/')
@@ -788,7 +957,7 @@ pub fn convert_docx(
         None => match &options.slug {
             Some(s) => s.clone(),
             None => {
-                let words: Vec<String> = quire_core::slugify(&title)
+                let words: Vec<String> = quire_core::slugify(title)
                     .split('-')
                     .take(8)
                     .map(str::to_string)
@@ -797,15 +966,20 @@ pub fn convert_docx(
                 if s.is_empty() { "article".into() } else { s }
             }
         },
-    };
-    let file_name_out = if lang == default_lang {
-        "index.md".to_string()
-    } else {
-        format!("index.{lang}.md")
-    };
+    }
+}
 
+/// The page's front matter, between `+++` lines.
+fn front_matter(
+    title: &str,
+    date: &str,
+    authors: &[String],
+    highlights: &[String],
+    summary: Option<&str>,
+    draft: bool,
+) -> String {
     let mut front = String::from("+++\n");
-    front.push_str(&format!("title = {}\n", toml_string(&title)));
+    front.push_str(&format!("title = {}\n", toml_string(title)));
     front.push_str(&format!("date = {date}\n"));
     let list = |v: &[String]| {
         v.iter()
@@ -813,65 +987,22 @@ pub fn convert_docx(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    front.push_str(&format!("authors = [{}]\n", list(&authors)));
-    if !rendered.highlights.is_empty() {
+    front.push_str(&format!("authors = [{}]\n", list(authors)));
+    if !highlights.is_empty() {
         front.push_str("highlights = [\n");
-        for h in &rendered.highlights {
+        for h in highlights {
             front.push_str(&format!("  {},\n", toml_string(h)));
         }
         front.push_str("]\n");
     }
-    let summary = if abstract_text.is_empty() {
-        subtitle.filter(|s| !s.is_empty())
-    } else {
-        Some(abstract_text.join(" "))
-    };
     if let Some(s) = summary {
-        front.push_str(&format!("summary = {}\n", toml_string(&s)));
+        front.push_str(&format!("summary = {}\n", toml_string(s)));
     }
-    if options.draft {
+    if draft {
         front.push_str("draft = true\n");
     }
     front.push_str("+++\n\n");
-
-    let report = DocxReport {
-        title: title.clone(),
-        title_source: title_source.into(),
-        lang,
-        authors,
-        unmatched_authors: unmatched,
-        date,
-        date_source: date_source.into(),
-        highlights: rendered.highlights.len(),
-        body: rendered.stats.clone(),
-        images_written: media.len(),
-        images_without_alt,
-        bibliography_added: citations
-            .new_items
-            .iter()
-            .filter_map(|v| v["id"].as_str().map(str::to_string))
-            .collect(),
-        bibliography_reused: citations.reused.iter().cloned().collect(),
-        bibliography_fields: stats.bibliography_fields,
-        tables_of_contents: stats.tables_of_contents + usize::from(dropped_toc > 0),
-        insertions: stats.insertions,
-        deletions: stats.deletions,
-        format_changes: stats.format_changes,
-        comments: stats.comments.len(),
-        hidden_runs: stats.hidden_runs,
-        unsupported,
-        warnings,
-        ..DocxReport::default()
-    };
-    Ok(ImportedArticle {
-        slug,
-        file_name: file_name_out,
-        page: format!("{front}{}", rendered.markdown),
-        body: rendered.markdown,
-        media,
-        bibliography: citations.new_items,
-        report,
-    })
+    front
 }
 
 /// Imports the document at `path` into the site, as `options` says.
@@ -948,6 +1079,107 @@ pub fn import_docx_bytes(
     write_article(root, &section, &article, options, &site)
 }
 
+/// The page to write: refused when it would overwrite a bundle (or, for a
+/// translation, its file) or translate into the default language; a
+/// translation records which version of the original it was made from.
+fn checked_page_text(
+    root: &Path,
+    section: &str,
+    article: &ImportedArticle,
+    site: &SiteInfo,
+    translation: bool,
+) -> Result<String, DocxError> {
+    let bundle = root.join("content").join(section).join(&article.slug);
+    let page_path = bundle.join(&article.file_name);
+    let default_lang = site.languages.first().cloned().unwrap_or_default();
+    let mut page_text = article.page.clone();
+    if translation {
+        if article.report.lang == default_lang {
+            return Err(DocxError::Usage(format!(
+                "the document is in {default_lang}, the site's default language: a translation needs another language (pass --lang)"
+            )));
+        }
+        if page_path.exists() {
+            return Err(DocxError::Usage(format!(
+                "content/{section}/{}/{} already exists; remove it first to import again",
+                article.slug, article.file_name
+            )));
+        }
+        // Record which version of the original this translation was made from.
+        let original_path = bundle.join("index.md");
+        let original = std::fs::read_to_string(&original_path).map_err(|source| DocxError::Io {
+            path: original_path.clone(),
+            source,
+        })?;
+        let rel = format!("content/{section}/{}/index.md", article.slug);
+        let body = match quire_site::frontmatter::split(&rel, &original) {
+            Ok(Some(split)) => split.body,
+            _ => original.as_str(),
+        };
+        let fp = quire_check::fingerprint::fingerprint(body).encode();
+        page_text = page_text.replacen(
+            "+++\n\n",
+            &format!("translated_from = {}\n+++\n\n", toml_string(&fp)),
+            1,
+        );
+    } else if bundle.exists() {
+        return Err(DocxError::Usage(format!(
+            "content/{section}/{} already exists; choose another name with --slug",
+            article.slug
+        )));
+    }
+
+    Ok(page_text)
+}
+
+/// Removes what a failed write put in place, newest first (best effort:
+/// the error that made it fail is the one reported).
+fn undo(done: &[PathBuf]) {
+    for p in done.iter().rev() {
+        if p.is_dir() {
+            let _ = std::fs::remove_dir_all(p);
+        } else {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// The site's `bibliography/imported.json` with the document's new
+/// citation items added, staged: (staged file, its place).
+fn stage_bibliography(
+    root: &Path,
+    stage: &Path,
+    article: &ImportedArticle,
+) -> Result<(PathBuf, PathBuf), DocxError> {
+    let bib = root.join("bibliography/imported.json");
+    let mut items: Vec<serde_json::Value> = match std::fs::read_to_string(&bib) {
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(serde_json::Value::Array(a)) => a,
+            _ => {
+                return Err(DocxError::Usage(
+                    "bibliography/imported.json is not a CSL-JSON array; fix or move it first"
+                        .into(),
+                ));
+            }
+        },
+        Err(_) => Vec::new(),
+    };
+    items.extend(article.bibliography.iter().cloned());
+    let text = serde_json::to_string_pretty(&items).unwrap_or_default() + "\n";
+    if let Err(ds) = quire_cite::Bibliography::parse("bibliography/imported.json", &text) {
+        return Err(DocxError::Usage(format!(
+            "the citation items would not load: {}",
+            ds.first().map(|d| d.to_string()).unwrap_or_default()
+        )));
+    }
+    let staged = stage.join("imported.json");
+    std::fs::write(&staged, text).map_err(|source| DocxError::Io {
+        path: staged.clone(),
+        source,
+    })?;
+    Ok((staged, bib))
+}
+
 /// Writes an article into `content/<section>/<slug>/` and its citation
 /// items into `bibliography/imported.json`: everything into temporary files
 /// inside the site first, then renamed into place; on failure nothing stays.
@@ -966,40 +1198,7 @@ pub fn write_article(
     let bundle = section_dir.join(&article.slug);
     let translation = options.translation_of.is_some();
     let page_path = bundle.join(&article.file_name);
-    let default_lang = site.languages.first().cloned().unwrap_or_default();
-    let mut page_text = article.page.clone();
-    if translation {
-        if article.report.lang == default_lang {
-            return Err(DocxError::Usage(format!(
-                "the document is in {default_lang}, the site's default language: a translation needs another language (pass --lang)"
-            )));
-        }
-        if page_path.exists() {
-            return Err(DocxError::Usage(format!(
-                "content/{section}/{}/{} already exists; remove it first to import again",
-                article.slug, article.file_name
-            )));
-        }
-        // Record which version of the original this translation was made from.
-        let original_path = bundle.join("index.md");
-        let original = std::fs::read_to_string(&original_path).map_err(io(&original_path))?;
-        let rel = format!("content/{section}/{}/index.md", article.slug);
-        let body = match quire_site::frontmatter::split(&rel, &original) {
-            Ok(Some(split)) => split.body,
-            _ => original.as_str(),
-        };
-        let fp = quire_check::fingerprint::fingerprint(body).encode();
-        page_text = page_text.replacen(
-            "+++\n\n",
-            &format!("translated_from = {}\n+++\n\n", toml_string(&fp)),
-            1,
-        );
-    } else if bundle.exists() {
-        return Err(DocxError::Usage(format!(
-            "content/{section}/{} already exists; choose another name with --slug",
-            article.slug
-        )));
-    }
+    let page_text = checked_page_text(root, section, article, site, translation)?;
 
     let mut report = article.report.clone();
     let rel = |p: &Path| {
@@ -1039,30 +1238,7 @@ pub fn write_article(
             moves.push((staged, target));
         }
         if !article.bibliography.is_empty() {
-            let bib = root.join("bibliography/imported.json");
-            let mut items: Vec<serde_json::Value> = match std::fs::read_to_string(&bib) {
-                Ok(text) => match serde_json::from_str(&text) {
-                    Ok(serde_json::Value::Array(a)) => a,
-                    _ => {
-                        return Err(DocxError::Usage(format!(
-                            "{} is not a CSL-JSON array; fix or move it first",
-                            rel(&bib)
-                        )));
-                    }
-                },
-                Err(_) => Vec::new(),
-            };
-            items.extend(article.bibliography.iter().cloned());
-            let text = serde_json::to_string_pretty(&items).unwrap_or_default() + "\n";
-            if let Err(ds) = quire_cite::Bibliography::parse("bibliography/imported.json", &text) {
-                return Err(DocxError::Usage(format!(
-                    "the citation items would not load: {}",
-                    ds.first().map(|d| d.to_string()).unwrap_or_default()
-                )));
-            }
-            let staged = stage.join("imported.json");
-            std::fs::write(&staged, text).map_err(io(&staged))?;
-            moves.push((staged, bib));
+            moves.push(stage_bibliography(root, &stage, article)?);
         }
         Ok(moves)
     })();
@@ -1104,13 +1280,7 @@ pub fn write_article(
         Ok(())
     })();
     if let Err(e) = outcome {
-        for p in done.iter().rev() {
-            if p.is_dir() {
-                let _ = std::fs::remove_dir_all(p);
-            } else {
-                let _ = std::fs::remove_file(p);
-            }
-        }
+        undo(&done);
         cleanup(&stage);
         if created_section {
             let _ = std::fs::remove_dir(&section_dir);

@@ -2,15 +2,17 @@
 //! quick-xml.
 //!
 //! Owns: refusing what a Word file never needs and an attacker might use —
-//! a DOCTYPE (so no DTD, no external or internal entities), entity
-//! references other than the five predefined ones and character
-//! references, nesting deeper than [`MAX_DEPTH`] — and naming elements and
+//! a DOCTYPE and entity references other than the five predefined ones and
+//! character references (both by the rules of `crate::xmlref`), nesting
+//! deeper than [`MAX_DEPTH`] — and naming elements and
 //! attributes by a fixed prefix per namespace URI (`w:p` whatever prefix the
 //! file declares), so the converter can match names as strings.
 //! Must not know: what the elements mean.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+
+use crate::xmlref::{self, Undeclared};
 
 /// Deepest element nesting accepted (Word files stay far below it).
 const MAX_DEPTH: usize = 256;
@@ -260,17 +262,6 @@ fn open(start: &BytesStart<'_>, scopes: &mut Vec<Scope>) -> Result<Element, Stri
     })
 }
 
-fn predefined(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        _ => return None,
-    })
-}
-
 /// Parses one part into its root element.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     let mut reader = Reader::from_reader(bytes);
@@ -315,30 +306,12 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                 push_text(&mut stack, &text);
             }
             Event::GeneralRef(r) => {
-                let text = match r.resolve_char_ref() {
-                    Ok(Some(ch)) => ch.to_string(),
-                    Ok(None) => {
-                        let name = r.xml10_content().into_owned();
-                        predefined(&name)
-                            .ok_or_else(|| {
-                                err(
-                                    &reader,
-                                    format!(
-                                        "entity reference `&{name};` refused (Word files use none)"
-                                    ),
-                                )
-                            })?
-                            .to_string()
-                    }
-                    Err(e) => return Err(err(&reader, e.to_string())),
-                };
+                let text = xmlref::resolve(&r, Undeclared::Refuse("Word files"))
+                    .map_err(|m| err(&reader, m))?;
                 push_text(&mut stack, &text);
             }
             Event::DocType(_) => {
-                return Err(err(
-                    &reader,
-                    "a DOCTYPE declaration is refused (Word files have none; it could declare external entities)".into(),
-                ));
+                return Err(err(&reader, xmlref::doctype_refused("Word files")));
             }
             Event::Eof => break,
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::Empty(_) => {}
