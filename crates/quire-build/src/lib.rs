@@ -358,7 +358,7 @@ fn blame_content(corpus: &Corpus, problems: Vec<Diagnostic>) -> Vec<Diagnostic> 
     for page in &corpus.pages {
         let folder = page.path.trim_start_matches('/').to_string();
         if !folder.is_empty() {
-            let file = format!("{folder}index.html");
+            let file = Routes::output_file(&page.path);
             claims.push((
                 folder,
                 file,
@@ -392,7 +392,7 @@ fn blame_content(corpus: &Corpus, problems: Vec<Diagnostic>) -> Vec<Diagnostic> 
                 let folder = term.path.trim_start_matches('/').to_string();
                 claims.push((
                     folder.clone(),
-                    format!("{folder}index.html"),
+                    Routes::output_file(&term.path),
                     &corpus.pages[first],
                     taxonomy.name.clone(),
                     format!("{} `{}`", taxonomy.name, term.name),

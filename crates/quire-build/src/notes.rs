@@ -67,34 +67,7 @@ pub fn resolve(
 ) -> PageBody {
     let source = SourceText::new(&page.source_text);
     let items = &page.rendered.notes;
-    let line_of = |offset: usize| source.line_col(page.body_offset + offset).0;
-    // Inputs for the citation engine: every item but repeated footnotes.
-    let mut inputs = Vec::with_capacity(items.len());
-    let mut input_of_item = vec![None; items.len()];
-    for (i, item) in items.iter().enumerate() {
-        match item {
-            NoteItem::Footnote {
-                repeat_of: Some(_), ..
-            } => {}
-            NoteItem::Footnote {
-                html, text, offset, ..
-            } => {
-                input_of_item[i] = Some(inputs.len());
-                inputs.push(NoteInput::Footnote {
-                    html: fill_links(html, page, base_path),
-                    text: text.clone(),
-                    line: line_of(*offset),
-                });
-            }
-            NoteItem::Cite { cluster, offset } => {
-                input_of_item[i] = Some(inputs.len());
-                inputs.push(NoteInput::Cite {
-                    cluster: cluster.clone(),
-                    line: line_of(*offset),
-                });
-            }
-        }
-    }
+    let (inputs, input_of_item) = engine_inputs(page, &source, base_path);
     let processed = if inputs.is_empty() {
         quire_cite::Processed::default()
     } else {
@@ -201,6 +174,44 @@ fn fill_links(html: &str, page: &Page, base_path: &str) -> String {
         Placeholder::Link(i) => link_url(page, i, base_path),
         Placeholder::Note(_) => String::new(),
     })
+}
+
+/// Inputs for the citation engine: every note item of `page` but repeated
+/// footnotes, and for each item the index of its input.
+fn engine_inputs(
+    page: &Page,
+    source: &SourceText<'_>,
+    base_path: &str,
+) -> (Vec<NoteInput>, Vec<Option<usize>>) {
+    let items = &page.rendered.notes;
+    let line_of = |offset: usize| source.line_col(page.body_offset + offset).0;
+    let mut inputs = Vec::with_capacity(items.len());
+    let mut input_of_item = vec![None; items.len()];
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            NoteItem::Footnote {
+                repeat_of: Some(_), ..
+            } => {}
+            NoteItem::Footnote {
+                html, text, offset, ..
+            } => {
+                input_of_item[i] = Some(inputs.len());
+                inputs.push(NoteInput::Footnote {
+                    html: fill_links(html, page, base_path),
+                    text: text.clone(),
+                    line: line_of(*offset),
+                });
+            }
+            NoteItem::Cite { cluster, offset } => {
+                input_of_item[i] = Some(inputs.len());
+                inputs.push(NoteInput::Cite {
+                    cluster: cluster.clone(),
+                    line: line_of(*offset),
+                });
+            }
+        }
+    }
+    (inputs, input_of_item)
 }
 
 /// A one-paragraph note shows inline with its back link.

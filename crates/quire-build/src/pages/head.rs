@@ -83,94 +83,14 @@ impl Renderer<'_> {
             .as_ref()
             .and_then(|s| self.corpus.section(s))
             .map(|s| s.title_in(lang));
-        let mut og_extra = Vec::new();
-        let mut highwire = Vec::new();
-        if page.kind == PageKind::Article {
-            if let Some(d) = page.front.date {
-                og_extra.push(MetaTag {
-                    name: "article:published_time".into(),
-                    content: d.rfc3339(),
-                });
-            }
-            if let Some(d) = page.front.updated {
-                og_extra.push(MetaTag {
-                    name: "article:modified_time".into(),
-                    content: d.rfc3339(),
-                });
-            }
-            for a in &authors {
-                og_extra.push(MetaTag {
-                    name: "article:author".into(),
-                    content: self.listing_permalink(lang, Route::Author(&a.id)),
-                });
-            }
-            if let Some(s) = &section_title {
-                og_extra.push(MetaTag {
-                    name: "article:section".into(),
-                    content: s.clone(),
-                });
-            }
-            for terms in page.front.taxonomies.values() {
-                for t in terms {
-                    og_extra.push(MetaTag {
-                        name: "article:tag".into(),
-                        content: t.clone(),
-                    });
-                }
-            }
-            highwire.push(MetaTag {
-                name: "citation_title".into(),
-                content: page.front.title.clone(),
-            });
-            for a in &authors {
-                highwire.push(MetaTag {
-                    name: "citation_author".into(),
-                    content: a.name_in(lang).to_string(),
-                });
-            }
-            if let Some(d) = page.front.date {
-                let (y, m, dd) = d.ymd();
-                highwire.push(MetaTag {
-                    name: "citation_publication_date".into(),
-                    content: format!("{y:04}/{m:02}/{dd:02}"),
-                });
-                highwire.push(MetaTag {
-                    name: "citation_online_date".into(),
-                    content: format!("{y:04}/{m:02}/{dd:02}"),
-                });
-            }
-            highwire.push(MetaTag {
-                name: "citation_language".into(),
-                content: lang.clone(),
-            });
-            highwire.push(MetaTag {
-                name: "citation_publisher".into(),
-                content: site.title.clone(),
-            });
-            highwire.push(MetaTag {
-                name: "citation_public_url".into(),
-                content: page.permalink.clone(),
-            });
-            if let Some(pdf) = &page.front.pdf {
-                let url = if pdf.starts_with("http") {
-                    pdf.clone()
-                } else if pdf.starts_with('/') {
-                    self.routes().permalink(pdf)
-                } else {
-                    Routes::beside(&page.permalink, pdf)
-                };
-                highwire.push(MetaTag {
-                    name: "citation_pdf_url".into(),
-                    content: url,
-                });
-            }
-            for reference in &body.references {
-                highwire.push(MetaTag {
-                    name: "citation_reference".into(),
-                    content: reference.clone(),
-                });
-            }
-        }
+        let (og_extra, highwire) = if page.kind == PageKind::Article {
+            (
+                self.open_graph_article(page, &authors, section_title.as_deref()),
+                self.highwire(page, &authors, body),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let jsonld = self.article_jsonld(
             page,
             &authors,
@@ -203,6 +123,116 @@ impl Renderer<'_> {
             jsonld: Some(jsonld),
             noindex: false,
         }
+    }
+
+    /// Open Graph `article:*` tags of an article.
+    fn open_graph_article(
+        &self,
+        page: &Page,
+        authors: &[&Author],
+        section_title: Option<&str>,
+    ) -> Vec<MetaTag> {
+        let lang = &page.lang;
+        let mut og_extra = Vec::new();
+        if let Some(d) = page.front.date {
+            og_extra.push(MetaTag {
+                name: "article:published_time".into(),
+                content: d.rfc3339(),
+            });
+        }
+        if let Some(d) = page.front.updated {
+            og_extra.push(MetaTag {
+                name: "article:modified_time".into(),
+                content: d.rfc3339(),
+            });
+        }
+        for a in authors {
+            og_extra.push(MetaTag {
+                name: "article:author".into(),
+                content: self.listing_permalink(lang, Route::Author(&a.id)),
+            });
+        }
+        if let Some(s) = section_title {
+            og_extra.push(MetaTag {
+                name: "article:section".into(),
+                content: s.to_string(),
+            });
+        }
+        for terms in page.front.taxonomies.values() {
+            for t in terms {
+                og_extra.push(MetaTag {
+                    name: "article:tag".into(),
+                    content: t.clone(),
+                });
+            }
+        }
+        og_extra
+    }
+
+    /// Highwire Press `citation_*` tags of an article (read by Google
+    /// Scholar and reference managers).
+    fn highwire(
+        &self,
+        page: &Page,
+        authors: &[&Author],
+        body: &crate::notes::PageBody,
+    ) -> Vec<MetaTag> {
+        let lang = &page.lang;
+        let site = &self.sites[lang];
+        let mut highwire = Vec::new();
+        highwire.push(MetaTag {
+            name: "citation_title".into(),
+            content: page.front.title.clone(),
+        });
+        for a in authors {
+            highwire.push(MetaTag {
+                name: "citation_author".into(),
+                content: a.name_in(lang).to_string(),
+            });
+        }
+        if let Some(d) = page.front.date {
+            let (y, m, dd) = d.ymd();
+            highwire.push(MetaTag {
+                name: "citation_publication_date".into(),
+                content: format!("{y:04}/{m:02}/{dd:02}"),
+            });
+            highwire.push(MetaTag {
+                name: "citation_online_date".into(),
+                content: format!("{y:04}/{m:02}/{dd:02}"),
+            });
+        }
+        highwire.push(MetaTag {
+            name: "citation_language".into(),
+            content: lang.clone(),
+        });
+        highwire.push(MetaTag {
+            name: "citation_publisher".into(),
+            content: site.title.clone(),
+        });
+        highwire.push(MetaTag {
+            name: "citation_public_url".into(),
+            content: page.permalink.clone(),
+        });
+        if let Some(pdf) = &page.front.pdf {
+            let url = if pdf.starts_with("http") {
+                pdf.clone()
+            } else if pdf.starts_with('/') {
+                self.routes().permalink(pdf)
+            } else {
+                Routes::beside(&page.permalink, pdf)
+            };
+            highwire.push(MetaTag {
+                name: "citation_pdf_url".into(),
+                content: url,
+            });
+        }
+        for reference in &body.references {
+            highwire.push(MetaTag {
+                name: "citation_reference".into(),
+                content: reference.clone(),
+            });
+        }
+        highwire
     }
 
     pub(super) fn article_jsonld<'v>(
