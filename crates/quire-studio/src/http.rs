@@ -136,9 +136,37 @@ async fn guard(State(s): State<Arc<Studio>>, mut req: Request, next: Next) -> Re
     if path.starts_with("/static/") {
         return next.run(req).await;
     }
-    let known = cookie_value(req.headers(), COOKIE).and_then(|t| s.sessions.get(&t));
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let mut known = cookie_value(req.headers(), COOKIE).and_then(|t| s.sessions.get(&t));
+    let mut fresh = None;
+    // Behind a trusted proxy its user header says who this is, on every
+    // request (a session of someone else is not kept).
+    if let Some(proxy) = &s.proxy
+        && let Some(user) = proxy.user(
+            &s.accounts,
+            peer,
+            req.headers()
+                .get(proxy.header.as_str())
+                .and_then(|v| v.to_str().ok()),
+        )
+        && known
+            .as_ref()
+            .and_then(|k| k.user.as_ref())
+            .map(|u| &u.login)
+            != user.as_ref().map(|u| &u.login)
+    {
+        let ui = known.as_ref().and_then(|k| k.ui.clone());
+        if let Some(k) = &known {
+            s.sessions.remove(&k.token);
+        }
+        known = None;
+        fresh = Some(s.sessions.create(user, ui));
+    }
     let created = known.is_none();
-    let session = known.unwrap_or_else(|| {
+    let session = known.or(fresh).unwrap_or_else(|| {
         let user = (!s.needs_login()).then(User::local);
         s.sessions.create(user, None)
     });
@@ -151,11 +179,7 @@ async fn guard(State(s): State<Arc<Studio>>, mut req: Request, next: Next) -> Re
                 .unwrap_or(""),
         ),
     };
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    let ip = peer.map(|p| p.to_string()).unwrap_or_default();
     let is_post = req.method() == Method::POST;
     let mut response = 'answer: {
         if session.user.is_none() && path != "/login" && path != "/ui" {

@@ -17,6 +17,7 @@ pub mod index;
 pub mod pages;
 pub mod paths;
 pub mod preview;
+pub mod proxy;
 pub mod store;
 pub mod strings;
 
@@ -74,6 +75,8 @@ pub struct Studio {
     pub hosts: Vec<String>,
     /// The accounts; empty means everyone is the local editor (loopback).
     pub accounts: Accounts,
+    /// The reverse proxy whose user header is trusted, if configured.
+    pub proxy: Option<proxy::ProxyTrust>,
     /// Sessions.
     pub sessions: auth::Sessions,
     /// Failed logins.
@@ -118,10 +121,11 @@ impl Studio {
         }
         let root = std::fs::canonicalize(&options.root).map_err(StartError::Io)?;
         let accounts = Accounts::load(&root).map_err(StartError::Refused)?;
+        let proxy = proxy::ProxyTrust::load(&root).map_err(StartError::Refused)?;
         let loopback = addr.ip().is_loopback();
-        if !loopback && accounts.is_empty() {
+        if !loopback && accounts.is_empty() && proxy.is_none() {
             return Err(StartError::Refused(format!(
-                "refusing to listen on {} without accounts: anyone who can reach it could change the site. Create one with `quire studio adduser NAME --role editor`, or keep --bind 127.0.0.1",
+                "refusing to listen on {} without accounts: anyone who can reach it could change the site. Create one with `quire studio adduser NAME --role editor`, configure a trusted proxy ([studio] proxy_user_header in studio-users.toml), or keep --bind 127.0.0.1",
                 addr.ip()
             )));
         }
@@ -141,6 +145,7 @@ impl Studio {
             loopback,
             hosts,
             accounts,
+            proxy,
             sessions: auth::Sessions::default(),
             rate: auth::RateLimit::default(),
             preview_cache: preview::PreviewCache::default(),
@@ -154,7 +159,7 @@ impl Studio {
 
     /// True when people must sign in.
     pub fn needs_login(&self) -> bool {
-        !self.accounts.is_empty()
+        !self.accounts.is_empty() || self.proxy.is_some()
     }
 
     /// The site index, reloaded first when files changed. Blocking.

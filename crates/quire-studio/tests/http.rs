@@ -1102,3 +1102,67 @@ async fn importing_needs_the_csrf_token_and_is_not_for_translators() {
         editor.text
     );
 }
+
+/// A GET from `peer` with the proxy's user header set to `login`.
+async fn get_via(c: &mut Client, uri: &str, peer: &str, login: &str) -> Answer {
+    let mut req = Request::get(uri)
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, &c.cookie)
+        .header("X-Forwarded-User", login)
+        .body(Body::empty())
+        .unwrap();
+    let peer: SocketAddr = peer.parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    c.send(req).await
+}
+
+#[tokio::test]
+async fn a_trusted_proxy_header_signs_in_only_from_the_proxy() {
+    let proxied = |root: &Path| {
+        add_accounts(root);
+        let path = root.join("studio-users.toml");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(
+            "\n[studio]\nproxy_user_header = \"X-Forwarded-User\"\nproxy_addresses = [\"10.1.2.3\"]\n",
+        );
+        std::fs::write(&path, text).unwrap();
+    };
+    // A public address is allowed with the proxy configured and no
+    // accounts at all.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&example(), dir.path());
+    std::fs::write(
+        dir.path().join("studio-users.toml"),
+        "[studio]\nproxy_user_header = \"X-Forwarded-User\"\nproxy_addresses = [\"10.1.2.3\"]\n",
+    )
+    .unwrap();
+    let public: SocketAddr = "0.0.0.0:1112".parse().unwrap();
+    let lonely = Studio::new(&StudioOptions::new(dir.path()), public).unwrap();
+    assert!(lonely.needs_login());
+
+    let mut c = Client::with(proxied, "0.0.0.0:1112").await;
+    // From elsewhere the header is ignored: the sign-in page.
+    let away = get_via(&mut c, "/", "10.9.9.9:5000", "ed").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    assert_eq!(away.headers[header::LOCATION], "/login");
+    // From the proxy, the account named is signed in, with its role.
+    let home = get_via(&mut c, "/", "10.1.2.3:5000", "tr").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.text);
+    let doc = scraper::Html::parse_document(&home.text);
+    let who = scraper::Selector::parse(".who").unwrap();
+    let text: String = doc.select(&who).flat_map(|e| e.text()).collect();
+    assert!(text.contains("translator"), "{text}");
+    // A translator still cannot publish: the role is the account's.
+    let page = get_via(
+        &mut c,
+        &edit("content/analysis/amu-darya-water/index.md"),
+        "10.1.2.3:5000",
+        "tr",
+    )
+    .await;
+    assert!(!page.text.contains("value=\"publish\""));
+    // A login that is no account (and no default role) is not let in.
+    let nobody = get_via(&mut c, "/", "10.1.2.3:5000", "mallory").await;
+    assert_eq!(nobody.status, StatusCode::SEE_OTHER);
+}
