@@ -388,7 +388,18 @@ fn bibliography(corpus: &Corpus) -> Vec<BibEntry> {
             }
             None
         };
-        for entry in library.iter().flat_map(|l| l.iter()) {
+        for e in library.iter().flat_map(entries) {
+            out.insert(e.key.clone(), e);
+        }
+    }
+    out.into_values().collect()
+}
+
+/// The picker's view of the entries of a parsed library.
+pub fn entries(library: &hayagriva::Library) -> Vec<BibEntry> {
+    library
+        .iter()
+        .map(|entry| {
             let people = entry
                 .authors()
                 .filter(|a| !a.is_empty())
@@ -399,19 +410,15 @@ fn bibliography(corpus: &Corpus) -> Vec<BibEntry> {
                 .map(|p| p.name.clone())
                 .collect::<Vec<_>>()
                 .join(", ");
-            out.insert(
-                entry.key().to_string(),
-                BibEntry {
-                    key: entry.key().to_string(),
-                    author,
-                    title: entry.title().map(|t| t.to_string()).unwrap_or_default(),
-                    year: entry
-                        .date_any()
-                        .map(|d| d.year.to_string())
-                        .unwrap_or_default(),
-                },
-            );
-        }
-    }
-    out.into_values().collect()
+            BibEntry {
+                key: entry.key().to_string(),
+                author,
+                title: entry.title().map(|t| t.to_string()).unwrap_or_default(),
+                year: entry
+                    .date_any()
+                    .map(|d| d.year.to_string())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
 }

@@ -10,14 +10,18 @@
 //! English, Turkish and Russian), [`pages`] (server-rendered HTML) and
 //! [`http`] (routes). Only [`http`] knows HTTP; nothing prints.
 
+pub mod align;
 pub mod auth;
 pub mod form;
+pub mod git;
 pub mod http;
 pub mod index;
 pub mod pages;
 pub mod paths;
 pub mod preview;
 pub mod proxy;
+pub mod sources;
+pub mod stale;
 pub mod store;
 pub mod strings;
 
@@ -41,6 +45,10 @@ pub struct StudioOptions {
     pub bind: IpAddr,
     /// The port; 0 picks a free one.
     pub port: u16,
+    /// Commit every save (and push on Publish) with git.
+    pub git: bool,
+    /// Where DOIs are looked up (`https://doi.org`).
+    pub doi_resolver: String,
 }
 
 impl StudioOptions {
@@ -50,6 +58,8 @@ impl StudioOptions {
             root: root.into(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1112,
+            git: false,
+            doi_resolver: sources::DOI_RESOLVER.to_string(),
         }
     }
 }
@@ -75,6 +85,10 @@ pub struct Studio {
     pub hosts: Vec<String>,
     /// The accounts; empty means everyone is the local editor (loopback).
     pub accounts: Accounts,
+    /// Commit every save and push on Publish (`--git`).
+    pub git: bool,
+    /// Where DOIs are looked up.
+    pub doi_resolver: String,
     /// The reverse proxy whose user header is trusted, if configured.
     pub proxy: Option<proxy::ProxyTrust>,
     /// Sessions.
@@ -145,6 +159,8 @@ impl Studio {
             loopback,
             hosts,
             accounts,
+            git: options.git,
+            doi_resolver: options.doi_resolver.clone(),
             proxy,
             sessions: auth::Sessions::default(),
             rate: auth::RateLimit::default(),
