@@ -306,6 +306,21 @@ fn refuse(s: &Studio, ctx: &Ctx, status: StatusCode, text: &str) -> Response {
     page(status, pages::message(&ctx.chrome(s), title, text))
 }
 
+/// The index, sure to know the content file `rel` when it exists.
+async fn load_index_with(s: &Arc<Studio>, rel: &str) -> Result<Arc<SiteIndex>, String> {
+    let (s, rel) = (Arc::clone(s), rel.to_string());
+    blocking(move || s.index_with(&rel)).await
+}
+
+macro_rules! index_with_or_500 {
+    ($s:expr, $ctx:expr, $rel:expr) => {
+        match load_index_with(&$s, $rel).await {
+            Ok(i) => i,
+            Err(e) => return refuse(&$s, &$ctx, StatusCode::INTERNAL_SERVER_ERROR, &e),
+        }
+    };
+}
+
 macro_rules! index_or_500 {
     ($s:expr, $ctx:expr) => {
         match load_index(&$s).await {
@@ -814,7 +829,7 @@ async fn edit(
             "this file is not UTF-8 text",
         );
     };
-    let index = index_or_500!(s, ctx);
+    let index = index_with_or_500!(s, ctx, &q.path);
     let (mut form, _) = match form::read(&q.path, &text, &index.taxonomies) {
         Ok(f) => f,
         Err(e) => return refuse(&s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
@@ -937,7 +952,7 @@ async fn save(
         Ok(x) => x,
         Err((status, e)) => return refuse(&s, &ctx, status, &e),
     };
-    let index = index_or_500!(s, ctx);
+    let index = index_with_or_500!(s, ctx, &rel);
     let before = match form::read(&rel, &current, &index.taxonomies) {
         Ok((f, _)) => f,
         Err(e) => return refuse(&s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
@@ -987,7 +1002,7 @@ async fn save(
         );
     }
     store::drop_autosave(&s.root, &rel);
-    s.changed();
+    s.saved(&rel);
     let done = if publish { "published" } else { "saved" };
     if s.git {
         record_in_git(&s, &ctx, &rel, &after.title, publish).await;
@@ -1049,7 +1064,7 @@ async fn merge(
         Ok(x) => x,
         Err((status, e)) => return refuse(&s, &ctx, status, &e),
     };
-    let index = index_or_500!(s, ctx);
+    let index = index_with_or_500!(s, ctx, &f.path);
     let mut text = f.text.replace("\r\n", "\n");
     if current.contains("\r\n") {
         text = text.replace('\n', "\r\n");
@@ -1088,7 +1103,7 @@ async fn merge(
         );
     }
     store::drop_autosave(&s.root, &f.path);
-    s.changed();
+    s.saved(&f.path);
     if s.git {
         record_in_git(&s, &ctx, &f.path, &merged.title, false).await;
     }
@@ -1126,7 +1141,7 @@ async fn translate(
         Ok(x) => x,
         Err((status, e)) => return refuse(&s, &ctx, status, &e),
     };
-    let index = index_or_500!(s, ctx);
+    let index = index_with_or_500!(s, ctx, &f.path);
     let Some(col) = index.language_index(&f.lang) else {
         return refuse(
             &s,
@@ -1219,7 +1234,7 @@ async fn compare(
         Ok(x) => x,
         Err((status, e)) => return refuse(&s, &ctx, status, &e),
     };
-    let index = index_or_500!(s, ctx);
+    let index = index_with_or_500!(s, ctx, &q.path);
     let default_col = index.language_index(index.default_language()).unwrap_or(0);
     let Some((row, col)) = index.find(&q.path) else {
         return refuse(&s, &ctx, StatusCode::NOT_FOUND, &q.path);
@@ -1343,7 +1358,7 @@ async fn preview_api(
         Ok(x) => x,
         Err((status, e)) => return plain(status, &e),
     };
-    let index = match load_index(&s).await {
+    let index = match load_index_with(&s, &rel).await {
         Ok(i) => i,
         Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e),
     };
@@ -1553,7 +1568,7 @@ async fn upload(
         Ok(x) => x,
         Err((status, e)) => return plain(status, &e),
     };
-    let index = match load_index(&s).await {
+    let index = match load_index_with(&s, &path).await {
         Ok(i) => i,
         Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e),
     };

@@ -1783,3 +1783,61 @@ async fn an_unreachable_doi_resolver_is_a_plain_error() {
     );
     assert_eq!(std::fs::read_to_string(&bib).unwrap(), before);
 }
+
+/// Every version of an index as (path, title, status, authors, url).
+fn versions(
+    index: &quire_studio::SiteIndex,
+) -> Vec<(String, String, &'static str, Vec<String>, String)> {
+    let mut out: Vec<_> = index
+        .rows
+        .iter()
+        .flat_map(|r| r.versions.iter().flatten())
+        .map(|v| {
+            (
+                v.path.clone(),
+                v.title.clone(),
+                v.status.key(),
+                v.authors.clone(),
+                v.url.clone(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn one_saved_file_is_patched_into_the_index_as_a_full_reload_would_read_it() {
+    let mut c = Client::new().await;
+    let (rel, tr) = port_article(&mut c).await;
+    let root = c.root().to_path_buf();
+    // The translation published.
+    let text = std::fs::read_to_string(root.join(&tr)).unwrap();
+    std::fs::write(root.join(&tr), text.replace("draft = true\n", "")).unwrap();
+    let before = quire_studio::index::load(&root, &quire_site::parse::ParseCache::new()).unwrap();
+    let status = |i: &quire_studio::SiteIndex, p: &str| i.find(p).map(|(r, c)| r.status(c).key());
+    assert_eq!(status(&before, &tr), Some("published"));
+    // The original's title and body change: the translation goes stale.
+    let edited = PORT_ORIGINAL
+        .replace("Grain by Sea", "Grain by Sea and Rail")
+        .replace("ten percent", "twelve percent");
+    std::fs::write(root.join(&rel), &edited).unwrap();
+    let patched = quire_studio::index::patch(&before, &root, &rel, &edited).unwrap();
+    let full = quire_studio::index::load(&root, &quire_site::parse::ParseCache::new()).unwrap();
+    assert_eq!(status(&patched, &tr), Some("stale"));
+    assert_eq!(versions(&patched), versions(&full));
+    // A new slug changes the address: not patched, read again instead.
+    let slugged = edited.replace("+++\n\n", "slug = \"sea-grain\"\n+++\n\n");
+    assert!(quire_studio::index::patch(&full, &root, &rel, &slugged).is_none());
+
+    // With the background indexer, a save shows on the dashboard at once.
+    c.studio.start_indexer();
+    let mut fields = c.editor_fields(&rel).await;
+    set(&mut fields, "title", "Grain Leaves by Rail");
+    assert_eq!(c.post("/save", &fields).await.status, StatusCode::SEE_OTHER);
+    let home = c.get("/").await.text;
+    assert!(
+        home.contains("Grain Leaves by Rail"),
+        "the dashboard lacks the save"
+    );
+}
