@@ -14,6 +14,7 @@ mod jsonld;
 pub mod notes;
 mod outputs;
 pub mod pages;
+pub mod preview;
 pub mod reuse;
 pub mod urls;
 pub mod views;

@@ -1841,3 +1841,55 @@ async fn one_saved_file_is_patched_into_the_index_as_a_full_reload_would_read_it
         "the dashboard lacks the save"
     );
 }
+
+#[tokio::test]
+async fn a_body_edit_swapped_into_the_kept_site_previews_as_a_full_run_does() {
+    let c = Client::new().await;
+    let rel = "content/analysis/middle-corridor-freight/index.md";
+    let text = std::fs::read_to_string(c.root().join(rel)).unwrap();
+    let preview = |cache: &quire_studio::preview::PreviewCache, text: &str| {
+        quire_studio::preview::render(c.root(), cache, &c.studio.preview_base, rel, text)
+    };
+    // The same previews as full runs, the ranking of similar posts kept
+    // from the first as the studio keeps it.
+    let full_runs = quire_studio::preview::PreviewCache::full_runs_only();
+    let kept = quire_studio::preview::PreviewCache::default();
+    let first = preview(&kept, &text);
+    assert!(!first.html.is_empty());
+    assert_eq!(first.html, preview(&full_runs, &text).html);
+    assert_eq!(kept.swaps(), 0);
+    // Body edits: a new paragraph with a note and a citation, a bad key, a
+    // paragraph taken out.
+    let split = text.find("\n+++\n").unwrap() + 5;
+    let (front, body) = text.split_at(split);
+    let edits = [
+        format!(
+            "{front}\nA fresh claim.[^77] As argued.[@osei2019, p. 3]\n{body}\n[^77]: A swapped note.\n"
+        ),
+        format!("{front}\nBad [@nosuchkey].\n{body}"),
+        format!(
+            "{front}{}",
+            body.split_once("\n\n").map_or(body, |(_, rest)| rest)
+        ),
+    ];
+    for (i, edited) in edits.iter().enumerate() {
+        let swapped = preview(&kept, edited);
+        assert_eq!(kept.swaps(), i as u64 + 1, "edit {i} was not swapped in");
+        let full = preview(&full_runs, edited);
+        assert_eq!(swapped.html, full.html, "edit {i}");
+        assert_eq!(swapped.url, full.url);
+        let show =
+            |ds: &[quire_core::Diagnostic]| ds.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            show(&swapped.diagnostics),
+            show(&full.diagnostics),
+            "edit {i}"
+        );
+    }
+    assert!(preview(&kept, &edits[0]).html.contains("A swapped note."));
+    // A front matter edit needs the full run (the title is on the page).
+    let retitled = edits[0].replacen("title = \"", "title = \"Retitled: ", 1);
+    let full = preview(&kept, &retitled);
+    assert_eq!(kept.swaps(), 4);
+    assert!(full.html.contains("Retitled: "));
+}
