@@ -242,7 +242,7 @@ fn term_overrides(
 
 use serde::Deserialize;
 
-fn site_bibliography(corpus: &Corpus, diagnostics: &mut Diagnostics) -> Bibliography {
+pub(crate) fn site_bibliography(corpus: &Corpus, diagnostics: &mut Diagnostics) -> Bibliography {
     let mut bib = Bibliography::default();
     for (path, text) in &corpus.files.bibliography {
         let known = [".bib", ".json", ".yaml", ".yml"];
@@ -258,7 +258,7 @@ fn site_bibliography(corpus: &Corpus, diagnostics: &mut Diagnostics) -> Bibliogr
 }
 
 /// The `.bib` files lying directly in each bundle folder, by folder.
-fn bundle_bibliographies(corpus: &Corpus) -> HashMap<&str, Vec<&str>> {
+pub(crate) fn bundle_bibliographies(corpus: &Corpus) -> HashMap<&str, Vec<&str>> {
     let mut out: HashMap<&str, Vec<&str>> = HashMap::new();
     for (dir, file) in &corpus.files.bundle_assets {
         if file.ends_with(".bib") && !file.contains('/') {
@@ -271,7 +271,10 @@ fn bundle_bibliographies(corpus: &Corpus) -> HashMap<&str, Vec<&str>> {
 /// The page's own bibliography files, site-relative: front matter
 /// `bibliography` (relative to its folder), then the `.bib` files in its
 /// bundle.
-fn own_bibliography_files(page: &Page, bundle_bibs: &HashMap<&str, Vec<&str>>) -> Vec<String> {
+pub(crate) fn own_bibliography_files(
+    page: &Page,
+    bundle_bibs: &HashMap<&str, Vec<&str>>,
+) -> Vec<String> {
     let folder = match &page.bundle_dir {
         Some(dir) => dir.clone(),
         None => page
@@ -299,7 +302,7 @@ fn own_bibliography_files(page: &Page, bundle_bibs: &HashMap<&str, Vec<&str>>) -
 
 /// The page's own bibliography `files` merged over the site's; `None` when
 /// it has none.
-fn page_bibliography(
+pub(crate) fn page_bibliography(
     corpus: &Corpus,
     page: &Page,
     files: &[String],

@@ -16,6 +16,7 @@ pub mod notes;
 mod output;
 mod outputs;
 pub mod pages;
+pub mod preview;
 pub mod reuse;
 pub mod urls;
 pub mod views;

@@ -112,6 +112,9 @@ enum Command {
         /// Open the studio in the default browser.
         #[arg(long)]
         open: bool,
+        /// Commit every save with git as the person signed in; Publish also pushes.
+        #[arg(long)]
+        git: bool,
     },
     /// Check links, notes, citations and translations before publishing.
     Check {
@@ -219,7 +222,8 @@ fn main() -> ExitCode {
             bind,
             port,
             open,
-        } => studio::run(root, bind, port, open),
+            git,
+        } => studio::run(root, bind, port, open, git),
         Command::Studio {
             action:
                 Some(StudioAction::Adduser {

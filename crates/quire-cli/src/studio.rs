@@ -8,11 +8,12 @@ use std::path::PathBuf;
 /// Exit status when the studio cannot start.
 const CANNOT_START: u8 = 2;
 
-/// `quire studio [--root DIR] [--bind ADDR] [--port N] [--open]`.
-pub fn run(root: PathBuf, bind: IpAddr, port: u16, open: bool) -> u8 {
+/// `quire studio [--root DIR] [--bind ADDR] [--port N] [--open] [--git]`.
+pub fn run(root: PathBuf, bind: IpAddr, port: u16, open: bool, git: bool) -> u8 {
     let mut options = quire_studio::StudioOptions::new(root);
     options.bind = bind;
     options.port = port;
+    options.git = git;
     let result = quire_studio::run_blocking(options, |server| {
         let url = server.url();
         let who = if server.studio().needs_login() {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One browser test of quire studio in headless Chromium (issue #31):
-# on a copy of examples/policy-site it creates an article with a note and a
-# citation, saves, publishes, and finds it in a fresh `quire build`; axe
-# checks the dashboard and the editor. Needs Debian's chromium and
+# on a copy of examples/policy-site it creates an article with a note, a
+# citation, a new source, a table and a cover image, saves, publishes, and
+# finds it in a fresh `quire build`; translates it side by side, imports a
+# Word document, and signs a translator in (no Publish); axe checks every
+# screen. Needs Debian's chromium and
 # node/npm; npm packages (playwright-core, axe-core) go to
 # crates/quire-studio/e2e/node_modules (git-ignored).
 # Usage: bash crates/quire-studio/e2e/run.sh   (QUIRE_BIN=… to test another binary)

@@ -1,10 +1,14 @@
-// quire studio in headless Chromium: write an article with a note and a
-// citation, save, publish, find it in a fresh `quire build`; axe on the
-// dashboard, the new-article page and the editor; import a Word document. Run by run.sh (it starts the studio).
+// quire studio in headless Chromium: write an article with a note, a
+// citation, a new source, a table and a cover image, save, publish, find it
+// in a fresh `quire build`; translate it into Turkish and see it side by
+// side; import a Word document; sign in as a translator, who cannot
+// publish. axe on every screen (dashboard, new article, editor, import
+// report, translation editor, side by side, sign-in). Run by run.sh (it
+// starts the studio).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readFileSync, mkdtempSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,6 +67,36 @@ test("write, cite, save, publish and build an article in the studio", async () =
     await page.getByRole("button", { name: /Osei.*osei2019/ }).click();
     await page.keyboard.type(".");
 
+    // A new source from pasted BibTeX, cited at the cursor.
+    await page.keyboard.type(" Queues grow ");
+    await page.getByRole("button", { name: "Add citation", exact: true }).click();
+    await page.getByText("Add a source", { exact: true }).click();
+    await page.getByLabel("BibTeX (paste one or more entries)").fill(
+      "@book{quay2022, title = {Quays and Queues}, author = {Demir, Ece}, publisher = {Harbour Press}, year = {2022}}",
+    );
+    await page.getByRole("button", { name: "Add BibTeX", exact: true }).click();
+    await page.getByRole("dialog").waitFor({ state: "hidden" });
+    await page.keyboard.type(".");
+
+    // A 2 × 1 table skeleton.
+    await page.keyboard.press("Control+End");
+    await page.getByRole("button", { name: "Insert table", exact: true }).click();
+    await page.getByLabel("Columns").fill("2");
+    await page.getByLabel("Rows (below the header)").fill("1");
+    await page.getByRole("button", { name: "Insert", exact: true }).click();
+    await page.getByRole("textbox", { name: "Body" }).getByText("| Column 1 | Column 2 |").waitFor();
+
+    // A cover image, uploaded into the bundle, with its alternative text.
+    const png = join(mkdtempSync(join(tmpdir(), "studio-e2e-img-")), "ferry.png");
+    writeFileSync(png, Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64"));
+    await page.getByRole("button", { name: "Upload cover image", exact: true }).click();
+    await page.getByLabel("Image file").setInputFiles(png);
+    await page.getByLabel("Alternative text (describe the image; required)").fill("A ferry in pack ice");
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
+    await page.getByRole("dialog").waitFor({ state: "hidden" });
+    assert.equal(await page.getByLabel("Image (from the article's folder)").inputValue(), "ferry.png");
+    assert.equal(await page.getByLabel("Cover image alternative text (required with an image)").inputValue(), "A ferry in pack ice");
+
     // The preview shows the note as the build will.
     const preview = page.frameLocator("#preview");
     await preview.getByText("Port authority data for 2024.").waitFor({ timeout: 20000 });
@@ -84,6 +118,26 @@ test("write, cite, save, publish and build an article in the studio", async () =
     assert.doesNotMatch(source, /draft/);
     assert.match(source, /\[\^1\]: Port authority data for 2024\./);
     assert.match(source, /\[@osei2019\]/);
+    assert.match(source, /\[@quay2022\]/);
+    assert.match(source, /\| Column 1 \| Column 2 \|\n\| --- \| --- \|/);
+    assert.match(source, /image = "ferry\.png"/);
+    assert.match(source, /image_alt = "A ferry in pack ice"/);
+    assert.match(readFileSync(join(site, "bibliography/sources.bib"), "utf8"), /@book\{quay2022,/);
+    assert.match(html, /Demir/);
+
+    // Translate into Turkish: the translation's editor, then side by side.
+    await page.getByLabel("Translate into").selectOption("tr");
+    await page.getByRole("button", { name: "Translate", exact: true }).click();
+    await page.waitForURL((u) => decodeURIComponent(u.search).includes("index.tr.md"));
+    await page.getByRole("heading", { name: "Original" }).waitFor();
+    await axe(page, "translation editor");
+    await page.getByRole("link", { name: "Side by side" }).click();
+    await page.waitForURL(/\/compare\?path=/);
+    const pairs = page.locator("table.side-by-side tbody tr");
+    assert.ok((await pairs.count()) >= 4);
+    await page.getByRole("cell", { name: /Note 1.*Port authority data for 2024\./ }).first().waitFor();
+    await page.getByText("The translation is up to date with the original.").waitFor();
+    await axe(page, "side-by-side page");
 
     // A Word document dropped on "New article" becomes a draft with its notes.
     await page.goto(new URL("/new", url).href);
@@ -96,6 +150,37 @@ test("write, cite, save, publish and build an article in the studio", async () =
     const importedSource = readFileSync(join(site, imported), "utf8");
     assert.match(importedSource, /draft = true/);
     assert.match(importedSource, /\[\^1\]: /);
+    await axe(page, "import report");
+
+    // With accounts: the sign-in page, and a translator cannot publish.
+    execFileSync(quire, ["studio", "adduser", "deniz", "--role", "translator", "--root", site], {
+      input: "a long enough password\n",
+    });
+    const team = spawn(quire, ["studio", "--root", site, "--port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+    try {
+      const teamUrl = await new Promise((resolve, reject) => {
+        let seen = "";
+        team.stderr.on("data", (d) => {
+          seen += d;
+          const m = seen.match(/quire studio at (http:\S+)/);
+          if (m) resolve(m[1]);
+        });
+        team.on("exit", () => reject(new Error(`the second studio stopped: ${seen}`)));
+      });
+      const login = await browser.newPage({ locale: "en-GB" });
+      await login.goto(teamUrl);
+      await login.waitForURL(/\/login/);
+      await axe(login, "sign-in page");
+      await login.getByLabel("Login name").fill("deniz");
+      await login.getByLabel("Password").fill("a long enough password");
+      await login.getByRole("button", { name: "Sign in" }).click();
+      await login.getByRole("table").waitFor();
+      await login.goto(new URL("/edit?path=" + encodeURIComponent("content/analysis/caspian-ferries-in-winter/index.tr.md"), teamUrl).href);
+      await login.getByRole("textbox", { name: "Body" }).waitFor();
+      assert.equal(await login.getByRole("button", { name: "Publish", exact: true }).count(), 0);
+    } finally {
+      team.kill();
+    }
   } finally {
     await browser.close();
   }

@@ -118,8 +118,9 @@ impl Accounts {
                 .ok_or_else(|| {
                     format!("{USERS_FILE}: [users.{login}] needs role = \"author\", \"translator\" or \"editor\"")
                 })?;
-            let hash = s("password")
-                .ok_or_else(|| format!("{USERS_FILE}: [users.{login}] has no password hash"))?;
+            // No password: the account signs in only through a trusted
+            // proxy (see `proxy`).
+            let hash = s("password").unwrap_or_default();
             accounts.insert(
                 login.clone(),
                 Account {
@@ -135,6 +136,11 @@ impl Accounts {
             );
         }
         Ok(Accounts { accounts })
+    }
+
+    /// The account of `login`, if there is one.
+    pub fn get(&self, login: &str) -> Option<User> {
+        self.accounts.get(login).map(|a| a.user.clone())
     }
 
     /// True when there are none.
@@ -243,6 +249,9 @@ pub struct Session {
     /// What the next page of one article shows once (an import's report):
     /// the article's path and the report.
     flash: Option<(String, Flash)>,
+    /// A one-time message for the next page of one article (what git did):
+    /// the path, the text and whether it is an error.
+    note: Option<(String, String, bool)>,
     last_seen: Instant,
 }
 
@@ -287,6 +296,7 @@ impl Sessions {
             user,
             ui,
             flash: None,
+            note: None,
             last_seen: Instant::now(),
         };
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
@@ -321,6 +331,31 @@ impl Sessions {
         let s = map.get_mut(token)?;
         if s.flash.as_ref().is_some_and(|(p, _)| p == path) {
             s.flash.take().map(|(_, f)| f)
+        } else {
+            None
+        }
+    }
+
+    /// Keeps `text` (an error when `error`) for the next page of the
+    /// article at `path`.
+    pub fn set_note(&self, token: &str, path: &str, text: String, error: bool) {
+        if let Some(s) = self
+            .map
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(token)
+        {
+            s.note = Some((path.to_string(), text, error));
+        }
+    }
+
+    /// The note kept for the article at `path`, taken (shown once): the
+    /// text and whether it is an error.
+    pub fn take_note(&self, token: &str, path: &str) -> Option<(String, bool)> {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let s = map.get_mut(token)?;
+        if s.note.as_ref().is_some_and(|(p, _, _)| p == path) {
+            s.note.take().map(|(_, t, e)| (t, e))
         } else {
             None
         }

@@ -31,6 +31,10 @@ pub struct Form {
     pub draft: bool,
     /// `slug`.
     pub slug: String,
+    /// `image`: the cover (and social) image, a file of the bundle.
+    pub image: String,
+    /// `extra.image_alt`: the cover image's alternative text.
+    pub image_alt: String,
     /// The body: everything after the front matter.
     pub body: String,
 }
@@ -47,6 +51,10 @@ pub enum Matter {
 }
 
 const BOM: &str = "\u{feff}";
+
+/// The key under `extra` that holds the cover image's alternative text
+/// (quire's front matter has `image` but no key of its own for its text).
+pub const IMAGE_ALT: &str = "image_alt";
 
 /// Reads the form from a file's text. `taxonomies` are the configured
 /// taxonomy names.
@@ -81,6 +89,13 @@ pub fn read(path: &str, text: &str, taxonomies: &[String]) -> Result<(Form, Matt
                 date,
                 draft: front.draft,
                 slug: front.slug.unwrap_or_default(),
+                image: front.image.unwrap_or_default(),
+                image_alt: front
+                    .extra
+                    .get(IMAGE_ALT)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
                 body,
             },
             Matter::Yaml,
@@ -135,6 +150,13 @@ pub fn read(path: &str, text: &str, taxonomies: &[String]) -> Result<(Form, Matt
             date,
             draft: doc.get("draft").and_then(|i| i.as_bool()).unwrap_or(false),
             slug: string("slug"),
+            image: string("image"),
+            image_alt: doc
+                .get("extra")
+                .and_then(|e| e.get(IMAGE_ALT))
+                .and_then(|i| i.as_str())
+                .unwrap_or_default()
+                .to_string(),
             body,
         },
         Matter::Toml,
@@ -157,6 +179,8 @@ pub fn from_fields(fields: &[(String, String)], taxonomies: &[String]) -> Form {
             "date" => form.date = value,
             "draft" => form.draft = true,
             "slug" => form.slug = value,
+            "image" => form.image = value.trim().to_string(),
+            "image_alt" => form.image_alt = value,
             "body" => form.body = value,
             k => {
                 if let Some(t) = k.strip_prefix("tax.")
@@ -230,6 +254,30 @@ pub fn write(
                 for change in &changes {
                     m = apply_yaml(&m, change, nl);
                 }
+                if let Some(Change::ImageAlt(alt)) =
+                    changes.iter().find(|c| matches!(c, Change::ImageAlt(_)))
+                {
+                    // `extra` as it is, with the one key changed, written
+                    // as a JSON flow mapping (which YAML reads the same).
+                    let front =
+                        frontmatter::parse(path, text, &split, taxonomies).map_err(|ds| {
+                            ds.iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        })?;
+                    let mut extra = match front.extra {
+                        serde_json::Value::Object(map) => map,
+                        _ => serde_json::Map::new(),
+                    };
+                    if alt.is_empty() {
+                        extra.remove(IMAGE_ALT);
+                    } else {
+                        extra.insert(IMAGE_ALT.into(), alt.clone().into());
+                    }
+                    let line = (!extra.is_empty()).then(|| format!("extra: {}", json(&extra)));
+                    m = replace_yaml_key(&m, "extra", line, nl);
+                }
                 m
             };
             let fence_end = &text[split.matter_offset + split.matter.len()..split.body_offset];
@@ -248,6 +296,8 @@ enum Change {
     List(String, Vec<String>),
     Date(String),
     Draft(bool),
+    /// `extra.image_alt`.
+    ImageAlt(String),
 }
 
 fn changed_keys(before: &Form, after: &Form, taxonomies: &[String]) -> Vec<Change> {
@@ -256,10 +306,14 @@ fn changed_keys(before: &Form, after: &Form, taxonomies: &[String]) -> Vec<Chang
         ("title", &before.title, &after.title),
         ("summary", &before.summary, &after.summary),
         ("slug", &before.slug, &after.slug),
+        ("image", &before.image, &after.image),
     ] {
         if a != b {
             out.push(Change::Text(key.into(), b.clone()));
         }
+    }
+    if before.image_alt != after.image_alt {
+        out.push(Change::ImageAlt(after.image_alt.clone()));
     }
     if before.date != after.date {
         out.push(Change::Date(after.date.clone()));
@@ -318,6 +372,27 @@ fn apply_toml(doc: &mut toml_edit::DocumentMut, change: &Change) {
             doc.remove("draft");
         }
         Change::Draft(true) => set_value(doc, "draft", true.into()),
+        Change::ImageAlt(v) => {
+            if v.is_empty() {
+                if let Some(extra) = doc.get_mut("extra").and_then(|e| e.as_table_like_mut()) {
+                    extra.remove(IMAGE_ALT);
+                }
+                if doc
+                    .get("extra")
+                    .and_then(|e| e.as_table_like())
+                    .is_some_and(|e| e.is_empty())
+                {
+                    doc.remove("extra");
+                }
+                return;
+            }
+            if doc.get("extra").and_then(|e| e.as_table_like()).is_none() {
+                doc["extra"] = toml_edit::table();
+            }
+            if let Some(extra) = doc.get_mut("extra").and_then(|e| e.as_table_like_mut()) {
+                extra.insert(IMAGE_ALT, toml_edit::value(v.as_str()));
+            }
+        }
         Change::List(key, items) if items.is_empty() && key != "authors" => {
             doc.remove(key);
         }
@@ -407,6 +482,8 @@ fn apply_yaml(matter: &str, change: &Change, nl: &str) -> String {
                 (!items.is_empty() || key == "authors").then(|| format!("{key}: {}", json(items)));
             replace_yaml_key(matter, key, line, nl)
         }
+        // Written by `write`, which knows the rest of `extra`.
+        Change::ImageAlt(_) => matter.to_string(),
     }
 }
 
@@ -514,6 +591,51 @@ mod tests {
             .insert("tags".into(), vec!["a".into(), "b".into()]);
         let out = write("a.md", text, &form, &taxes()).unwrap();
         assert_eq!(out, "---\ntitle: Hi\ntags: [\"a\",\"b\"]\n---\nBody\n");
+    }
+
+    #[test]
+    fn the_cover_image_and_its_text_go_to_image_and_extra() {
+        let (mut form, _) = read("a.md", TOML, &taxes()).unwrap();
+        form.image = "cover.jpg".into();
+        form.image_alt = "A ship at a quay".into();
+        let out = write("a.md", TOML, &form, &taxes()).unwrap();
+        assert!(
+            out.contains("tags = [\"x\"]\nimage = \"cover.jpg\"\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("[extra]\nk = 1\nimage_alt = \"A ship at a quay\"\n"),
+            "{out}"
+        );
+        let (back, _) = read("a.md", &out, &taxes()).unwrap();
+        assert_eq!(
+            (back.image.as_str(), back.image_alt.as_str()),
+            ("cover.jpg", "A ship at a quay")
+        );
+        // Without an [extra] table one is made; removing the text removes it.
+        let plain = "+++\ntitle = \"T\"\n+++\nBody\n";
+        let (mut form, _) = read("a.md", plain, &taxes()).unwrap();
+        form.image_alt = "Alt".into();
+        let out = write("a.md", plain, &form, &taxes()).unwrap();
+        assert_eq!(
+            out,
+            "+++\ntitle = \"T\"\n\n[extra]\nimage_alt = \"Alt\"\n+++\nBody\n"
+        );
+        form.image_alt.clear();
+        assert_eq!(
+            write("a.md", &out, &form, &taxes()).unwrap(),
+            "+++\ntitle = \"T\"\n+++\nBody\n"
+        );
+        // YAML: the rest of extra is kept.
+        let yaml = "---\ntitle: Hi\nextra:\n  k: 1\n---\nBody\n";
+        let (mut form, _) = read("a.md", yaml, &taxes()).unwrap();
+        form.image = "c.png".into();
+        form.image_alt = "Alt".into();
+        let out = write("a.md", yaml, &form, &taxes()).unwrap();
+        assert_eq!(
+            out,
+            "---\ntitle: Hi\nextra: {\"image_alt\":\"Alt\",\"k\":1}\nimage: \"c.png\"\n---\nBody\n"
+        );
     }
 
     #[test]

@@ -80,10 +80,12 @@ pub fn router(studio: Arc<Studio>) -> Router {
         .route("/save", post(save))
         .route("/merge", post(merge))
         .route("/translate", post(translate))
+        .route("/compare", get(compare))
         .route("/autosave/discard", post(discard_autosave))
         .route("/api/autosave", post(autosave))
         .route("/api/preview", post(preview_api))
         .route("/api/bib", get(bib_api))
+        .route("/api/bib/add", post(bib_add))
         .route("/api/articles", get(articles_api))
         .route("/api/upload", post(upload))
         .route("/static/{file}", get(static_file))
@@ -136,9 +138,37 @@ async fn guard(State(s): State<Arc<Studio>>, mut req: Request, next: Next) -> Re
     if path.starts_with("/static/") {
         return next.run(req).await;
     }
-    let known = cookie_value(req.headers(), COOKIE).and_then(|t| s.sessions.get(&t));
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let mut known = cookie_value(req.headers(), COOKIE).and_then(|t| s.sessions.get(&t));
+    let mut fresh = None;
+    // Behind a trusted proxy its user header says who this is, on every
+    // request (a session of someone else is not kept).
+    if let Some(proxy) = &s.proxy
+        && let Some(user) = proxy.user(
+            &s.accounts,
+            peer,
+            req.headers()
+                .get(proxy.header.as_str())
+                .and_then(|v| v.to_str().ok()),
+        )
+        && known
+            .as_ref()
+            .and_then(|k| k.user.as_ref())
+            .map(|u| &u.login)
+            != user.as_ref().map(|u| &u.login)
+    {
+        let ui = known.as_ref().and_then(|k| k.ui.clone());
+        if let Some(k) = &known {
+            s.sessions.remove(&k.token);
+        }
+        known = None;
+        fresh = Some(s.sessions.create(user, ui));
+    }
     let created = known.is_none();
-    let session = known.unwrap_or_else(|| {
+    let session = known.or(fresh).unwrap_or_else(|| {
         let user = (!s.needs_login()).then(User::local);
         s.sessions.create(user, None)
     });
@@ -151,11 +181,7 @@ async fn guard(State(s): State<Arc<Studio>>, mut req: Request, next: Next) -> Re
                 .unwrap_or(""),
         ),
     };
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    let ip = peer.map(|p| p.to_string()).unwrap_or_default();
     let is_post = req.method() == Method::POST;
     let mut response = 'answer: {
         if session.user.is_none() && path != "/login" && path != "/ui" {
@@ -278,6 +304,21 @@ fn refuse(s: &Studio, ctx: &Ctx, status: StatusCode, text: &str) -> Response {
         ctx.t.get("forbidden")
     };
     page(status, pages::message(&ctx.chrome(s), title, text))
+}
+
+/// The index, sure to know the content file `rel` when it exists.
+async fn load_index_with(s: &Arc<Studio>, rel: &str) -> Result<Arc<SiteIndex>, String> {
+    let (s, rel) = (Arc::clone(s), rel.to_string());
+    blocking(move || s.index_with(&rel)).await
+}
+
+macro_rules! index_with_or_500 {
+    ($s:expr, $ctx:expr, $rel:expr) => {
+        match load_index_with(&$s, $rel).await {
+            Ok(i) => i,
+            Err(e) => return refuse(&$s, &$ctx, StatusCode::INTERNAL_SERVER_ERROR, &e),
+        }
+    };
 }
 
 macro_rules! index_or_500 {
@@ -718,6 +759,50 @@ fn may_change(
     }
 }
 
+/// The image files of the article's folder, sorted.
+fn bundle_images(root: &std::path::Path, path: &str) -> Vec<String> {
+    let Some(dir) = bundle_of(path) else {
+        return Vec::new();
+    };
+    let Ok(dir) = paths::resolve(root, &dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| {
+            n.rsplit_once('.')
+                .is_some_and(|(_, ext)| IMAGE_TYPES.contains(&ext.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Why the cover image fields cannot be saved: no alternative text, or a
+/// file that is not in the article's folder.
+fn cover_problem(
+    root: &std::path::Path,
+    path: &str,
+    before: &Form,
+    after: &Form,
+    t: Strings,
+) -> Option<String> {
+    if after.image.is_empty() {
+        return None;
+    }
+    if after.image_alt.trim().is_empty() {
+        return Some(t.get("cover_alt_required").into());
+    }
+    if after.image != before.image && !bundle_images(root, path).contains(&after.image) {
+        return Some(t.get("cover_not_found").into());
+    }
+    None
+}
+
 /// The bundle folder of a content file named `index…md`.
 fn bundle_of(path: &str) -> Option<String> {
     let (dir, name) = path.rsplit_once('/')?;
@@ -744,7 +829,7 @@ async fn edit(
             "this file is not UTF-8 text",
         );
     };
-    let index = index_or_500!(s, ctx);
+    let index = index_with_or_500!(s, ctx, &q.path);
     let (mut form, _) = match form::read(&q.path, &text, &index.taxonomies) {
         Ok(f) => f,
         Err(e) => return refuse(&s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
@@ -755,6 +840,18 @@ async fn edit(
         Some("published") => Some(ctx.t.get("published_done").to_string()),
         _ => None,
     };
+    let mut error = None;
+    if let Some((text, is_error)) = s.sessions.take_note(&ctx.session.token, &q.path) {
+        if is_error {
+            error = Some(text);
+        } else {
+            notice = Some(
+                format!("{} {text}", notice.unwrap_or_default())
+                    .trim()
+                    .to_string(),
+            );
+        }
+    }
     let mut offer = None;
     if let Some(saved) = store::load_autosave(&s.root, &q.path) {
         let autosaved = form::from_fields(&saved.fields, &index.taxonomies);
@@ -804,12 +901,15 @@ async fn edit(
         translate_to,
         original,
         notice,
-        error: may_change(user, &index, &q.path, &form, ctx.t).err(),
+        error: may_change(user, &index, &q.path, &form, ctx.t)
+            .err()
+            .or(error),
         autosave: offer,
         can_publish: user.can_publish(),
         can_set_draft: user.can_publish(),
         bundle: bundle_of(&q.path),
         imported: s.sessions.take_flash(&ctx.session.token, &q.path),
+        images: bundle_images(&s.root, &q.path),
     };
     page(
         StatusCode::OK,
@@ -852,7 +952,7 @@ async fn save(
         Ok(x) => x,
         Err((status, e)) => return refuse(&s, &ctx, status, &e),
     };
-    let index = index_or_500!(s, ctx);
+    let index = index_with_or_500!(s, ctx, &rel);
     let before = match form::read(&rel, &current, &index.taxonomies) {
         Ok((f, _)) => f,
         Err(e) => return refuse(&s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
@@ -877,6 +977,9 @@ async fn save(
     if publish {
         after.draft = false;
     }
+    if let Some(problem) = cover_problem(&s.root, &rel, &before, &after, ctx.t) {
+        return refuse(&s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &problem);
+    }
     let new_text = match form::write(&rel, &current, &after, &index.taxonomies) {
         Ok(t) => t,
         Err(e) => return refuse(&s, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &e),
@@ -899,9 +1002,50 @@ async fn save(
         );
     }
     store::drop_autosave(&s.root, &rel);
-    s.changed();
+    s.saved(&rel);
     let done = if publish { "published" } else { "saved" };
+    if s.git {
+        record_in_git(&s, &ctx, &rel, &after.title, publish).await;
+    }
     Redirect::to(&format!("{}&done={done}", edit_href(&rel))).into_response()
+}
+
+/// `--git`: commits the saved article (its folder, with the images
+/// uploaded into it, for a bundle) as the person signed in, and pushes when
+/// it was published; what happened is shown once on the editor, failures
+/// in plain words (the file is already saved either way).
+async fn record_in_git(s: &Arc<Studio>, ctx: &Ctx, rel: &str, title: &str, publish: bool) {
+    let t = ctx.t;
+    let root = s.root.clone();
+    let user = ctx.user().clone();
+    let what = bundle_of(rel).unwrap_or_else(|| rel.to_string());
+    let verb = if publish { "Publish" } else { "Save" };
+    let label = if title.trim().is_empty() {
+        rel
+    } else {
+        title.trim()
+    };
+    let message = format!("{verb} {label} ({rel}) in quire studio");
+    let outcome = blocking(move || {
+        let commit = crate::git::commit(&root, &[what.as_str()], &user, &message)?;
+        if publish {
+            crate::git::push(&root)?;
+        }
+        Ok::<_, crate::git::GitError>(commit)
+    })
+    .await;
+    let (text, error) = match outcome {
+        Ok(crate::git::Committed::Commit(hash)) if publish => {
+            (t.fill("git_published", &[("commit", &hash)]), false)
+        }
+        Ok(crate::git::Committed::Commit(hash)) => {
+            (t.fill("git_committed", &[("commit", &hash)]), false)
+        }
+        Ok(crate::git::Committed::Unchanged) if publish => (t.get("git_pushed").to_string(), false),
+        Ok(crate::git::Committed::Unchanged) => (t.get("git_unchanged").to_string(), false),
+        Err(e) => (t.fill("git_failed", &[("error", &e.to_string())]), true),
+    };
+    s.sessions.set_note(&ctx.session.token, rel, text, error);
 }
 
 #[derive(Deserialize)]
@@ -920,7 +1064,7 @@ async fn merge(
         Ok(x) => x,
         Err((status, e)) => return refuse(&s, &ctx, status, &e),
     };
-    let index = index_or_500!(s, ctx);
+    let index = index_with_or_500!(s, ctx, &f.path);
     let mut text = f.text.replace("\r\n", "\n");
     if current.contains("\r\n") {
         text = text.replace('\n', "\r\n");
@@ -959,7 +1103,10 @@ async fn merge(
         );
     }
     store::drop_autosave(&s.root, &f.path);
-    s.changed();
+    s.saved(&f.path);
+    if s.git {
+        record_in_git(&s, &ctx, &f.path, &merged.title, false).await;
+    }
     Redirect::to(&format!("{}&done=saved", edit_href(&f.path))).into_response()
 }
 
@@ -994,7 +1141,7 @@ async fn translate(
         Ok(x) => x,
         Err((status, e)) => return refuse(&s, &ctx, status, &e),
     };
-    let index = index_or_500!(s, ctx);
+    let index = index_with_or_500!(s, ctx, &f.path);
     let Some(col) = index.language_index(&f.lang) else {
         return refuse(
             &s,
@@ -1057,8 +1204,89 @@ async fn translate(
             &format!("cannot write: {e}"),
         );
     }
+    // The original as translated, to show what changes in it later when
+    // the site keeps no git history.
+    if let Err(e) = crate::stale::keep_original(&s.root, &target, &text) {
+        return refuse(
+            &s,
+            &ctx,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("cannot keep a copy of the original: {e}"),
+        );
+    }
     s.changed();
     Redirect::to(&edit_href(&target)).into_response()
+}
+
+#[derive(Deserialize)]
+struct CompareQuery {
+    path: String,
+}
+
+/// A translation beside its original, block by block, and what changed in
+/// the original since it was translated.
+async fn compare(
+    State(s): State<Arc<Studio>>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<CompareQuery>,
+) -> Response {
+    let (_, text) = match read_content(&s, &q.path) {
+        Ok(x) => x,
+        Err((status, e)) => return refuse(&s, &ctx, status, &e),
+    };
+    let index = index_with_or_500!(s, ctx, &q.path);
+    let default_col = index.language_index(index.default_language()).unwrap_or(0);
+    let Some((row, col)) = index.find(&q.path) else {
+        return refuse(&s, &ctx, StatusCode::NOT_FOUND, &q.path);
+    };
+    let original = match &row.versions[default_col] {
+        Some(o) if col != default_col => o.clone(),
+        _ => {
+            return refuse(
+                &s,
+                &ctx,
+                StatusCode::BAD_REQUEST,
+                ctx.t.get("compare_needs_translation"),
+            );
+        }
+    };
+    let (_, otext) = match read_content(&s, &original.path) {
+        Ok(x) => x,
+        Err((status, e)) => return refuse(&s, &ctx, status, &e),
+    };
+    let obody = crate::stale::body_of(&original.path, &otext).to_string();
+    let tbody = crate::stale::body_of(&q.path, &text);
+    let pairs = crate::align::align(&obody, tbody);
+    let recorded = quire_site::frontmatter::split(&q.path, &text)
+        .ok()
+        .flatten()
+        .and_then(|sp| quire_site::frontmatter::parse(&q.path, &text, &sp, &index.taxonomies).ok())
+        .and_then(|f| f.translated_from)
+        .and_then(|v| quire_check::fingerprint::Fingerprint::decode(&v));
+    let stale = recorded
+        .as_ref()
+        .is_some_and(|r| r.body != quire_check::fingerprint::fingerprint(&obody).body);
+    let changes = match recorded.filter(|_| stale) {
+        Some(r) => {
+            let (root, opath, tpath) = (s.root.clone(), original.path.clone(), q.path.clone());
+            blocking(move || crate::stale::changes(&root, &opath, &tpath, &r, &obody)).await
+        }
+        None => None,
+    };
+    let title = row.versions[col]
+        .as_ref()
+        .map(|v| v.title.clone())
+        .unwrap_or_default();
+    let view = pages::SideBySide {
+        path: &q.path,
+        title: &title,
+        original_path: &original.path,
+        languages: (&index.languages[default_col].1, &index.languages[col].1),
+        pairs: &pairs,
+        stale,
+        changes: changes.as_ref(),
+    };
+    page(StatusCode::OK, pages::side_by_side(&ctx.chrome(&s), &view))
 }
 
 #[derive(Deserialize)]
@@ -1130,7 +1358,7 @@ async fn preview_api(
         Ok(x) => x,
         Err((status, e)) => return plain(status, &e),
     };
-    let index = match load_index(&s).await {
+    let index = match load_index_with(&s, &rel).await {
         Ok(i) => i,
         Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e),
     };
@@ -1213,6 +1441,64 @@ async fn bib_api(State(s): State<Arc<Studio>>, Query(q): Query<SearchQuery>) -> 
     Json(found).into_response()
 }
 
+/// One source added at a time (read, check keys, write).
+static ADDING_SOURCE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Adds a source to the site's bibliography: `kind` = `bibtex` (`bibtex`
+/// field), `doi` (`doi`) or `web` (`url`, `title`). Answers the entries
+/// added as JSON, or the reason in plain words.
+async fn bib_add(
+    State(s): State<Arc<Studio>>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    use crate::sources::{self, NewSource};
+    let source = match field(&fields, "kind") {
+        "bibtex" => NewSource::Bibtex(field(&fields, "bibtex").to_string()),
+        "doi" => match sources::normalize_doi(field(&fields, "doi")) {
+            Ok(d) => NewSource::Doi(d),
+            Err(e) => return plain(StatusCode::BAD_REQUEST, &e),
+        },
+        "web" => NewSource::Web {
+            url: field(&fields, "url").to_string(),
+            title: field(&fields, "title").to_string(),
+        },
+        _ => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                "say which kind of source: bibtex, doi or web",
+            );
+        }
+    };
+    let index = match load_index(&s).await {
+        Ok(i) => i,
+        Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    };
+    let taken: std::collections::BTreeSet<String> =
+        index.bibliography.iter().map(|e| e.key.clone()).collect();
+    let (root, resolver) = (s.root.clone(), s.doi_resolver.clone());
+    let today = jiff::ZonedDateTime::now().date().to_string();
+    let result = blocking(move || {
+        let bibtex = match source {
+            NewSource::Bibtex(b) => b,
+            NewSource::Doi(d) => {
+                sources::fetch_doi(&resolver, &d).map_err(|e| (StatusCode::BAD_GATEWAY, e))?
+            }
+            NewSource::Web { url, title } => sources::web_entry(&url, &title, &today, &taken)
+                .map_err(|e| (StatusCode::BAD_REQUEST, e))?,
+        };
+        let _one = ADDING_SOURCE.lock().unwrap_or_else(|e| e.into_inner());
+        sources::append(&root, &bibtex, &taken).map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e))
+    })
+    .await;
+    match result {
+        Ok(added) => {
+            s.changed();
+            Json(added).into_response()
+        }
+        Err((status, e)) => plain(status, &e),
+    }
+}
+
 #[derive(serde::Serialize)]
 struct ArticleHit {
     title: String,
@@ -1282,7 +1568,7 @@ async fn upload(
         Ok(x) => x,
         Err((status, e)) => return plain(status, &e),
     };
-    let index = match load_index(&s).await {
+    let index = match load_index_with(&s, &path).await {
         Ok(i) => i,
         Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e),
     };

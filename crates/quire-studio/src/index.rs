@@ -70,6 +70,8 @@ pub struct Version {
     pub authors: Vec<String>,
     /// Site path of the published page (`/tr/analysis/x/`).
     pub url: String,
+    /// `translated_from` as written (translations only).
+    pub translated_from: Option<String>,
 }
 
 /// One article: its versions by language.
@@ -119,7 +121,7 @@ pub struct BibEntry {
 }
 
 /// Everything the dashboard and the editor's pickers show.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SiteIndex {
     /// Language codes and names, in configuration order.
     pub languages: Vec<(String, String)>,
@@ -162,6 +164,90 @@ impl SiteIndex {
     pub fn language_index(&self, code: &str) -> Option<usize> {
         self.languages.iter().position(|(c, _)| c == code)
     }
+}
+
+/// True when a translation that recorded `recorded` is stale against the
+/// original's `body`.
+fn is_stale(recorded: &str, body: &str) -> bool {
+    Fingerprint::decode(recorded).is_none_or(|r| r.body != fingerprint::fingerprint(body).body)
+}
+
+/// The status of a version from its front matter.
+fn status_of(draft: bool, stale: bool) -> Status {
+    if draft {
+        Status::Draft
+    } else if stale {
+        Status::Stale
+    } else {
+        Status::Published
+    }
+}
+
+/// `index` with the one file `rel` (whose text is now `text`) updated in
+/// place — title, status, authors, terms, and the staleness of the other
+/// versions when it is an original — without reading the rest of the
+/// site. `None` when that is not enough: a file the index does not know,
+/// front matter that does not read, or a new `slug` (its address changes).
+pub fn patch(index: &SiteIndex, root: &Path, rel: &str, text: &str) -> Option<SiteIndex> {
+    let (row_at, col) = index.rows.iter().enumerate().find_map(|(r, row)| {
+        row.versions
+            .iter()
+            .position(|v| v.as_ref().is_some_and(|v| v.path == rel))
+            .map(|c| (r, c))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let split = quire_site::frontmatter::split(rel, text).ok()??;
+    let front = quire_site::frontmatter::parse(rel, text, &split, &index.taxonomies).ok()?;
+    let old = index.rows[row_at].versions[col].as_ref()?;
+    if old.status == Status::Broken {
+        return None;
+    }
+    if let Some(slug) = &front.slug
+        && !old.url.trim_end_matches('/').ends_with(&format!("/{slug}"))
+    {
+        return None;
+    }
+    let default = index.language_index(index.default_language()).unwrap_or(0);
+    let body_of = |path: &str| -> Option<String> {
+        let t = std::fs::read_to_string(root.join(path)).ok()?;
+        let t = t.strip_prefix('\u{feff}').unwrap_or(&t).to_string();
+        let sp = quire_site::frontmatter::split(path, &t).ok()??;
+        Some(t[sp.body_offset..].to_string())
+    };
+    let mut out = index.clone();
+    for (tax, terms) in &front.taxonomies {
+        out.terms
+            .entry(tax.clone())
+            .or_default()
+            .extend(terms.iter().cloned());
+    }
+    let row = &mut out.rows[row_at];
+    let stale = match (&front.translated_from, &row.versions[default]) {
+        (Some(recorded), Some(original)) if col != default => {
+            is_stale(recorded, &body_of(&original.path)?)
+        }
+        _ => false,
+    };
+    if col == default {
+        // The original's body decides whether its translations are stale.
+        let body = &text[split.body_offset..];
+        for (i, v) in row.versions.iter_mut().enumerate() {
+            if let Some(v) = v
+                && i != default
+                && matches!(v.status, Status::Published | Status::Stale)
+                && let Some(recorded) = &v.translated_from
+            {
+                v.status = status_of(false, is_stale(recorded, body));
+            }
+        }
+    }
+    if let Some(v) = &mut row.versions[col] {
+        v.title = front.title.clone();
+        v.authors = front.authors.clone();
+        v.status = status_of(front.draft, stale);
+        v.translated_from = front.translated_from.clone();
+    }
+    Some(out)
 }
 
 /// Loads the index of the site at `root`; `Err` when `quire.toml` cannot
@@ -244,19 +330,11 @@ fn from_corpus(corpus: &Corpus) -> SiteIndex {
             }
             let stale = match (original, &page.front.translated_from) {
                 (Some(o), Some(recorded)) if o.index != page.index => {
-                    let body = &o.source_text[o.body_offset..];
-                    Fingerprint::decode(recorded)
-                        .is_none_or(|r| r.body != fingerprint::fingerprint(body).body)
+                    is_stale(recorded, &o.source_text[o.body_offset..])
                 }
                 _ => false,
             };
-            let status = if page.front.draft {
-                Status::Draft
-            } else if stale {
-                Status::Stale
-            } else {
-                Status::Published
-            };
+            let status = status_of(page.front.draft, stale);
             if let Some(c) = column(lang) {
                 versions[c] = Some(Version {
                     path: page.source_path.clone(),
@@ -264,6 +342,7 @@ fn from_corpus(corpus: &Corpus) -> SiteIndex {
                     status,
                     authors: page.front.authors.clone(),
                     url: page.path.clone(),
+                    translated_from: page.front.translated_from.clone(),
                 });
             }
         }
@@ -308,6 +387,7 @@ fn from_corpus(corpus: &Corpus) -> SiteIndex {
                 status: Status::Broken,
                 authors: Vec::new(),
                 url: String::new(),
+                translated_from: None,
             });
         }
     }
@@ -388,7 +468,18 @@ fn bibliography(corpus: &Corpus) -> Vec<BibEntry> {
             }
             None
         };
-        for entry in library.iter().flat_map(|l| l.iter()) {
+        for e in library.iter().flat_map(entries) {
+            out.insert(e.key.clone(), e);
+        }
+    }
+    out.into_values().collect()
+}
+
+/// The picker's view of the entries of a parsed library.
+pub fn entries(library: &hayagriva::Library) -> Vec<BibEntry> {
+    library
+        .iter()
+        .map(|entry| {
             let people = entry
                 .authors()
                 .filter(|a| !a.is_empty())
@@ -399,19 +490,15 @@ fn bibliography(corpus: &Corpus) -> Vec<BibEntry> {
                 .map(|p| p.name.clone())
                 .collect::<Vec<_>>()
                 .join(", ");
-            out.insert(
-                entry.key().to_string(),
-                BibEntry {
-                    key: entry.key().to_string(),
-                    author,
-                    title: entry.title().map(|t| t.to_string()).unwrap_or_default(),
-                    year: entry
-                        .date_any()
-                        .map(|d| d.year.to_string())
-                        .unwrap_or_default(),
-                },
-            );
-        }
-    }
-    out.into_values().collect()
+            BibEntry {
+                key: entry.key().to_string(),
+                author,
+                title: entry.title().map(|t| t.to_string()).unwrap_or_default(),
+                year: entry
+                    .date_any()
+                    .map(|d| d.year.to_string())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
 }

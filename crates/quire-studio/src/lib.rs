@@ -10,21 +10,27 @@
 //! English, Turkish and Russian), [`pages`] (server-rendered HTML) and
 //! [`http`] (routes). Only [`http`] knows HTTP; nothing prints.
 
+pub mod align;
 pub mod auth;
 pub mod form;
+pub mod git;
 pub mod http;
 pub mod index;
 pub mod pages;
 pub mod paths;
 pub mod preview;
+pub mod proxy;
+pub mod sources;
+pub mod stale;
 pub mod store;
 pub mod strings;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
+use std::time::Duration;
 
 use quire_site::parse::ParseCache;
 
@@ -40,6 +46,10 @@ pub struct StudioOptions {
     pub bind: IpAddr,
     /// The port; 0 picks a free one.
     pub port: u16,
+    /// Commit every save (and push on Publish) with git.
+    pub git: bool,
+    /// Where DOIs are looked up (`https://doi.org`).
+    pub doi_resolver: String,
 }
 
 impl StudioOptions {
@@ -49,6 +59,8 @@ impl StudioOptions {
             root: root.into(),
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1112,
+            git: false,
+            doi_resolver: sources::DOI_RESOLVER.to_string(),
         }
     }
 }
@@ -74,6 +86,12 @@ pub struct Studio {
     pub hosts: Vec<String>,
     /// The accounts; empty means everyone is the local editor (loopback).
     pub accounts: Accounts,
+    /// Commit every save and push on Publish (`--git`).
+    pub git: bool,
+    /// Where DOIs are looked up.
+    pub doi_resolver: String,
+    /// The reverse proxy whose user header is trusted, if configured.
+    pub proxy: Option<proxy::ProxyTrust>,
     /// Sessions.
     pub sessions: auth::Sessions,
     /// Failed logins.
@@ -83,10 +101,21 @@ pub struct Studio {
     parse_cache: ParseCache,
     index: Mutex<Option<Arc<SiteIndex>>>,
     dirty: AtomicBool,
+    /// Background index loads: the number of changes noted, the number
+    /// the loaded index includes, and a signal when a load finishes.
+    changes: AtomicU64,
+    indexed: Mutex<u64>,
+    first_indexed: AtomicBool,
+    index_done: Condvar,
+    index_trigger: Mutex<Option<mpsc::Sender<()>>>,
     /// The last check's counts.
     pub check: Mutex<CheckCounts>,
     check_trigger: Mutex<Option<mpsc::Sender<()>>>,
 }
+
+/// How long a page waits for the site to be read again after a change
+/// before it is served from the index as it is.
+pub const INDEX_WAIT: Duration = Duration::from_millis(500);
 
 /// Why the studio cannot start.
 #[derive(Debug)]
@@ -118,10 +147,11 @@ impl Studio {
         }
         let root = std::fs::canonicalize(&options.root).map_err(StartError::Io)?;
         let accounts = Accounts::load(&root).map_err(StartError::Refused)?;
+        let proxy = proxy::ProxyTrust::load(&root).map_err(StartError::Refused)?;
         let loopback = addr.ip().is_loopback();
-        if !loopback && accounts.is_empty() {
+        if !loopback && accounts.is_empty() && proxy.is_none() {
             return Err(StartError::Refused(format!(
-                "refusing to listen on {} without accounts: anyone who can reach it could change the site. Create one with `quire studio adduser NAME --role editor`, or keep --bind 127.0.0.1",
+                "refusing to listen on {} without accounts: anyone who can reach it could change the site. Create one with `quire studio adduser NAME --role editor`, configure a trusted proxy ([studio] proxy_user_header in studio-users.toml), or keep --bind 127.0.0.1",
                 addr.ip()
             )));
         }
@@ -141,12 +171,20 @@ impl Studio {
             loopback,
             hosts,
             accounts,
+            git: options.git,
+            doi_resolver: options.doi_resolver.clone(),
+            proxy,
             sessions: auth::Sessions::default(),
             rate: auth::RateLimit::default(),
             preview_cache: preview::PreviewCache::default(),
             parse_cache: ParseCache::new(),
             index: Mutex::new(None),
             dirty: AtomicBool::new(true),
+            changes: AtomicU64::new(0),
+            indexed: Mutex::new(0),
+            first_indexed: AtomicBool::new(false),
+            index_done: Condvar::new(),
+            index_trigger: Mutex::new(None),
             check: Mutex::new(CheckCounts::default()),
             check_trigger: Mutex::new(None),
         }))
@@ -154,28 +192,143 @@ impl Studio {
 
     /// True when people must sign in.
     pub fn needs_login(&self) -> bool {
-        !self.accounts.is_empty()
+        !self.accounts.is_empty() || self.proxy.is_some()
     }
 
-    /// The site index, reloaded first when files changed. Blocking.
+    /// The site index. With the background indexer running
+    /// ([`Self::start_indexer`]) files that changed are read there: this
+    /// waits for that at most [`INDEX_WAIT`], then answers with the index
+    /// as it is (the studio's own saves are already in it, see
+    /// [`Self::saved`]). Without it, the index is reloaded here when files
+    /// changed. Blocking.
     pub fn index(&self) -> Result<Arc<SiteIndex>, String> {
-        let mut slot = self.index.lock().unwrap_or_else(|e| e.into_inner());
-        if self.dirty.swap(false, Ordering::SeqCst) || slot.is_none() {
-            match index::load(&self.root, &self.parse_cache) {
-                Ok(i) => *slot = Some(Arc::new(i)),
-                Err(e) => {
-                    self.dirty.store(true, Ordering::SeqCst);
-                    return Err(e);
-                }
+        let background = self
+            .index_trigger
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some();
+        if background {
+            // The first reading of the site, under way in the background.
+            let mut waited = self.indexed.lock().unwrap_or_else(|e| e.into_inner());
+            while !self.first_indexed.load(Ordering::SeqCst) {
+                waited = self
+                    .index_done
+                    .wait_timeout(waited, Duration::from_millis(100))
+                    .map(|(g, _)| g)
+                    .unwrap_or_else(|e| e.into_inner().0);
             }
         }
-        Ok(Arc::clone(slot.as_ref().expect("loaded above")))
+        let known = self.index.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if background && let Some(known) = known {
+            let wanted = self.changes.load(Ordering::SeqCst);
+            let indexed = self.indexed.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = self
+                .index_done
+                .wait_timeout_while(indexed, INDEX_WAIT, |done| *done < wanted);
+            let now = self.index.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            return Ok(now.unwrap_or(known));
+        }
+        self.load_index()
     }
 
-    /// Notes that files changed: the index is reloaded on next use and the
-    /// check runs again.
+    /// The index, read again now if it does not know the content file
+    /// `rel` yet (a file just created) while the file exists.
+    pub fn index_with(&self, rel: &str) -> Result<Arc<SiteIndex>, String> {
+        let index = self.index()?;
+        if index.find(rel).is_some() || !self.root.join(rel).is_file() {
+            return Ok(index);
+        }
+        self.dirty.store(true, Ordering::SeqCst);
+        self.load_index()
+    }
+
+    /// The index, reloaded now when files changed.
+    fn load_index(&self) -> Result<Arc<SiteIndex>, String> {
+        let current = self.index.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let dirty = self.dirty.swap(false, Ordering::SeqCst);
+        if let Some(current) = current.filter(|_| !dirty) {
+            return Ok(current);
+        }
+        // Read without holding the slot, so pages go on being served.
+        match index::load(&self.root, &self.parse_cache) {
+            Ok(i) => {
+                let i = Arc::new(i);
+                *self.index.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&i));
+                Ok(i)
+            }
+            Err(e) => {
+                self.dirty.store(true, Ordering::SeqCst);
+                Err(e)
+            }
+        }
+    }
+
+    /// Notes that the studio wrote the content file `rel`: the index has
+    /// it at once (only that file read again), before the site is read
+    /// again in the background.
+    pub fn saved(&self, rel: &str) {
+        let mut slot = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        let patched = slot.as_ref().and_then(|current| {
+            let text = std::fs::read_to_string(self.root.join(rel)).ok()?;
+            index::patch(current, &self.root, rel, &text)
+        });
+        if let Some(p) = patched {
+            *slot = Some(Arc::new(p));
+        }
+        drop(slot);
+        self.changed();
+    }
+
+    /// Starts reading the site in the background: now, and again after
+    /// every change, so that pages never wait for a whole site to be read.
+    pub fn start_indexer(self: &Arc<Self>) {
+        let (tx, rx) = mpsc::channel::<()>();
+        let _ = tx.send(());
+        *self.index_trigger.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+        let studio = Arc::downgrade(self);
+        let _ = std::thread::Builder::new()
+            .name("quire-studio-index".into())
+            .spawn(move || {
+                while rx.recv().is_ok() {
+                    while rx.try_recv().is_ok() {}
+                    let Some(s) = studio.upgrade() else { return };
+                    let wanted = s.changes.load(Ordering::SeqCst);
+                    s.dirty.store(true, Ordering::SeqCst);
+                    // An error (quire.toml unreadable) is shown by the
+                    // next page that asks; the old index stays.
+                    let _ = s.load_index();
+                    let mut indexed = s.indexed.lock().unwrap_or_else(|e| e.into_inner());
+                    *indexed = (*indexed).max(wanted);
+                    s.first_indexed.store(true, Ordering::SeqCst);
+                    s.index_done.notify_all();
+                }
+            });
+    }
+
+    /// The index's state: true once a first load is done and no change is
+    /// waiting to be read.
+    pub fn index_ready(&self) -> bool {
+        self.index
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+            && *self.indexed.lock().unwrap_or_else(|e| e.into_inner())
+                >= self.changes.load(Ordering::SeqCst)
+    }
+
+    /// Notes that files changed: the index is reloaded (in the background
+    /// when the indexer runs, else on next use) and the check runs again.
     pub fn changed(&self) {
         self.dirty.store(true, Ordering::SeqCst);
+        self.changes.fetch_add(1, Ordering::SeqCst);
+        if let Some(t) = self
+            .index_trigger
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            let _ = t.send(());
+        }
         self.preview_cache.invalidate();
         if let Some(t) = self
             .check_trigger
@@ -238,6 +391,7 @@ impl Server {
             .map_err(StartError::Io)?;
         let addr = listener.local_addr().map_err(StartError::Io)?;
         let studio = Studio::new(&options, addr)?;
+        studio.start_indexer();
         studio.start_checker();
         let (tx, rx) = mpsc::channel::<()>();
         let watcher = quire_serve::watch::Watcher::start(

@@ -512,6 +512,8 @@ pub struct EditorView<'a> {
     pub bundle: Option<String>,
     /// The report of the Word import that just made this article.
     pub imported: Option<Flash>,
+    /// Image files of the article's folder (cover image choices).
+    pub images: Vec<String>,
 }
 
 /// The editor.
@@ -674,6 +676,7 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
         esc(t.get("address")),
         esc(&v.address)
     );
+    cover_fields(&mut m, t, v);
     let checked = if f.draft { " checked" } else { "" };
     if v.can_set_draft {
         let _ = write!(
@@ -705,6 +708,7 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
         ("note", "add_note", ""),
         ("cite", "add_citation", ""),
         ("image", "upload_image", ""),
+        ("table", "insert_table", ""),
     ] {
         let keys = if shortcut.is_empty() {
             String::new()
@@ -762,9 +766,14 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
     if let Some((lang, body)) = &v.original {
         let _ = write!(
             m,
-            "<section class=\"original\" aria-labelledby=\"original-h\"><h2 id=\"original-h\">{}</h2><p>{}</p><pre tabindex=\"0\" class=\"original-text\">{}</pre></section>",
+            "<section class=\"original\" aria-labelledby=\"original-h\"><h2 id=\"original-h\">{}</h2><p>{} <a href=\"/compare?path={}\">{}</a></p><pre tabindex=\"0\" class=\"original-text\">{}</pre></section>",
             esc(t.get("original")),
             esc(&t.fill("original_text", &[("language", lang)])),
+            esc(
+                &percent_encoding::utf8_percent_encode(v.path, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            ),
+            esc(t.get("side_by_side")),
             esc(body)
         );
     }
@@ -781,10 +790,15 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
     // Dialogs of the toolbar.
     let _ = write!(
         m,
-        "<dialog id=\"dlg-cite\" aria-labelledby=\"dlg-cite-h\"><h2 id=\"dlg-cite-h\">{}</h2><p><label for=\"cite-q\">{}</label><input id=\"cite-q\" type=\"search\" autocomplete=\"off\"></p><p><label for=\"cite-page\">{}</label><input id=\"cite-page\"></p><ul class=\"results\" id=\"cite-results\"></ul><p><button type=\"button\" class=\"close\">{}</button></p></dialog>",
+        "<dialog id=\"dlg-cite\" aria-labelledby=\"dlg-cite-h\"><h2 id=\"dlg-cite-h\">{}</h2><p><label for=\"cite-q\">{}</label><input id=\"cite-q\" type=\"search\" autocomplete=\"off\"></p><p><label for=\"cite-page\">{}</label><input id=\"cite-page\"></p><ul class=\"results\" id=\"cite-results\"></ul>",
         esc(t.get("add_citation")),
         esc(t.get("search_bib")),
         esc(t.get("page_locator")),
+    );
+    add_source(&mut m, t);
+    let _ = write!(
+        m,
+        "<p><button type=\"button\" class=\"close\">{}</button></p></dialog>",
         esc(t.get("close"))
     );
     let _ = write!(
@@ -803,7 +817,75 @@ pub fn editor(c: &Chrome<'_>, index: &SiteIndex, v: &EditorView<'_>) -> String {
         esc(t.get("upload")),
         esc(t.get("close"))
     );
+    let _ = write!(
+        m,
+        "<dialog id=\"dlg-table\" aria-labelledby=\"dlg-table-h\"><h2 id=\"dlg-table-h\">{}</h2><form id=\"table-form\" method=\"dialog\" data-header=\"{}\"><p><label for=\"table-cols\">{}</label><input id=\"table-cols\" type=\"number\" min=\"1\" max=\"20\" value=\"3\" required></p><p><label for=\"table-rows\">{}</label><input id=\"table-rows\" type=\"number\" min=\"1\" max=\"100\" value=\"2\" required></p><p><button type=\"submit\" id=\"table-insert\">{}</button> <button type=\"button\" class=\"close\">{}</button></p></form></dialog>",
+        esc(t.get("insert_table")),
+        esc(t.get("table_header")),
+        esc(t.get("table_columns")),
+        esc(t.get("table_rows")),
+        esc(t.get("insert")),
+        esc(t.get("close"))
+    );
     layout(c, title, &m, true)
+}
+
+/// "Add a source" in the citation dialog: pasted BibTeX, a DOI or a web
+/// page, each its own small form (sent by the script).
+fn add_source(m: &mut String, t: Strings) {
+    let _ = write!(
+        m,
+        "<details id=\"add-source\"><summary>{}</summary><form id=\"source-bibtex\" class=\"add-source\" data-kind=\"bibtex\"><p><label for=\"src-bibtex\">{}</label><textarea id=\"src-bibtex\" name=\"bibtex\" rows=\"5\" required></textarea></p><p><button>{}</button></p></form><form id=\"source-doi\" class=\"add-source\" data-kind=\"doi\"><p><label for=\"src-doi\">{}</label><input id=\"src-doi\" name=\"doi\" required></p><p><button>{}</button></p></form><form id=\"source-web\" class=\"add-source\" data-kind=\"web\"><p><label for=\"src-url\">{}</label><input id=\"src-url\" name=\"url\" type=\"url\" required></p><p><label for=\"src-title\">{}</label><input id=\"src-title\" name=\"title\" required></p><p><button>{}</button></p></form><p id=\"source-status\" role=\"status\" data-added=\"{}\"></p></details>",
+        esc(t.get("add_source")),
+        esc(t.get("paste_bibtex")),
+        esc(t.get("add_bibtex")),
+        esc(t.get("doi")),
+        esc(t.get("look_up_doi")),
+        esc(t.get("web_address")),
+        esc(t.get("web_title")),
+        esc(t.get("add_web")),
+        esc(t.get("source_added")),
+    );
+}
+
+/// The cover image: a file of the article's folder and its alternative
+/// text (required with an image).
+fn cover_fields(m: &mut String, t: Strings, v: &EditorView<'_>) {
+    let f = v.form;
+    let _ = write!(
+        m,
+        "<fieldset class=\"cover\"><legend>{}</legend><p><label for=\"f-image\">{}</label><select id=\"f-image\" name=\"image\"><option value=\"\">{}</option>",
+        esc(t.get("cover_image")),
+        esc(t.get("cover_file")),
+        esc(t.get("no_cover"))
+    );
+    let mut files: Vec<&str> = v.images.iter().map(String::as_str).collect();
+    if !f.image.is_empty() && !files.contains(&f.image.as_str()) {
+        files.insert(0, &f.image);
+    }
+    for file in files {
+        let selected = if file == f.image { " selected" } else { "" };
+        let _ = write!(
+            m,
+            "<option value=\"{}\"{selected}>{}</option>",
+            esc(file),
+            esc(file)
+        );
+    }
+    let _ = write!(
+        m,
+        "</select></p><p><label for=\"f-image-alt\">{}</label><input id=\"f-image-alt\" name=\"image_alt\" value=\"{}\"></p>",
+        esc(t.get("cover_alt")),
+        esc(&f.image_alt)
+    );
+    if v.bundle.is_some() {
+        let _ = write!(
+            m,
+            "<p><button type=\"button\" data-action=\"cover\">{}</button></p>",
+            esc(t.get("upload_cover"))
+        );
+    }
+    m.push_str("</fieldset>");
 }
 
 /// The merge page shown when the file changed on disk since it was opened.
@@ -823,4 +905,156 @@ pub fn conflict(c: &Chrome<'_>, path: &str, disk_hash: &str, mine: &str, disk: &
         save = esc(t.get("save_merged")),
     );
     layout(c, t.get("conflict_title"), &m, false)
+}
+
+/// Everything the side-by-side page shows.
+pub struct SideBySide<'a> {
+    /// The translation's path.
+    pub path: &'a str,
+    /// Its title.
+    pub title: &'a str,
+    /// The original's path.
+    pub original_path: &'a str,
+    /// The original's and the translation's language names.
+    pub languages: (&'a str, &'a str),
+    /// Blocks paired.
+    pub pairs: &'a [crate::align::Pair],
+    /// True when the original changed since the translation was made.
+    pub stale: bool,
+    /// What changed, when its earlier text was found.
+    pub changes: Option<&'a crate::stale::Changes>,
+}
+
+fn block_kind(t: Strings, kind: &crate::align::Kind) -> String {
+    use crate::align::Kind;
+    match kind {
+        Kind::Heading(level) => t.fill("kind_heading", &[("level", &level.to_string())]),
+        Kind::Paragraph => t.get("kind_paragraph").into(),
+        Kind::ListItem => t.get("kind_item").into(),
+        Kind::Quote => t.get("kind_quote").into(),
+        Kind::Code => t.get("kind_code").into(),
+        Kind::Table => t.get("kind_table").into(),
+        Kind::Note(n) => t.fill("kind_note", &[("n", n)]),
+        Kind::Other => t.get("kind_other").into(),
+    }
+}
+
+fn stale_changes(m: &mut String, t: Strings, v: &SideBySide<'_>) {
+    use crate::stale::{Change, Found, Piece};
+    if !v.stale {
+        let _ = write!(
+            m,
+            "<p class=\"notice\" role=\"status\">{}</p>",
+            esc(t.get("up_to_date"))
+        );
+        return;
+    }
+    let _ = write!(
+        m,
+        "<section class=\"stale-changes\" aria-labelledby=\"changes-h\"><h2 id=\"changes-h\">{}</h2>",
+        esc(t.get("stale_changes"))
+    );
+    let Some(c) = v.changes else {
+        let _ = write!(m, "<p>{}</p></section>", esc(t.get("stale_unknown")));
+        return;
+    };
+    let source = match &c.found {
+        Found::Git(commit) => t.fill("stale_from_git", &[("commit", commit)]),
+        Found::Stored => t.get("stale_from_copy").to_string(),
+    };
+    let _ = write!(m, "<p>{}</p><ol class=\"changes\">", esc(&source));
+    for change in &c.changes {
+        match change {
+            Change::Removed(p) => {
+                let _ = write!(
+                    m,
+                    "<li class=\"removed\"><strong>{}:</strong> <del>{}</del></li>",
+                    esc(t.get("removed_para")),
+                    esc(p)
+                );
+            }
+            Change::Added(p) => {
+                let _ = write!(
+                    m,
+                    "<li class=\"added\"><strong>{}:</strong> <ins>{}</ins></li>",
+                    esc(t.get("added_para")),
+                    esc(p)
+                );
+            }
+            Change::Edited(pieces) => {
+                let _ = write!(
+                    m,
+                    "<li class=\"edited\"><strong>{}:</strong> ",
+                    esc(t.get("edited_para"))
+                );
+                for piece in pieces {
+                    let _ = match piece {
+                        Piece::Same(w) => write!(m, "{}", esc(w)),
+                        Piece::Removed(w) => write!(m, "<del>{}</del>", esc(w)),
+                        Piece::Added(w) => write!(m, "<ins>{}</ins>", esc(w)),
+                    };
+                }
+                m.push_str("</li>");
+            }
+        }
+    }
+    m.push_str("</ol></section>");
+}
+
+/// Original and translation paired block by block (`/compare`), with
+/// what changed in the original when the translation is stale.
+pub fn side_by_side(c: &Chrome<'_>, v: &SideBySide<'_>) -> String {
+    let t = c.t;
+    let heading = t.fill("side_by_side_title", &[("title", v.title)]);
+    let mut m = String::new();
+    let _ = write!(
+        m,
+        "<h1>{}</h1><p class=\"path\"><code>{}</code> · <code>{}</code></p><p><a href=\"{}\">{}</a></p>",
+        esc(&heading),
+        esc(v.original_path),
+        esc(v.path),
+        esc(&edit_href(v.path)),
+        esc(t.get("back_to_editor"))
+    );
+    stale_changes(&mut m, t, v);
+    let _ = write!(
+        m,
+        "<div class=\"table-wrap\"><table class=\"matrix side-by-side\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        esc(t.get("side_by_side_caption")),
+        esc(&t.fill("original_col", &[("language", v.languages.0)])),
+        esc(&t.fill("translation_col", &[("language", v.languages.1)]))
+    );
+    for pair in v.pairs {
+        let class = match (&pair.original, &pair.translation) {
+            (Some(_), None) => " class=\"missing\"",
+            (None, Some(_)) => " class=\"extra\"",
+            _ => "",
+        };
+        let _ = write!(m, "<tr{class}>");
+        for (block, absent) in [
+            (&pair.original, "not_in_original"),
+            (&pair.translation, "missing_in_translation"),
+        ] {
+            match block {
+                Some(b) => {
+                    let _ = write!(
+                        m,
+                        "<td><span class=\"kind\">{}</span><div class=\"block\">{}</div></td>",
+                        esc(&block_kind(t, &b.kind)),
+                        esc(&b.text)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        m,
+                        "<td class=\"absent\"><strong>{}</strong></td>",
+                        esc(t.get(absent))
+                    );
+                }
+            }
+        }
+        m.push_str("</tr>");
+    }
+    m.push_str("</tbody></table></div>");
+    layout(c, &heading, &m, false)
 }

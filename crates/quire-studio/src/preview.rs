@@ -11,6 +11,15 @@
 //! similar posts (until a file other than the previewed one changes): the
 //! similar posts shown are ranked with the previewed article's text as it
 //! was at its first preview or last save; everything else is exact.
+//!
+//! After a full preview of a page the assembled and derived site is kept
+//! (a [`Session`]); while the site on disk is unchanged, an edit of that
+//! page that changes only its body (same front matter, same internal link
+//! targets) parses that one text, swaps it into the kept site and derives
+//! that one page again (`quire_build::preview::rederive_page`), instead of
+//! assembling and deriving every page. A session is only used when it
+//! says about the page what a full preview says (checked when it is made),
+//! and not for a page whose summary comes from its body.
 //! Must not know: HTTP.
 
 use std::path::Path;
@@ -31,11 +40,30 @@ pub struct PreviewCache {
     generation: AtomicU64,
     stale: AtomicBool,
     similar: Mutex<Option<(Key, Vec<Vec<Match>>)>>,
+    session: Mutex<Option<Session>>,
+    swaps: AtomicU64,
+    /// Never swap (every preview a full run): to compare with.
+    full_runs_only: bool,
     /// One preview at a time: they share the caches.
     running: Mutex<()>,
 }
 
 impl PreviewCache {
+    /// How many previews swapped one page into a kept site (instead of a
+    /// full run).
+    pub fn swaps(&self) -> u64 {
+        self.swaps.load(Ordering::SeqCst)
+    }
+
+    /// A cache whose previews are all full runs (the ranking of similar
+    /// posts still kept), to compare the swapped previews with.
+    pub fn full_runs_only() -> PreviewCache {
+        PreviewCache {
+            full_runs_only: true,
+            ..PreviewCache::default()
+        }
+    }
+
     /// Notes that files changed on disk.
     pub fn invalidate(&self) {
         self.stale.store(true, Ordering::SeqCst);
@@ -59,6 +87,127 @@ impl PreviewCache {
         let (generation, files, found) = slot.as_ref().expect("filled above");
         ds.extend(found.iter().cloned());
         (*generation, copy_files(files))
+    }
+}
+
+/// The site as the last full preview of one page assembled and derived
+/// it, kept for the next edits of that page's body.
+struct Session {
+    /// The generation of the files it was made from.
+    generation: u64,
+    source_path: String,
+    /// The page's index in `corpus.pages`.
+    page: usize,
+    corpus: quire_site::Corpus,
+    derived: quire_build::derive::Derived,
+    theme: quire_theme::Theme,
+    strings: quire_theme::Strings,
+    base_path: String,
+    site_bib: quire_cite::Bibliography,
+    /// The page's front matter (offsets left out) and link targets: an
+    /// edit that changes either needs a full preview.
+    front: quire_site::frontmatter::FrontMatter,
+    links: Vec<(String, Option<String>)>,
+    /// True when swapping a body in gives what a full preview gives.
+    swappable: bool,
+}
+
+/// Front matter as compared between edits: without the byte offsets of
+/// its keys (which move when the text before them does), as previewed.
+fn comparable(
+    front: &quire_site::frontmatter::FrontMatter,
+) -> quire_site::frontmatter::FrontMatter {
+    let mut f = front.clone();
+    f.key_offsets.clear();
+    f.draft = false;
+    f
+}
+
+fn link_targets(rendered: &quire_markdown::Rendered) -> Vec<(String, Option<String>)> {
+    rendered
+        .links
+        .iter()
+        .map(|l| (l.path.clone(), l.fragment.clone()))
+        .collect()
+}
+
+impl Session {
+    /// Parses `text`, swaps it into the kept site and derives that page
+    /// again; `None` when the edit needs a full preview.
+    fn swap(
+        &mut self,
+        config: &quire_site::Config,
+        kind: &quire_site::discover::SourceKind,
+        text: &str,
+    ) -> Option<(Diagnostics, Option<String>)> {
+        let taxonomies: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
+        let (parsed, found) = quire_site::parse::parse_one(
+            &self.source_path,
+            text,
+            kind,
+            &taxonomies,
+            config.security.raw_html.for_markdown(),
+        );
+        let mut parsed = parsed?;
+        parsed.front.draft = false;
+        if comparable(&parsed.front) != self.front || link_targets(&parsed.rendered) != self.links {
+            return None;
+        }
+        let page = &mut self.corpus.pages[self.page];
+        page.source_text = Arc::from(text);
+        page.word_count = parsed.rendered.plain_text.split_whitespace().count();
+        page.rendered = parsed.rendered;
+        page.body_offset = parsed.body_offset;
+        page.front = parsed.front;
+        let mut ds = Diagnostics::default();
+        ds.extend(found);
+        quire_build::preview::rederive_page(
+            &self.corpus,
+            &mut self.derived,
+            self.page,
+            &self.base_path,
+            &self.site_bib,
+            &mut ds,
+        );
+        let html = page_html(
+            &self.corpus,
+            &self.derived,
+            &self.theme,
+            &self.strings,
+            self.page,
+            &mut ds,
+        );
+        Some((ds, html))
+    }
+}
+
+/// The HTML of `corpus.pages[page]`, as a build writes it.
+fn page_html(
+    corpus: &quire_site::Corpus,
+    derived: &quire_build::derive::Derived,
+    theme: &quire_theme::Theme,
+    strings: &quire_theme::Strings,
+    page: usize,
+    ds: &mut Diagnostics,
+) -> Option<String> {
+    let css = quire_theme::stylesheet();
+    let css_path = format!(
+        "/assets/quire.{}.css",
+        quire_build::urls::fingerprint(css.as_bytes())
+    );
+    let renderer = quire_build::pages::Renderer::new(corpus, derived, theme, strings, css_path);
+    match renderer.render_page(&corpus.pages[page]) {
+        Ok(files) => files
+            .into_iter()
+            .find(|f| f.path.ends_with(".html"))
+            .and_then(|f| match f.body {
+                quire_build::Body::Bytes(b) => String::from_utf8(b).ok(),
+                quire_build::Body::Copy(_) => None,
+            }),
+        Err(d) => {
+            ds.push(d);
+            None
+        }
     }
 }
 
@@ -129,7 +278,27 @@ pub fn render(
         return fail(ds);
     };
     lap("discover");
-    files.sources[at].text = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    {
+        let mut kept = cache.session.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(session) = kept
+            .as_mut()
+            .filter(|k| k.swappable && k.generation == generation && k.source_path == source_path)
+            .filter(|_| !cache.full_runs_only)
+            && let Some((found, html)) = session.swap(&config, &files.sources[at].kind, text)
+        {
+            lap("swap");
+            cache.swaps.fetch_add(1, Ordering::SeqCst);
+            ds.extend(found.0);
+            let url = session.corpus.pages[session.page].path.clone();
+            return Preview {
+                html: html.unwrap_or_default(),
+                url,
+                diagnostics: mine(ds, source_path, false),
+            };
+        }
+    }
+    files.sources[at].text = Arc::from(text);
     let mut parsed =
         quire_site::parse::parse_all_cached(&config, &files, &mut ds, Some(cache.build.parse()));
     if let Some(Some(p)) = parsed.get_mut(at) {
@@ -196,31 +365,56 @@ pub fn render(
     let Some(page) = corpus.pages.iter().find(|p| p.source_path == source_path) else {
         return fail(ds);
     };
-    let css = quire_theme::stylesheet();
-    let css_path = format!(
-        "/assets/quire.{}.css",
-        quire_build::urls::fingerprint(css.as_bytes())
-    );
-    let renderer = quire_build::pages::Renderer::new(&corpus, &derived, &theme, &strings, css_path);
-    let html = match renderer.render_page(page) {
-        Ok(files) => files
-            .into_iter()
-            .find(|f| f.path.ends_with(".html"))
-            .and_then(|f| match f.body {
-                quire_build::Body::Bytes(b) => String::from_utf8(b).ok(),
-                quire_build::Body::Copy(_) => None,
-            })
-            .unwrap_or_default(),
-        Err(d) => {
-            ds.push(d);
-            String::new()
-        }
-    };
+    let page_index = page.index;
+    let url = page.path.clone();
+    let html =
+        page_html(&corpus, &derived, &theme, &strings, page_index, &mut ds).unwrap_or_default();
     lap("page");
+    let diagnostics = mine(ds, source_path, false);
+    // Kept for the next edits of this page's body.
+    let front = comparable(&corpus.pages[page_index].front);
+    let mut session = Session {
+        generation,
+        source_path: source_path.to_string(),
+        page: page_index,
+        links: link_targets(&corpus.pages[page_index].rendered),
+        site_bib: quire_build::preview::read_site_bibliography(
+            &corpus,
+            &mut Diagnostics::default(),
+        ),
+        base_path,
+        corpus,
+        derived,
+        theme,
+        strings,
+        front: front.clone(),
+        swappable: false,
+    };
+    // A summary taken from the body would change with it; otherwise the
+    // swap must say about this page just what the full preview said.
+    if !cache.full_runs_only && (front.summary.is_some() || !front.highlights.is_empty()) {
+        let config = session.corpus.config.clone();
+        let kind = session
+            .corpus
+            .files
+            .sources
+            .iter()
+            .find(|s| s.path == source_path)
+            .map(|s| s.kind.clone());
+        session.swappable = kind.is_some_and(|kind| {
+            session
+                .swap(&config, &kind, text)
+                .is_some_and(|(found, again)| {
+                    again.as_deref() == Some(html.as_str())
+                        && mine(found, source_path, false) == diagnostics
+                })
+        });
+    }
+    *cache.session.lock().unwrap_or_else(|e| e.into_inner()) = Some(session);
     Preview {
         html,
-        url: page.path.clone(),
-        diagnostics: mine(ds, source_path, false),
+        url,
+        diagnostics,
     }
 }
 

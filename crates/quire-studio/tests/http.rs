@@ -177,8 +177,13 @@ fn form_fields(html: &str, selector: &str) -> Vec<(String, String)> {
         match v.name() {
             "textarea" => out.push((name.to_string(), el.text().collect::<String>())),
             "select" => {
-                let opt = scraper::Selector::parse("option[selected], option").unwrap();
-                if let Some(o) = el.select(&opt).next() {
+                let selected = scraper::Selector::parse("option[selected]").unwrap();
+                let any = scraper::Selector::parse("option").unwrap();
+                if let Some(o) = el
+                    .select(&selected)
+                    .next()
+                    .or_else(|| el.select(&any).next())
+                {
                     out.push((
                         name.to_string(),
                         o.value().attr("value").unwrap_or("").to_string(),
@@ -1101,4 +1106,790 @@ async fn importing_needs_the_csrf_token_and_is_not_for_translators() {
         "{}",
         editor.text
     );
+}
+
+/// A GET from `peer` with the proxy's user header set to `login`.
+async fn get_via(c: &mut Client, uri: &str, peer: &str, login: &str) -> Answer {
+    let mut req = Request::get(uri)
+        .header(header::HOST, HOST)
+        .header(header::COOKIE, &c.cookie)
+        .header("X-Forwarded-User", login)
+        .body(Body::empty())
+        .unwrap();
+    let peer: SocketAddr = peer.parse().unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    c.send(req).await
+}
+
+#[tokio::test]
+async fn a_trusted_proxy_header_signs_in_only_from_the_proxy() {
+    let proxied = |root: &Path| {
+        add_accounts(root);
+        let path = root.join("studio-users.toml");
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(
+            "\n[studio]\nproxy_user_header = \"X-Forwarded-User\"\nproxy_addresses = [\"10.1.2.3\"]\n",
+        );
+        std::fs::write(&path, text).unwrap();
+    };
+    // A public address is allowed with the proxy configured and no
+    // accounts at all.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&example(), dir.path());
+    std::fs::write(
+        dir.path().join("studio-users.toml"),
+        "[studio]\nproxy_user_header = \"X-Forwarded-User\"\nproxy_addresses = [\"10.1.2.3\"]\n",
+    )
+    .unwrap();
+    let public: SocketAddr = "0.0.0.0:1112".parse().unwrap();
+    let lonely = Studio::new(&StudioOptions::new(dir.path()), public).unwrap();
+    assert!(lonely.needs_login());
+
+    let mut c = Client::with(proxied, "0.0.0.0:1112").await;
+    // From elsewhere the header is ignored: the sign-in page.
+    let away = get_via(&mut c, "/", "10.9.9.9:5000", "ed").await;
+    assert_eq!(away.status, StatusCode::SEE_OTHER);
+    assert_eq!(away.headers[header::LOCATION], "/login");
+    // From the proxy, the account named is signed in, with its role.
+    let home = get_via(&mut c, "/", "10.1.2.3:5000", "tr").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.text);
+    let doc = scraper::Html::parse_document(&home.text);
+    let who = scraper::Selector::parse(".who").unwrap();
+    let text: String = doc.select(&who).flat_map(|e| e.text()).collect();
+    assert!(text.contains("translator"), "{text}");
+    // A translator still cannot publish: the role is the account's.
+    let page = get_via(
+        &mut c,
+        &edit("content/analysis/amu-darya-water/index.md"),
+        "10.1.2.3:5000",
+        "tr",
+    )
+    .await;
+    assert!(!page.text.contains("value=\"publish\""));
+    // A login that is no account (and no default role) is not let in.
+    let nobody = get_via(&mut c, "/", "10.1.2.3:5000", "mallory").await;
+    assert_eq!(nobody.status, StatusCode::SEE_OTHER);
+}
+
+const PORT_ORIGINAL: &str = "+++\ntitle = \"Grain by Sea\"\ndate = 2025-02-03\nauthors = [\"leyla-arslan\"]\n+++\n\n## Ports\n\nGrain leaves by sea.[^1]\n\n- first barge\n- second barge\n\nPrices rose by ten percent.\n\n[^1]: A harbour log.\n";
+
+/// A new original in a copy of the example site, translated into Turkish
+/// through the studio; returns the two paths.
+async fn port_article(c: &mut Client) -> (String, String) {
+    let rel = "content/analysis/grain-by-sea/index.md".to_string();
+    std::fs::create_dir_all(c.root().join("content/analysis/grain-by-sea")).unwrap();
+    std::fs::write(c.root().join(&rel), PORT_ORIGINAL).unwrap();
+    c.studio.changed();
+    c.refresh_csrf(&edit(&rel)).await;
+    let answer = c
+        .submit("/translate", &[("path", &rel), ("lang", "tr")])
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    let tr = "content/analysis/grain-by-sea/index.tr.md".to_string();
+    // The translator's work: the list's second item left out, one
+    // paragraph more.
+    let text = std::fs::read_to_string(c.root().join(&tr)).unwrap();
+    let front = &text[..text.find("\n+++\n").unwrap() + 5];
+    std::fs::write(
+        c.root().join(&tr),
+        format!("{front}\n## Limanlar\n\nTahıl denizden çıkar.[^1]\n\n- ilk mavna\n\nFiyatlar yüzde on arttı.\n\nÇevirmenin eki.\n\n[^1]: Bir liman kaydı.\n"),
+    )
+    .unwrap();
+    c.studio.changed();
+    (rel, tr)
+}
+
+/// The side-by-side table as (original cell, translation cell) texts.
+fn side_by_side_rows(html: &str) -> Vec<(String, String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let row = scraper::Selector::parse("table.side-by-side tbody tr").unwrap();
+    let cell = scraper::Selector::parse("td").unwrap();
+    doc.select(&row)
+        .map(|r| {
+            let cells: Vec<String> = r
+                .select(&cell)
+                .map(|c| c.text().collect::<String>())
+                .collect();
+            (
+                r.value().attr("class").unwrap_or("").to_string(),
+                cells[0].clone(),
+                cells[1].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn side_by_side_pairs_blocks_and_notes_and_marks_the_gaps() {
+    let mut c = Client::new().await;
+    let (rel, tr) = port_article(&mut c).await;
+    let editor = c.get(&edit(&tr)).await.text;
+    assert!(editor.contains(">Side by side</a>"), "{editor}");
+    let page = c.get(&format!("/compare?path={}", urlencode(&tr))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("up to date with the original"));
+    let rows = side_by_side_rows(&page.text);
+    let expect = [
+        ("", "Heading 2## Ports", "Heading 2## Limanlar"),
+        (
+            "",
+            "ParagraphGrain leaves by sea.[^1]",
+            "ParagraphTahıl denizden çıkar.[^1]",
+        ),
+        ("", "List item- first barge", "List item- ilk mavna"),
+        (
+            "missing",
+            "List item- second barge",
+            "Missing in the translation",
+        ),
+        (
+            "",
+            "ParagraphPrices rose by ten percent.",
+            "ParagraphFiyatlar yüzde on arttı.",
+        ),
+        ("extra", "Not in the original", "ParagraphÇevirmenin eki."),
+        (
+            "",
+            "Note 1[^1]: A harbour log.",
+            "Note 1[^1]: Bir liman kaydı.",
+        ),
+    ];
+    let got: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(got, expect);
+    // An original has nothing to compare with.
+    let page = c.get(&format!("/compare?path={}", urlencode(&rel))).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+}
+
+/// The `<del>` and `<ins>` words of the page's list of changes.
+fn changed_words(html: &str) -> (Vec<String>, Vec<String>) {
+    let doc = scraper::Html::parse_document(html);
+    let words = |sel: &str| -> Vec<String> {
+        let s = scraper::Selector::parse(sel).unwrap();
+        doc.select(&s).map(|e| e.text().collect()).collect()
+    };
+    (words(".stale-changes del"), words(".stale-changes ins"))
+}
+
+#[tokio::test]
+async fn a_stale_translation_shows_what_changed_from_the_kept_copy() {
+    let mut c = Client::new().await;
+    let (rel, tr) = port_article(&mut c).await;
+    std::fs::write(
+        c.root().join(&rel),
+        PORT_ORIGINAL.replace("ten percent", "twelve percent"),
+    )
+    .unwrap();
+    c.studio.changed();
+    let page = c
+        .get(&format!("/compare?path={}", urlencode(&tr)))
+        .await
+        .text;
+    assert!(
+        page.contains("copy of the original the studio kept"),
+        "{page}"
+    );
+    assert_eq!(
+        changed_words(&page),
+        (vec!["ten".to_string()], vec!["twelve".to_string()])
+    );
+    // Without the copy and without git, the page says it cannot tell.
+    std::fs::remove_dir_all(c.root().join(".quire-studio/originals")).unwrap();
+    let page = c
+        .get(&format!("/compare?path={}", urlencode(&tr)))
+        .await
+        .text;
+    assert!(page.contains("neither in the git history"), "{page}");
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+#[tokio::test]
+async fn a_stale_translation_shows_what_changed_from_git_history() {
+    let mut c = Client::new().await;
+    let root = c.root().to_path_buf();
+    git(&root, &["init", "-q", "-b", "main"]);
+    let (rel, tr) = port_article(&mut c).await;
+    // Git history only: no copy kept.
+    std::fs::remove_dir_all(root.join(".quire-studio/originals")).unwrap();
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "translated"]);
+    std::fs::write(
+        root.join(&rel),
+        PORT_ORIGINAL.replace("Grain leaves by sea.", "Grain now leaves by rail and sea."),
+    )
+    .unwrap();
+    git(&root, &["commit", "-qam", "original edited"]);
+    std::fs::write(
+        root.join(&rel),
+        PORT_ORIGINAL
+            .replace("Grain leaves by sea.", "Grain now leaves by rail and sea.")
+            .replace("- second barge\n", "- second barge\n- third barge\n"),
+    )
+    .unwrap();
+    c.studio.changed();
+    let page = c
+        .get(&format!("/compare?path={}", urlencode(&tr)))
+        .await
+        .text;
+    assert!(page.contains("as committed in"), "{page}");
+    let (removed, added) = changed_words(&page);
+    assert!(removed.is_empty(), "{removed:?}");
+    assert!(added.iter().any(|w| w.contains("now")), "{added:?}");
+    assert!(added.iter().any(|w| w.contains("rail and")), "{added:?}");
+    assert!(added.iter().any(|w| w.contains("third barge")), "{added:?}");
+}
+
+/// The accessible name of the control with `id`: the text of its label.
+fn label_of(html: &str, id: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let s = scraper::Selector::parse(&format!("label[for=\"{id}\"]")).unwrap();
+    doc.select(&s).flat_map(|e| e.text()).collect()
+}
+
+#[tokio::test]
+async fn a_cover_image_needs_its_alt_text_and_a_table_tool_is_there() {
+    let mut c = Client::new().await;
+    let rel = "content/analysis/arctic-research-cooperation/index.md";
+    std::fs::write(
+        c.root()
+            .join("content/analysis/arctic-research-cooperation/ice.png"),
+        b"\x89PNG\r\n\x1a\n",
+    )
+    .unwrap();
+    let page = c.get(&edit(rel)).await.text;
+    assert_eq!(
+        label_of(&page, "f-image"),
+        "Image (from the article's folder)"
+    );
+    assert_eq!(
+        label_of(&page, "f-image-alt"),
+        "Cover image alternative text (required with an image)"
+    );
+    assert_eq!(label_of(&page, "table-cols"), "Columns");
+    assert_eq!(label_of(&page, "table-rows"), "Rows (below the header)");
+    let doc = scraper::Html::parse_document(&page);
+    let names = |sel: &str| -> Vec<String> {
+        let s = scraper::Selector::parse(sel).unwrap();
+        doc.select(&s).map(|e| e.text().collect()).collect()
+    };
+    assert!(names("[role=toolbar] button").contains(&"Insert table".to_string()));
+    assert!(names("fieldset.cover button").contains(&"Upload cover image".to_string()));
+    assert_eq!(names("#f-image option"), ["No cover image", "ice.png"]);
+    let original = std::fs::read_to_string(c.root().join(rel)).unwrap();
+
+    // An image without its text is refused, and nothing is written.
+    let mut fields = c.editor_fields(rel).await;
+    set(&mut fields, "image", "ice.png");
+    let refused = c.post("/save", &fields).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("needs its alternative text"));
+    // A file that is not in the article's folder is refused too.
+    set(&mut fields, "image_alt", "Sea ice off a research station");
+    set(&mut fields, "image", "../../../quire.toml");
+    assert_eq!(
+        c.post("/save", &fields).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        std::fs::read_to_string(c.root().join(rel)).unwrap(),
+        original
+    );
+    // With both, the front matter gets `image` and `extra.image_alt`.
+    set(&mut fields, "image", "ice.png");
+    assert_eq!(c.post("/save", &fields).await.status, StatusCode::SEE_OTHER);
+    let saved = std::fs::read_to_string(c.root().join(rel)).unwrap();
+    assert!(saved.contains("\nimage = \"ice.png\"\n"), "{saved}");
+    assert!(
+        saved.contains("[extra]\nimage_alt = \"Sea ice off a research station\"\n"),
+        "{saved}"
+    );
+    let page = c.get(&edit(rel)).await.text;
+    let doc = scraper::Html::parse_document(&page);
+    let s = scraper::Selector::parse("#f-image option[selected]").unwrap();
+    assert_eq!(
+        doc.select(&s).next().unwrap().value().attr("value"),
+        Some("ice.png")
+    );
+}
+
+/// A studio with `--git` on a copy of the example site.
+async fn git_client(prepare: impl FnOnce(&Path)) -> Client {
+    custom_client(prepare, |o| o.git = true).await
+}
+
+/// A studio on loopback on a copy of the example site, with options set
+/// by `configure`.
+async fn custom_client(
+    prepare: impl FnOnce(&Path),
+    configure: impl FnOnce(&mut StudioOptions),
+) -> Client {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&example(), dir.path());
+    prepare(dir.path());
+    let mut options = StudioOptions::new(dir.path());
+    configure(&mut options);
+    let studio = Studio::new(&options, HOST.parse().unwrap()).unwrap();
+    let router = quire_studio::http::router(Arc::clone(&studio));
+    let mut c = Client {
+        router,
+        studio,
+        cookie: String::new(),
+        csrf: String::new(),
+        _dir: dir,
+    };
+    c.refresh_csrf("/login").await;
+    c
+}
+
+fn git_out(root: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The text of the editor's error and notice.
+fn editor_messages(html: &str) -> (String, String) {
+    let doc = scraper::Html::parse_document(html);
+    let get = |sel: &str| -> String {
+        let s = scraper::Selector::parse(sel).unwrap();
+        doc.select(&s).flat_map(|e| e.text()).collect()
+    };
+    (
+        get("main p.error[role=alert]"),
+        get("main p.notice[role=status]"),
+    )
+}
+
+#[tokio::test]
+async fn with_git_each_save_is_a_commit_and_publish_pushes() {
+    let rel = "content/analysis/arctic-research-cooperation/index.md";
+    // Not a repository: saved, and the editor says why nothing was committed.
+    let mut c = git_client(|_| {}).await;
+    let mut fields = c.editor_fields(rel).await;
+    set(&mut fields, "title", "Arctic Science, Still Open");
+    let saved = c.post("/save", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = c
+        .get(saved.headers[header::LOCATION].to_str().unwrap())
+        .await
+        .text;
+    let (error, _) = editor_messages(&page);
+    assert!(error.contains("not a git repository"), "{error}");
+    assert!(
+        std::fs::read_to_string(c.root().join(rel))
+            .unwrap()
+            .contains("Still Open")
+    );
+
+    // A repository without a remote, and an account with an e-mail.
+    let mut c = git_client(|root| {
+        git(root, &["init", "-q", "-b", "main"]);
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "site"]);
+        quire_studio::auth::add_user(
+            root,
+            "ayla",
+            "a long enough password",
+            quire_studio::Role::Editor,
+            Some("Ayla Karaca"),
+            Some("ayla@example.org"),
+            None,
+        )
+        .unwrap();
+    })
+    .await;
+    let root = c.root().to_path_buf();
+    sign_in(&mut c, "ayla").await;
+    let mut fields = c.editor_fields(rel).await;
+    set(&mut fields, "title", "Arctic Science, Still Open");
+    let saved = c.post("/save", &fields).await;
+    let page = c
+        .get(saved.headers[header::LOCATION].to_str().unwrap())
+        .await
+        .text;
+    let (error, notice) = editor_messages(&page);
+    assert!(error.is_empty(), "{error}");
+    assert!(notice.contains("Committed as"), "{notice}");
+    assert_eq!(
+        git_out(&root, &["log", "-1", "--format=%an <%ae>"]),
+        "Ayla Karaca <ayla@example.org>"
+    );
+    assert_eq!(
+        git_out(&root, &["show", "--name-only", "--format=", "HEAD"]),
+        rel
+    );
+    // Publish without a remote: committed here, the reason shown.
+    let mut fields = c.editor_fields(rel).await;
+    set(&mut fields, "action", "publish");
+    set(
+        &mut fields,
+        "summary",
+        "Data channels that survive a freeze.",
+    );
+    let published = c.post("/save", &fields).await;
+    let page = c
+        .get(published.headers[header::LOCATION].to_str().unwrap())
+        .await
+        .text;
+    let (error, _) = editor_messages(&page);
+    assert!(error.contains("no remote"), "{error}");
+    let head = git_out(&root, &["rev-parse", "HEAD"]);
+    assert!(git_out(&root, &["log", "-1", "--format=%s"]).starts_with("Publish "));
+    // With a bare remote, Publish pushes.
+    let remote = tempfile::tempdir().unwrap();
+    git(remote.path(), &["init", "-q", "--bare", "-b", "main"]);
+    git(
+        &root,
+        &["remote", "add", "origin", remote.path().to_str().unwrap()],
+    );
+    let mut fields = c.editor_fields(rel).await;
+    set(&mut fields, "action", "publish");
+    let published = c.post("/save", &fields).await;
+    let page = c
+        .get(published.headers[header::LOCATION].to_str().unwrap())
+        .await
+        .text;
+    let (error, notice) = editor_messages(&page);
+    assert!(error.is_empty(), "{error}");
+    assert!(notice.contains("Pushed"), "{notice}");
+    assert_eq!(git_out(remote.path(), &["rev-parse", "main"]), head);
+}
+
+/// A fake DOI resolver on loopback answering `answers` requests: BibTeX
+/// for 10.5555/harbour when asked for it by content negotiation, 404
+/// otherwise. Returns its address and the request lines it saw.
+fn fake_doi_resolver(answers: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for _ in 0..answers {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            reader.read_line(&mut request).unwrap();
+            let mut accept = String::new();
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line.trim().is_empty() {
+                    break;
+                }
+                if line.to_ascii_lowercase().starts_with("accept:") {
+                    accept = line.trim().to_string();
+                }
+            }
+            let found = request.starts_with("GET /10.5555/harbour ")
+                && accept.contains("application/x-bibtex");
+            let (status, body) = if found {
+                (
+                    "200 OK",
+                    "@article{Lind_2024, title={Harbour Cranes and Grain Queues}, author={Lind, Saga}, journal={Port Letters}, year={2024}}",
+                )
+            } else {
+                ("404 Not Found", "DOI not found")
+            };
+            let mut stream = stream;
+            write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/x-bibtex\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+            seen.push(format!("{} | {accept}", request.trim()));
+        }
+        seen
+    });
+    (addr, handle)
+}
+
+#[tokio::test]
+async fn sources_are_added_from_bibtex_a_doi_or_a_web_page() {
+    let (resolver, server) = fake_doi_resolver(2);
+    let mut c = custom_client(|_| {}, |o| o.doi_resolver = resolver.clone()).await;
+    let bib = c.root().join("bibliography/sources.bib");
+    let before = std::fs::read_to_string(&bib).unwrap();
+    c.refresh_csrf(&edit(
+        "content/analysis/arctic-research-cooperation/index.md",
+    ))
+    .await;
+    let page = c
+        .get(&edit(
+            "content/analysis/arctic-research-cooperation/index.md",
+        ))
+        .await
+        .text;
+    assert_eq!(
+        label_of(&page, "src-bibtex"),
+        "BibTeX (paste one or more entries)"
+    );
+    assert_eq!(label_of(&page, "src-doi"), "DOI");
+    assert_eq!(label_of(&page, "src-url"), "Web page address");
+
+    // Pasted BibTeX is appended; the rest of the file is untouched.
+    let added = c
+        .submit(
+            "/api/bib/add",
+            &[
+                ("kind", "bibtex"),
+                (
+                    "bibtex",
+                    "@book{quay2022, title = {Quays}, author = {Demir, Ece}, year = {2022}}",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    let json: serde_json::Value = serde_json::from_str(&added.text).unwrap();
+    assert_eq!(json["file"], "bibliography/sources.bib");
+    assert_eq!(json["entries"][0]["key"], "quay2022");
+    assert_eq!(json["entries"][0]["year"], "2022");
+    let after = std::fs::read_to_string(&bib).unwrap();
+    assert!(after.starts_with(&before), "the old text changed");
+    // The picker finds it at once.
+    let found = c.get("/api/bib?q=quays").await.text;
+    assert!(found.contains("quay2022"), "{found}");
+    // A key the site has is refused, and so is text that is not BibTeX.
+    let dup = c
+        .submit(
+            "/api/bib/add",
+            &[
+                ("kind", "bibtex"),
+                ("bibtex", "@book{karimova2021, title = {Again}}"),
+            ],
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        dup.text.contains("already has karimova2021"),
+        "{}",
+        dup.text
+    );
+    let bad = c
+        .submit(
+            "/api/bib/add",
+            &[
+                ("kind", "bibtex"),
+                ("bibtex", "@book{open, title = {No end}"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(std::fs::read_to_string(&bib).unwrap(), after);
+
+    // A DOI: fetched by content negotiation from the resolver.
+    let doi = c
+        .submit(
+            "/api/bib/add",
+            &[("kind", "doi"), ("doi", "https://doi.org/10.5555/harbour")],
+        )
+        .await;
+    assert_eq!(doi.status, StatusCode::OK, "{}", doi.text);
+    assert!(doi.text.contains("Lind_2024"));
+    let missing = c
+        .submit(
+            "/api/bib/add",
+            &[("kind", "doi"), ("doi", "10.5555/nothing")],
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_GATEWAY);
+    assert!(
+        missing.text.contains("no DOI 10.5555/nothing"),
+        "{}",
+        missing.text
+    );
+    let seen = server.join().unwrap();
+    assert!(
+        seen[0].starts_with("GET /10.5555/harbour HTTP/1.1 | "),
+        "{seen:?}"
+    );
+    assert!(
+        seen[0]
+            .to_ascii_lowercase()
+            .contains("application/x-bibtex"),
+        "{seen:?}"
+    );
+
+    // A web page: an @online entry with the access date.
+    let web = c
+        .submit(
+            "/api/bib/add",
+            &[
+                ("kind", "web"),
+                ("url", "https://example.org/queues"),
+                ("title", "Grain Queue Tracker"),
+            ],
+        )
+        .await;
+    assert_eq!(web.status, StatusCode::OK, "{}", web.text);
+    let text = std::fs::read_to_string(&bib).unwrap();
+    assert!(text.contains("@online{grainqueuetracker"), "{text}");
+    assert!(text.contains("url     = {https://example.org/queues}"));
+    assert!(text.contains("urldate = {"));
+    // The site still builds its bibliography: quire check reads it.
+    assert!(quire_cite::Bibliography::parse("bibliography/sources.bib", &text).is_ok());
+}
+
+#[tokio::test]
+async fn an_unreachable_doi_resolver_is_a_plain_error() {
+    // A port nothing listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut c = custom_client(
+        |_| {},
+        |o| o.doi_resolver = format!("http://127.0.0.1:{port}"),
+    )
+    .await;
+    c.refresh_csrf("/new").await;
+    let bib = c.root().join("bibliography/sources.bib");
+    let before = std::fs::read_to_string(&bib).unwrap();
+    let offline = c
+        .submit(
+            "/api/bib/add",
+            &[("kind", "doi"), ("doi", "10.5555/harbour")],
+        )
+        .await;
+    assert_eq!(offline.status, StatusCode::BAD_GATEWAY);
+    assert!(
+        offline.text.contains("cannot reach the DOI resolver"),
+        "{}",
+        offline.text
+    );
+    assert_eq!(std::fs::read_to_string(&bib).unwrap(), before);
+}
+
+/// Every version of an index as (path, title, status, authors, url).
+fn versions(
+    index: &quire_studio::SiteIndex,
+) -> Vec<(String, String, &'static str, Vec<String>, String)> {
+    let mut out: Vec<_> = index
+        .rows
+        .iter()
+        .flat_map(|r| r.versions.iter().flatten())
+        .map(|v| {
+            (
+                v.path.clone(),
+                v.title.clone(),
+                v.status.key(),
+                v.authors.clone(),
+                v.url.clone(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn one_saved_file_is_patched_into_the_index_as_a_full_reload_would_read_it() {
+    let mut c = Client::new().await;
+    let (rel, tr) = port_article(&mut c).await;
+    let root = c.root().to_path_buf();
+    // The translation published.
+    let text = std::fs::read_to_string(root.join(&tr)).unwrap();
+    std::fs::write(root.join(&tr), text.replace("draft = true\n", "")).unwrap();
+    let before = quire_studio::index::load(&root, &quire_site::parse::ParseCache::new()).unwrap();
+    let status = |i: &quire_studio::SiteIndex, p: &str| i.find(p).map(|(r, c)| r.status(c).key());
+    assert_eq!(status(&before, &tr), Some("published"));
+    // The original's title and body change: the translation goes stale.
+    let edited = PORT_ORIGINAL
+        .replace("Grain by Sea", "Grain by Sea and Rail")
+        .replace("ten percent", "twelve percent");
+    std::fs::write(root.join(&rel), &edited).unwrap();
+    let patched = quire_studio::index::patch(&before, &root, &rel, &edited).unwrap();
+    let full = quire_studio::index::load(&root, &quire_site::parse::ParseCache::new()).unwrap();
+    assert_eq!(status(&patched, &tr), Some("stale"));
+    assert_eq!(versions(&patched), versions(&full));
+    // A new slug changes the address: not patched, read again instead.
+    let slugged = edited.replace("+++\n\n", "slug = \"sea-grain\"\n+++\n\n");
+    assert!(quire_studio::index::patch(&full, &root, &rel, &slugged).is_none());
+
+    // With the background indexer, a save shows on the dashboard at once.
+    c.studio.start_indexer();
+    let mut fields = c.editor_fields(&rel).await;
+    set(&mut fields, "title", "Grain Leaves by Rail");
+    assert_eq!(c.post("/save", &fields).await.status, StatusCode::SEE_OTHER);
+    let home = c.get("/").await.text;
+    assert!(
+        home.contains("Grain Leaves by Rail"),
+        "the dashboard lacks the save"
+    );
+}
+
+#[tokio::test]
+async fn a_body_edit_swapped_into_the_kept_site_previews_as_a_full_run_does() {
+    let c = Client::new().await;
+    let rel = "content/analysis/middle-corridor-freight/index.md";
+    let text = std::fs::read_to_string(c.root().join(rel)).unwrap();
+    let preview = |cache: &quire_studio::preview::PreviewCache, text: &str| {
+        quire_studio::preview::render(c.root(), cache, &c.studio.preview_base, rel, text)
+    };
+    // The same previews as full runs, the ranking of similar posts kept
+    // from the first as the studio keeps it.
+    let full_runs = quire_studio::preview::PreviewCache::full_runs_only();
+    let kept = quire_studio::preview::PreviewCache::default();
+    let first = preview(&kept, &text);
+    assert!(!first.html.is_empty());
+    assert_eq!(first.html, preview(&full_runs, &text).html);
+    assert_eq!(kept.swaps(), 0);
+    // Body edits: a new paragraph with a note and a citation, a bad key, a
+    // paragraph taken out.
+    let split = text.find("\n+++\n").unwrap() + 5;
+    let (front, body) = text.split_at(split);
+    let edits = [
+        format!(
+            "{front}\nA fresh claim.[^77] As argued.[@osei2019, p. 3]\n{body}\n[^77]: A swapped note.\n"
+        ),
+        format!("{front}\nBad [@nosuchkey].\n{body}"),
+        format!(
+            "{front}{}",
+            body.split_once("\n\n").map_or(body, |(_, rest)| rest)
+        ),
+    ];
+    for (i, edited) in edits.iter().enumerate() {
+        let swapped = preview(&kept, edited);
+        assert_eq!(kept.swaps(), i as u64 + 1, "edit {i} was not swapped in");
+        let full = preview(&full_runs, edited);
+        assert_eq!(swapped.html, full.html, "edit {i}");
+        assert_eq!(swapped.url, full.url);
+        let show =
+            |ds: &[quire_core::Diagnostic]| ds.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            show(&swapped.diagnostics),
+            show(&full.diagnostics),
+            "edit {i}"
+        );
+    }
+    assert!(preview(&kept, &edits[0]).html.contains("A swapped note."));
+    // A front matter edit needs the full run (the title is on the page).
+    let retitled = edits[0].replacen("title = \"", "title = \"Retitled: ", 1);
+    let full = preview(&kept, &retitled);
+    assert_eq!(kept.swaps(), 4);
+    assert!(full.html.contains("Retitled: "));
 }

@@ -250,6 +250,31 @@ function openCite() {
     });
   };
   q.oninput = search;
+  // Add a source: the new entry is written to the bibliography and cited.
+  const status = document.getElementById("source-status");
+  status.textContent = "";
+  d.querySelectorAll("form.add-source").forEach((f) => {
+    f.onsubmit = async (e) => {
+      e.preventDefault();
+      const data = new URLSearchParams(new FormData(f));
+      data.set("kind", f.dataset.kind);
+      status.textContent = "…";
+      const r = await fetch("/api/bib/add", {
+        method: "POST",
+        body: data,
+        headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" },
+      });
+      if (!r.ok) { status.textContent = await r.text(); return; }
+      const added = await r.json();
+      const first = added.entries[0];
+      status.textContent = status.dataset.added.replace("{key}", first.key).replace("{file}", added.file);
+      const page = document.getElementById("cite-page").value.trim();
+      body.replace(insertAt, insertAt, page ? `[@${first.key}, p. ${page}]` : `[@${first.key}]`);
+      f.reset();
+      d.close();
+      body.focus();
+    };
+  });
   d.showModal();
   search();
 }
@@ -275,7 +300,33 @@ function openLink() {
   search();
 }
 
-function openImage() {
+// A Markdown table of `cols` columns and `rows` body rows, the header
+// cells named from `label` ("Column {n}").
+function tableSkeleton(cols, rows, label) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  const header = Array.from({ length: cols }, (_, i) => label.replace("{n}", i + 1));
+  const out = [line(header), line(header.map(() => "---"))];
+  for (let r = 0; r < rows; r++) out.push(line(header.map(() => " ")));
+  return out.join("\n");
+}
+
+function openTable() {
+  insertAt = body.selection().to;
+  const d = dialog("dlg-table");
+  const f = document.getElementById("table-form");
+  f.onsubmit = (e) => {
+    e.preventDefault();
+    const clamp = (v, max) => Math.min(max, Math.max(1, parseInt(v, 10) || 1));
+    const cols = clamp(document.getElementById("table-cols").value, 20);
+    const rows = clamp(document.getElementById("table-rows").value, 100);
+    body.replace(insertAt, insertAt, `\n\n${tableSkeleton(cols, rows, f.dataset.header)}\n\n`);
+    d.close();
+    body.focus();
+  };
+  d.showModal();
+}
+
+function openImage(cover) {
   insertAt = body.selection().to;
   const d = dialog("dlg-image");
   const f = document.getElementById("image-form");
@@ -293,6 +344,20 @@ function openImage() {
     const r = await fetch("/api/upload", { method: "POST", body: data, headers: { "X-CSRF-Token": csrf } });
     if (!r.ok) { err.textContent = await r.text(); return; }
     const answer = await r.json();
+    if (cover === true) {
+      // The cover: chosen in the form, its text filled in, body untouched.
+      const select = document.getElementById("f-image");
+      const option = document.createElement("option");
+      option.value = option.textContent = answer.file;
+      select.append(option);
+      select.value = answer.file;
+      const altField = document.getElementById("f-image-alt");
+      if (!altField.value.trim()) altField.value = alt;
+      d.close();
+      onChange();
+      select.focus();
+      return;
+    }
     body.replace(insertAt, insertAt, `\n\n${answer.markdown}\n\n`);
     d.close();
     body.focus();
@@ -329,7 +394,9 @@ if (form) {
     link: openLink,
     note: addNote,
     cite: openCite,
-    image: openImage,
+    image: () => openImage(false),
+    cover: () => openImage(true),
+    table: openTable,
   };
   document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => actions[b.dataset.action]()));
   document.querySelectorAll(".add-item").forEach((b) => b.addEventListener("click", () => addItem(b)));
