@@ -3,8 +3,7 @@
 //! what was already uploaded.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use bytes::Bytes;
 use futures::StreamExt;
@@ -230,7 +229,12 @@ async fn execute(
     } else {
         ProgressBar::hidden()
     };
-    let succeeded = Arc::new(AtomicUsize::new(0));
+    // Uploads started, for the fault injection; a stop flag so that after
+    // one failure no new upload starts while those in flight finish (and
+    // are reported as uploaded).
+    let started = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let mut first_error = None;
     let mut stored: Vec<(String, Entry)> = Vec::new();
     for class in [Class::Asset, Class::Page, Class::Feed] {
         bar.set_message(match class {
@@ -238,49 +242,51 @@ async fn execute(
             Class::Page => "pages",
             Class::Feed => "feeds",
         });
-        let phase: Vec<&Object> = report
+        let phase = report
             .plan
             .uploads
             .iter()
             .filter(|(o, _)| o.class == class)
-            .map(|(o, _)| o)
-            .collect();
+            .map(|(o, _)| o);
+        let (started, stop) = (&started, &stop);
         let mut uploads = futures::stream::iter(phase)
-            .map(|object| {
-                let succeeded = succeeded.clone();
-                async move {
-                    if options
-                        .fail_after_uploads
-                        .is_some_and(|n| succeeded.load(Ordering::SeqCst) >= n)
-                    {
-                        return Err(DeployError::io(format!(
-                            "uploading {} failed: stopped by fault injection",
-                            object.key
-                        )));
-                    }
-                    let body = body(object).await?;
-                    let size = body.len() as u64;
-                    destination.put(&object.key, body, &object.headers).await?;
-                    succeeded.fetch_add(1, Ordering::SeqCst);
-                    Ok((object.key.clone(), object.entry(size)))
+            .map(|object| async move {
+                if stop.load(Ordering::SeqCst) {
+                    return Ok(None);
                 }
+                let n = started.fetch_add(1, Ordering::SeqCst);
+                if options.fail_after_uploads.is_some_and(|limit| n >= limit) {
+                    return Err(DeployError::io(format!(
+                        "uploading {} failed: stopped by fault injection",
+                        object.key
+                    )));
+                }
+                let body = body(object).await?;
+                let size = body.len() as u64;
+                destination.put(&object.key, body, &object.headers).await?;
+                Ok(Some((object.key.clone(), object.entry(size))))
             })
             .buffer_unordered(options.concurrency.max(1));
         while let Some(result) = uploads.next().await {
             match result {
-                Ok((key, entry)) => {
+                Ok(Some((key, entry))) => {
                     bar.inc(1);
                     report.uploaded.push(key.clone());
                     stored.push((key, entry));
                 }
+                Ok(None) => {}
                 Err(error) => {
-                    bar.abandon();
-                    return Err(Failure {
-                        error,
-                        uploaded: std::mem::take(&mut report.uploaded),
-                    });
+                    stop.store(true, Ordering::SeqCst);
+                    first_error.get_or_insert(error);
                 }
             }
+        }
+        if let Some(error) = first_error {
+            bar.abandon();
+            return Err(Failure {
+                error,
+                uploaded: std::mem::take(&mut report.uploaded),
+            });
         }
     }
     bar.set_message("deleting");
