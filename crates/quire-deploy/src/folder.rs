@@ -65,6 +65,13 @@ fn parent_of(root: &Path, key: &str) -> Result<(PathBuf, String), DeployError> {
     }
     for part in parts {
         dir.push(part);
+        // Uploads run in parallel: another one may create the folder
+        // between the look and the creation, which is fine.
+        if let Err(e) = std::fs::create_dir(&dir)
+            && e.kind() != std::io::ErrorKind::AlreadyExists
+        {
+            return Err(io(&dir, "create", e));
+        }
         match dir.symlink_metadata() {
             Ok(m) if m.file_type().is_symlink() => {
                 return Err(DeployError::refused(format!(
@@ -76,10 +83,18 @@ fn parent_of(root: &Path, key: &str) -> Result<(PathBuf, String), DeployError> {
             Ok(_) => {
                 // A file where the site now has a folder (a page became a
                 // section): the folder wins, as it would on a store.
-                std::fs::remove_file(&dir).map_err(|e| io(&dir, "replace the file", e))?;
-                std::fs::create_dir(&dir).map_err(|e| io(&dir, "create", e))?;
+                match std::fs::remove_file(&dir) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io(&dir, "replace the file", e)),
+                }
+                if let Err(e) = std::fs::create_dir(&dir)
+                    && e.kind() != std::io::ErrorKind::AlreadyExists
+                {
+                    return Err(io(&dir, "create", e));
+                }
             }
-            Err(_) => std::fs::create_dir(&dir).map_err(|e| io(&dir, "create", e))?,
+            Err(e) => return Err(io(&dir, "create", e)),
         }
     }
     Ok((dir, name))
@@ -92,7 +107,17 @@ pub fn write(root: &Path, key: &str, body: &[u8]) -> Result<(), DeployError> {
     let partial = dir.join(format!(".{name}{PARTIAL}"));
     let target = dir.join(&name);
     let result = (|| {
-        let mut file = std::fs::File::create(&partial)?;
+        // A partial file left by a killed deploy (or a symlink planted in
+        // its place) is removed, never opened: `create_new` does not
+        // follow a symlink.
+        match std::fs::remove_file(&partial) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&partial)?;
         file.write_all(body)?;
         file.flush()?;
         drop(file);
