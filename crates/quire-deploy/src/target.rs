@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use object_store::{
     Attribute, Attributes, ClientOptions, ObjectStore, ObjectStoreExt, PutOptions, PutPayload,
     RetryConfig, path::Path as ObjectPath,
@@ -193,11 +193,21 @@ impl Destination {
                 label,
             } => {
                 let base = ObjectPath::parse(prefix).unwrap_or_default();
-                let listed: Vec<_> = store
-                    .list(if prefix.is_empty() { None } else { Some(&base) })
-                    .try_collect()
-                    .await
-                    .map_err(|e| explain_store_error(&e, "listing its objects", label))?;
+                let base = if prefix.is_empty() { None } else { Some(&base) };
+                let explain = |e: object_store::Error| explain_store_error(&e, "listing its objects", label);
+                // One listing request returns at most 1,000 keys, so a big
+                // site's listing is hundreds of round trips: list the top
+                // folders side by side instead of one after another.
+                let top = store.list_with_delimiter(base).await.map_err(explain)?;
+                let mut listed = top.objects;
+                let nested: Vec<Vec<object_store::ObjectMeta>> =
+                    futures::stream::iter(top.common_prefixes)
+                        .map(|folder| store.list(Some(&folder)).try_collect::<Vec<_>>())
+                        .buffer_unordered(crate::DEFAULT_CONCURRENCY)
+                        .try_collect()
+                        .await
+                        .map_err(explain)?;
+                listed.extend(nested.into_iter().flatten());
                 let strip = if prefix.is_empty() {
                     String::new()
                 } else {
