@@ -33,13 +33,8 @@ pub fn hash(bytes: &[u8]) -> u128 {
 /// folder without quire's output marker (so a wrong `--root` can never
 /// publish someone's home folder) and a symlink inside it.
 pub fn scan(output: &Path) -> Result<Vec<LocalFile>, DeployError> {
+    check_marker(output)?;
     let marker = quire_build::emit::MARKER;
-    if !output.join(marker).is_file() {
-        return Err(DeployError::usage(format!(
-            "{} is not a quire output (it has no {marker} file); run `quire build` first, or pass the --root of a built site",
-            output.display()
-        )));
-    }
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(output).follow_links(false) {
         let entry = entry.map_err(|e| DeployError::io(format!("reading the output: {e}")))?;
@@ -79,6 +74,18 @@ pub fn scan(output: &Path) -> Result<Vec<LocalFile>, DeployError> {
             })
         })
         .collect()
+}
+
+/// Refuses a folder without quire's output marker.
+pub fn check_marker(output: &Path) -> Result<(), DeployError> {
+    let marker = quire_build::emit::MARKER;
+    if output.join(marker).is_file() {
+        return Ok(());
+    }
+    Err(DeployError::usage(format!(
+        "{} is not a quire output (it has no {marker} file); run `quire build` first, or pass the --root of a built site",
+        output.display()
+    )))
 }
 
 /// The `/`-separated key of a relative path, if every part is UTF-8.

@@ -220,9 +220,9 @@ mod tests {
         assert!(is_fingerprinted("search/en/x/f8147fdebf902dd7.json.gz"));
         assert!(!is_fingerprinted("assets/search.js"));
         assert!(!is_fingerprinted("analysis/decade-2020/index.html"));
-        // A ten-letter word of hex letters is rare, but "a-f" words are
-        // not hashes when they are part of a slug with dashes.
-        assert!(!is_fingerprinted("tags/deadbeef-cafe/index.html"));
+        // Only the file name counts, and a slug with dashes is no hash.
+        assert!(!is_fingerprinted("tags/deadbeefcafe/index.html"));
+        assert!(!is_fingerprinted("notes/decade-facade.html"));
     }
 
     #[test]

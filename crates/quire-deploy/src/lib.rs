@@ -14,6 +14,7 @@
 //! the site is built (only the output marker), the terminal beyond a
 //! progress bar, exit codes.
 
+mod aws_profile;
 pub mod error;
 pub mod files;
 mod folder;

@@ -112,6 +112,7 @@ pub fn deploy(options: &Options) -> Result<Report, Failure> {
 
 /// Deploys to an opened destination.
 pub async fn deploy_to(destination: &Destination, options: &Options) -> Result<Report, Failure> {
+    crate::files::check_marker(&options.output)?;
     let precompress = precompress(destination, &options.target)?;
     let policy = CachePolicy::new(&options.target.cache_control).map_err(DeployError::usage)?;
     // Hash the output while the target is listed: one is disk and CPU, the

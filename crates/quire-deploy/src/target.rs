@@ -106,6 +106,14 @@ impl Destination {
                     .with_bucket_name(&bucket)
                     .with_retry(retry())
                     .with_client_options(client());
+                if let Some(keys) = crate::aws_profile::from_file() {
+                    b = b
+                        .with_access_key_id(keys.access_key_id)
+                        .with_secret_access_key(keys.secret_access_key);
+                    if let Some(token) = keys.session_token {
+                        b = b.with_token(token);
+                    }
+                }
                 if let Some(region) = query.get("region") {
                     b = b.with_region(region);
                 }
@@ -194,7 +202,8 @@ impl Destination {
             } => {
                 let base = ObjectPath::parse(prefix).unwrap_or_default();
                 let base = if prefix.is_empty() { None } else { Some(&base) };
-                let explain = |e: object_store::Error| explain_store_error(&e, "listing its objects", label);
+                let explain =
+                    |e: object_store::Error| explain_store_error(&e, "listing its objects", label);
                 // One listing request returns at most 1,000 keys, so a big
                 // site's listing is hundreds of round trips: list the top
                 // folders side by side instead of one after another.
