@@ -4,6 +4,7 @@
 
 mod check;
 mod commands;
+mod deploy;
 mod import_docx;
 mod init;
 mod output;
@@ -134,6 +135,8 @@ enum Command {
         #[arg(long, value_name = "PATH")]
         mark_translated: Option<std::path::PathBuf>,
     },
+    /// Publish the built site to object storage or a server folder, incrementally.
+    Deploy(deploy::Args),
     /// Import content from another system.
     Import {
         #[command(subcommand)]
@@ -273,6 +276,7 @@ fn main() -> ExitCode {
         Command::Import {
             source: ImportSource::Docx(args),
         } => import_docx::run(args),
+        Command::Deploy(args) => deploy::run(args),
     };
     ExitCode::from(status)
 }

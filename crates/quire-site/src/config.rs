@@ -40,6 +40,8 @@ struct RawConfig {
     similar: Option<toml::Spanned<toml::Table>>,
     search: Option<toml::Spanned<toml::Table>>,
     #[serde(default)]
+    deploy: Vec<crate::deploy::DeployTarget>,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -222,6 +224,8 @@ pub struct Config {
     pub similar: Extension,
     /// `[search]`.
     pub search: Extension,
+    /// `[[deploy]]`: where `quire deploy` publishes.
+    pub deploy: Vec<crate::deploy::DeployTarget>,
     /// `[extra]`: free-form data for templates.
     pub extra: toml::Table,
 }
@@ -305,6 +309,7 @@ pub fn parse(
         citations,
         similar,
         search,
+        deploy,
         extra,
     } = raw;
 
@@ -430,6 +435,7 @@ pub fn parse(
             citations: extension("citations", citations),
             similar: extension("similar", similar),
             search: extension("search", search),
+            deploy,
             extra,
         },
         warnings,

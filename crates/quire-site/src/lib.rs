@@ -10,6 +10,7 @@ pub mod assemble;
 pub mod author;
 pub mod config;
 pub mod date;
+pub mod deploy;
 pub mod discover;
 pub mod frontmatter;
 pub mod parse;
