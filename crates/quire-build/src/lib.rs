@@ -8,6 +8,7 @@
 pub mod cache;
 pub mod derive;
 pub mod emit;
+mod error;
 pub mod extensions;
 pub mod feeds;
 mod jsonld;
@@ -30,6 +31,7 @@ use outputs::Outputs;
 
 pub use cache::BuildCache;
 pub use emit::{Artifact, Body};
+pub use error::BuildError;
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -70,8 +72,9 @@ pub struct BuildReport {
     pub files: usize,
     /// True when the output was written.
     pub written: bool,
-    /// A refusal or I/O failure of the output folder.
-    pub output_error: Option<String>,
+    /// Why the output folder could not be used or written (a refusal or
+    /// an I/O failure); content errors are in `diagnostics`.
+    pub error: Option<BuildError>,
     /// Nothing changed since the last build, whose output was kept as it is.
     pub up_to_date: bool,
     /// Wall time of each part made while pages render (the search index,
@@ -83,6 +86,16 @@ impl BuildReport {
     /// True when the build wrote its output and found no errors.
     pub fn succeeded(&self) -> bool {
         self.written && !self.diagnostics.has_errors()
+    }
+
+    /// Takes the failure out of the report: the output failure if any,
+    /// else [`BuildError::Content`] when the diagnostics hold errors.
+    pub fn take_error(&mut self) -> Option<BuildError> {
+        self.error.take().or_else(|| {
+            self.diagnostics.has_errors().then(|| BuildError::Content {
+                errors: self.diagnostics.error_count(),
+            })
+        })
     }
 }
 
@@ -259,7 +272,7 @@ pub fn theme_and_strings(
 pub fn build(options: &BuildOptions) -> BuildReport {
     if let Err(e) = emit::check_output(&options.root, &options.output) {
         return BuildReport {
-            output_error: Some(e.to_string()),
+            error: Some(e.into()),
             ..BuildReport::default()
         };
     }
@@ -269,7 +282,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         Ok(lock) => lock,
         Err(e) => {
             return BuildReport {
-                output_error: Some(e.to_string()),
+                error: Some(e.into()),
                 ..BuildReport::default()
             };
         }
@@ -297,7 +310,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         Ok(s) => s,
         Err(e) => {
             return BuildReport {
-                output_error: Some(e.to_string()),
+                error: Some(e.into()),
                 ..BuildReport::default()
             };
         }
@@ -321,7 +334,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         return report;
     }
     if let Some(e) = failure {
-        report.output_error = Some(e.to_string());
+        report.error = Some(e.into());
         staging.abandon();
         return report;
     }
@@ -345,7 +358,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     );
     match committed {
         Ok(()) => report.written = true,
-        Err(e) => report.output_error = Some(e.to_string()),
+        Err(e) => report.error = Some(e.into()),
     }
     report.timings.push(("emit", clock.elapsed()));
     report

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use quire_check::{CheckOptions, CheckReport, ExternalOptions};
 use quire_core::{Diagnostic, Severity};
 
+use crate::exit::Outcome;
+
 /// Output format of `quire check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -26,13 +28,13 @@ pub fn run(
     format: Format,
     deny_warnings: bool,
     mark: Option<PathBuf>,
-) -> u8 {
+) -> Outcome {
     if !quire_build::is_site(root) {
         eprintln!(
             "error: {} has no quire.toml; pass --root with the site folder",
             root.display()
         );
-        return 2;
+        return Outcome::Usage;
     }
     if let Some(path) = mark {
         return mark_translated(root, &path);
@@ -65,10 +67,14 @@ pub fn run(
     }
     let failed = report.diagnostics.has_errors()
         || (deny_warnings && report.diagnostics.warning_count() > 0);
-    u8::from(failed)
+    if failed {
+        Outcome::ContentErrors
+    } else {
+        Outcome::Success
+    }
 }
 
-fn mark_translated(root: &Path, path: &Path) -> u8 {
+fn mark_translated(root: &Path, path: &Path) -> Outcome {
     match quire_check::mark_translated(root, path) {
         Ok(marked) => match std::fs::write(&marked.file, &marked.text) {
             Ok(()) => {
@@ -78,16 +84,16 @@ fn mark_translated(root: &Path, path: &Path) -> u8 {
                     marked.fingerprint,
                     marked.original
                 );
-                0
+                Outcome::Success
             }
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", marked.file.display());
-                1
+                Outcome::OutputFailure
             }
         },
         Err(message) => {
             eprintln!("error: {message}");
-            2
+            Outcome::Usage
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The `quire` binary: parses the command line, runs a command, prints
 //! diagnostics once and chooses the exit status (0 success, 1 content
-//! errors, 2 wrong usage).
+//! errors, 2 wrong usage, 3 output or I/O failure: see [`exit`]).
 
 mod check;
 mod commands;
+mod exit;
 mod import_docx;
 mod init;
 mod output;
@@ -270,5 +271,5 @@ fn main() -> ExitCode {
             source: ImportSource::Docx(args),
         } => import_docx::run(args),
     };
-    ExitCode::from(status)
+    ExitCode::from(status.code())
 }
