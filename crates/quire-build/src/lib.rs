@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use quire_core::{Diagnostic, Diagnostics};
+use quire_core::{Diagnostic, Diagnostics, NoProgress, Progress};
 use quire_site::{Corpus, LoadOptions, Page, PageKind};
 use quire_theme::{Strings, Theme};
 
@@ -125,7 +125,14 @@ pub fn build_in_memory_cached(
 ) -> (Option<BuiltSite>, BuildReport) {
     let mut report = BuildReport::default();
     let outputs = Outputs::in_memory();
-    match produce(options, cache, Keep::Everything, &outputs, &mut report) {
+    match produce(
+        options,
+        cache,
+        Keep::Everything,
+        &outputs,
+        &mut report,
+        &NoProgress,
+    ) {
         Some((corpus, derived)) => (
             Some(BuiltSite {
                 corpus,
@@ -156,10 +163,12 @@ fn produce(
     keep: Keep,
     outputs: &Outputs<'_>,
     report: &mut BuildReport,
+    progress: &dyn Progress,
 ) -> Option<(Corpus, derive::Derived)> {
     if let Some(cache) = cache {
         cache.begin_build();
     }
+    progress.phase("load");
     let loaded = quire_site::load_site_cached(
         &options.root,
         &LoadOptions {
@@ -172,6 +181,7 @@ fn produce(
     report.diagnostics.extend(loaded.diagnostics.0);
     let mut corpus = loaded.corpus?;
 
+    progress.phase("derive");
     let clock = Instant::now();
     let base_path = pages::base_path_of(&corpus.config.base_url);
     let (theme, strings) = theme_and_strings(&corpus, &mut report.diagnostics);
@@ -189,6 +199,7 @@ fn produce(
         corpus.release_source_texts();
     }
 
+    progress.phase("render");
     let clock = Instant::now();
     let css = quire_theme::stylesheet();
     let css_path = format!("/assets/quire.{}.css", urls::fingerprint(css.as_bytes()));
@@ -270,6 +281,12 @@ pub fn theme_and_strings(
 /// Builds the site and writes it to `options.output`, replacing the
 /// previous output whole; on any error the previous output is untouched.
 pub fn build(options: &BuildOptions) -> BuildReport {
+    build_reporting(options, &NoProgress)
+}
+
+/// [`build`], telling `progress` each phase it enters
+/// ([`quire_core::progress::BUILD_PHASES`]).
+pub fn build_reporting(options: &BuildOptions, progress: &dyn Progress) -> BuildReport {
     if let Err(e) = emit::check_output(&options.root, &options.output) {
         return BuildReport {
             error: Some(e.into()),
@@ -325,6 +342,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         Keep::AllButSourceTexts,
         &outputs,
         &mut report,
+        progress,
     );
     report.timings.insert(0, ("fingerprint", fingerprint_time));
     let failure = outputs.take_failure();
@@ -338,6 +356,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         staging.abandon();
         return report;
     }
+    progress.phase("emit");
     let clock = Instant::now();
     reuse::Manifest::forget(&options.root, &options.output);
     let pages = report.pages;

@@ -115,7 +115,10 @@ pub fn build_site(
     options.drafts = drafts;
     options.base_url = base_url;
     let clock = std::time::Instant::now();
-    let mut report = quire_build::build(&options);
+    let mut report = {
+        let bar = crate::progress::Bar::phases(quire_core::progress::BUILD_PHASES);
+        quire_build::build_reporting(&options, &bar)
+    };
     print_diagnostics(&report.diagnostics);
     if verbose {
         print_timings(&report.timings, &report.overlapped);
@@ -202,7 +205,11 @@ pub fn similar(root: &Path, content_path: &str) -> Outcome {
 /// build's own checks (everything but writing the output), so that the
 /// import succeeds only when `quire build` will.
 pub fn import_wordpress(options: quire_import::ImportOptions) -> Outcome {
-    let report = match quire_import::import_wordpress(&options) {
+    let imported = {
+        let _spinner = crate::progress::Bar::start("importing");
+        quire_import::import_wordpress(&options)
+    };
+    let report = match imported {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
@@ -217,7 +224,10 @@ pub fn import_wordpress(options: quire_import::ImportOptions) -> Outcome {
     for drafts in runs {
         let mut build = BuildOptions::new(&options.into);
         build.drafts = drafts;
-        let (_, built) = build_in_memory(&build);
+        let (_, built) = {
+            let _spinner = crate::progress::Bar::start("checking that the imported site builds");
+            build_in_memory(&build)
+        };
         if built.diagnostics.has_errors() {
             print_diagnostics(&built.diagnostics);
             eprintln!(

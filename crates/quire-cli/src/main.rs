@@ -8,6 +8,7 @@ mod exit;
 mod import_docx;
 mod init;
 mod output;
+mod progress;
 mod serve;
 mod studio;
 
@@ -125,6 +126,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: check::Format,
+        /// Group text findings under their file even when the output is
+        /// not a terminal (on a terminal they always are).
+        #[arg(long)]
+        heading: bool,
         /// Exit with status 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
@@ -244,9 +249,17 @@ fn main() -> ExitCode {
             root,
             external,
             format,
+            heading,
             deny_warnings,
             mark_translated,
-        } => check::run(&root, external, format, deny_warnings, mark_translated),
+        } => check::run(
+            &root,
+            external,
+            format,
+            heading,
+            deny_warnings,
+            mark_translated,
+        ),
         Command::Import {
             source:
                 ImportSource::Wordpress {
