@@ -1,9 +1,7 @@
 //! Exit statuses, ripgrep-style: 0 success, 1 content errors, 2 wrong
 //! usage, 3 output or I/O failure — the same for every command.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 
 /// Building into a folder that cannot be written exits with 3 and names
 /// the path, and no output appears.
