@@ -10,6 +10,7 @@ pub mod html;
 pub mod link;
 pub mod progress;
 pub mod slug;
+pub mod sync;
 
 pub use cite::{CiteCluster, CiteItem};
 pub use diagnostic::{Diagnostic, Diagnostics, EXCERPT_CHARS, Severity, SourceText, excerpt};
