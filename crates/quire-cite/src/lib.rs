@@ -26,7 +26,7 @@ mod slot_template;
 mod style;
 
 pub use article::ArticleRef;
-pub use bibliography::Bibliography;
+pub use bibliography::{Bibliography, RecordLink};
 pub use config::{CitationConfig, TermOverrides};
 pub use crossref::biblatex_link_problems;
 pub use engine::{CitationEngine, CiteOutput, NoteInput, Processed};
