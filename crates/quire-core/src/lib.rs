@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod html;
 pub mod link;
 pub mod progress;
+pub mod rng;
 pub mod slug;
 pub mod sync;
 

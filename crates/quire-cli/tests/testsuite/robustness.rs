@@ -1101,9 +1101,9 @@ fn xml_illegal_characters_are_dropped_from_every_xml_file() {
 
 // --- SIGKILL -----------------------------------------------------------------
 
-/// A tiny deterministic random source (xorshift), seeded from the clock and
-/// printed so a failure can be replayed with `QUIRE_KILL_SEED`.
-struct Rng(u64);
+/// The workspace's seeded generator, seeded from the clock and printed so
+/// a failure can be replayed with `QUIRE_KILL_SEED`.
+struct Rng(quire_core::rng::Rng);
 
 impl Rng {
     fn seeded() -> Rng {
@@ -1118,14 +1118,11 @@ impl Rng {
                     | 1
             });
         eprintln!("kill test seed: QUIRE_KILL_SEED={seed}");
-        Rng(seed)
+        Rng(quire_core::rng::Rng::new(seed))
     }
 
     fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
+        self.0.next_u64() % n
     }
 }
 
