@@ -525,7 +525,9 @@ mod tests {
 
     /// The line of the only error `parse` reports for `text`.
     fn error_line(text: &str) -> usize {
-        let errors = parse(text, None).err().expect("an error");
+        let Err(errors) = parse(text, None) else {
+            panic!("no error for:\n{text}");
+        };
         assert_eq!(errors.len(), 1, "{errors:?}");
         errors[0].line
     }
