@@ -25,7 +25,7 @@ use serde::Serialize;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::emit::Artifact;
-use crate::lock::lock;
+use quire_core::sync::lock;
 use crate::notes::PageBody;
 
 /// A page's resolved body with the findings made while resolving it.

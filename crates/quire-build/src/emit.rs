@@ -9,8 +9,8 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::lock::lock;
 use crate::reuse::{Manifest, Record, Stamp, content_hash};
+use quire_core::sync::lock;
 
 /// The name of the file that marks a folder as created by quire.
 pub const MARKER: &str = ".quire-output";

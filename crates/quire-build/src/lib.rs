@@ -8,10 +8,10 @@
 pub mod cache;
 pub mod derive;
 pub mod emit;
+mod error;
 pub mod extensions;
 pub mod feeds;
 mod jsonld;
-mod lock;
 pub mod notes;
 mod output;
 mod outputs;
@@ -24,7 +24,7 @@ pub mod views;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use quire_core::{Diagnostic, Diagnostics};
+use quire_core::{Diagnostic, Diagnostics, NoProgress, Progress};
 use quire_site::{Corpus, LoadOptions, Page, Routes};
 use quire_theme::{Strings, Theme};
 
@@ -32,6 +32,7 @@ use outputs::Outputs;
 
 pub use cache::BuildCache;
 pub use emit::{Artifact, Body};
+pub use error::BuildError;
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -72,8 +73,9 @@ pub struct BuildReport {
     pub files: usize,
     /// True when the output was written.
     pub written: bool,
-    /// A refusal or I/O failure of the output folder.
-    pub output_error: Option<String>,
+    /// Why the output folder could not be used or written (a refusal or
+    /// an I/O failure); content errors are in `diagnostics`.
+    pub error: Option<BuildError>,
     /// Nothing changed since the last build, whose output was kept as it is.
     pub up_to_date: bool,
     /// Wall time of each output (pages, search index, feeds, sitemap…),
@@ -85,6 +87,16 @@ impl BuildReport {
     /// True when the build wrote its output and found no errors.
     pub fn succeeded(&self) -> bool {
         self.written && !self.diagnostics.has_errors()
+    }
+
+    /// Takes the failure out of the report: the output failure if any,
+    /// else [`BuildError::Content`] when the diagnostics hold errors.
+    pub fn take_error(&mut self) -> Option<BuildError> {
+        self.error.take().or_else(|| {
+            self.diagnostics.has_errors().then(|| BuildError::Content {
+                errors: self.diagnostics.error_count(),
+            })
+        })
     }
 }
 
@@ -114,7 +126,14 @@ pub fn build_in_memory_cached(
 ) -> (Option<BuiltSite>, BuildReport) {
     let mut report = BuildReport::default();
     let outputs = Outputs::in_memory();
-    match produce(options, cache, Keep::Everything, &outputs, &mut report) {
+    match produce(
+        options,
+        cache,
+        Keep::Everything,
+        &outputs,
+        &mut report,
+        &NoProgress,
+    ) {
         Some((corpus, derived)) => (
             Some(BuiltSite {
                 corpus,
@@ -145,10 +164,12 @@ fn produce(
     keep: Keep,
     outputs: &Outputs<'_>,
     report: &mut BuildReport,
+    progress: &dyn Progress,
 ) -> Option<(Corpus, derive::Derived)> {
     if let Some(cache) = cache {
         cache.begin_build();
     }
+    progress.phase("load");
     let loaded = quire_site::load_site_cached(
         &options.root,
         &LoadOptions {
@@ -161,6 +182,7 @@ fn produce(
     report.diagnostics.extend(loaded.diagnostics.0);
     let mut corpus = loaded.corpus?;
 
+    progress.phase("derive");
     let clock = Instant::now();
     let (theme, strings) = theme_and_strings(&corpus, &mut report.diagnostics);
     let derived = derive::derive_cached(
@@ -182,6 +204,7 @@ fn produce(
         corpus.release_source_texts();
     }
 
+    progress.phase("render");
     let clock = Instant::now();
     let stylesheet = output::assets::stylesheet();
     let mut renderer =
@@ -251,9 +274,15 @@ pub fn theme_and_strings(
 /// Builds the site and writes it to `options.output`, replacing the
 /// previous output whole; on any error the previous output is untouched.
 pub fn build(options: &BuildOptions) -> BuildReport {
+    build_reporting(options, &NoProgress)
+}
+
+/// [`build`], telling `progress` each phase it enters
+/// ([`quire_core::progress::BUILD_PHASES`]).
+pub fn build_reporting(options: &BuildOptions, progress: &dyn Progress) -> BuildReport {
     if let Err(e) = emit::check_output(&options.root, &options.output) {
         return BuildReport {
-            output_error: Some(e.to_string()),
+            error: Some(e.into()),
             ..BuildReport::default()
         };
     }
@@ -263,7 +292,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         Ok(lock) => lock,
         Err(e) => {
             return BuildReport {
-                output_error: Some(e.to_string()),
+                error: Some(e.into()),
                 ..BuildReport::default()
             };
         }
@@ -291,7 +320,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         Ok(s) => s,
         Err(e) => {
             return BuildReport {
-                output_error: Some(e.to_string()),
+                error: Some(e.into()),
                 ..BuildReport::default()
             };
         }
@@ -306,6 +335,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         Keep::AllButSourceTexts,
         &outputs,
         &mut report,
+        progress,
     );
     report.timings.insert(0, ("fingerprint", fingerprint_time));
     let failure = outputs.take_failure();
@@ -315,10 +345,11 @@ pub fn build(options: &BuildOptions) -> BuildReport {
         return report;
     }
     if let Some(e) = failure {
-        report.output_error = Some(e.to_string());
+        report.error = Some(e.into());
         staging.abandon();
         return report;
     }
+    progress.phase("emit");
     let clock = Instant::now();
     reuse::Manifest::forget(&options.root, &options.output);
     let pages = report.pages;
@@ -339,7 +370,7 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     );
     match committed {
         Ok(()) => report.written = true,
-        Err(e) => report.output_error = Some(e.to_string()),
+        Err(e) => report.error = Some(e.into()),
     }
     report.timings.push(("emit", clock.elapsed()));
     report

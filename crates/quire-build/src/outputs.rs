@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use quire_core::Diagnostic;
 
 use crate::emit::{self, Artifact, Body, EmitError, Staging};
-use crate::lock::lock;
+use quire_core::sync::lock;
 
 /// What made an output path, for the duplicate-path error.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

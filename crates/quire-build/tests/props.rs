@@ -78,7 +78,7 @@ proptest! {
                 prop_assert!(is_safe_path(&artifact.path), "unsafe output path {:?}", artifact.path);
             }
         } else {
-            prop_assert!(report.diagnostics.has_errors() || report.output_error.is_some(), "a failed build must say why");
+            prop_assert!(report.diagnostics.has_errors() || report.error.is_some(), "a failed build must say why");
         }
     }
 }

@@ -2,8 +2,9 @@
 //! an access date (warning) and URLs that are never published as links
 //! (warning), located in their file.
 //!
-//! Owns: reading record keys, URLs and visit dates from the site's
-//! bibliography files. Malformed files are reported by the build.
+//! Owns: the findings about record keys, URLs and visit dates of the
+//! site's bibliography files (read by quire-cite's reader). Malformed files
+//! are reported by the build.
 //! Must not know: citation styles or pages.
 
 use std::collections::BTreeSet;
@@ -77,45 +78,17 @@ pub fn check(corpus: &Corpus, derived: &Derived, found: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The records of one bibliography file; `None` when it cannot be read
-/// (the build reports why).
+/// The records of one bibliography file, read by quire-cite's reader (the
+/// one the build uses); `None` when it cannot be read (the build reports why).
 pub fn records(path: &str, text: &str) -> Option<Vec<Record>> {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
-    let library = match ext.as_str() {
-        // A `crossref`/`xdata` cycle would overflow biblatex's stack; the
-        // build reports it.
-        "bib" if !quire_cite::biblatex_link_problems(path, text).is_empty() => return None,
-        "bib" => hayagriva::io::from_biblatex_str(text).ok()?,
-        "yaml" | "yml" => hayagriva::io::from_yaml_str(text).ok()?,
-        "json" => return csl_json_records(text),
-        _ => return None,
-    };
+    let bibliography = quire_cite::Bibliography::parse(path, text).ok()?;
     Some(
-        library
-            .iter()
-            .map(|e| {
-                let url = e.url();
-                Record {
-                    key: e.key().to_string(),
-                    url: url.map(|u| u.value.to_string()),
-                    accessed: url.is_some_and(|u| u.visit_date.is_some()),
-                }
-            })
-            .collect(),
-    )
-}
-
-fn csl_json_records(text: &str) -> Option<Vec<Record>> {
-    let items: Vec<serde_json::Value> = serde_json::from_str(text).ok()?;
-    Some(
-        items
-            .iter()
-            .filter_map(|item| {
-                Some(Record {
-                    key: item.get("id")?.as_str()?.to_string(),
-                    url: item.get("URL").and_then(|u| u.as_str()).map(str::to_string),
-                    accessed: item.get("accessed").is_some(),
-                })
+        bibliography
+            .links()
+            .map(|link| Record {
+                key: link.key.to_string(),
+                url: link.url,
+                accessed: link.accessed,
             })
             .collect(),
     )

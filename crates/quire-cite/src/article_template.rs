@@ -27,10 +27,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::export::{ArticleRef, split_name};
+use crate::article::{ArticleRef, split_name};
 use crate::html::escape;
-use crate::memo::lock;
 use crate::slot_template::SlotTemplate;
+use quire_core::sync::lock;
 
 /// What decides how a style lays out an article's citation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -14,6 +14,17 @@ use quire_core::{Diagnostic, SourceText};
 use crate::crossref::biblatex_link_problems;
 use serde_json::{Map, Value, json};
 
+/// A record's citation key and web address, from [`Bibliography::links`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordLink<'a> {
+    /// The citation key.
+    pub key: &'a str,
+    /// Its URL, if any.
+    pub url: Option<String>,
+    /// True when the record says when the URL was visited.
+    pub accessed: bool,
+}
+
 /// Parsed bibliography records, keyed by citation key.
 #[derive(Debug, Clone, Default)]
 pub struct Bibliography {
@@ -118,6 +129,19 @@ impl Bibliography {
             .collect();
         scored.sort();
         scored.into_iter().take(3).map(|(_, k)| k.clone()).collect()
+    }
+
+    /// Each record's key and web address (with whether it says when the
+    /// address was visited), sorted by key: what `quire check` looks at.
+    pub fn links(&self) -> impl Iterator<Item = RecordLink<'_>> {
+        self.entries.iter().map(|(key, e)| {
+            let url = e.url();
+            RecordLink {
+                key,
+                url: url.map(|u| u.value.to_string()),
+                accessed: url.is_some_and(|u| u.visit_date.is_some()),
+            }
+        })
     }
 
     /// The record with this key.

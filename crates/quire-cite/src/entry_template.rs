@@ -32,8 +32,8 @@ use hayagriva::types::{ChunkKind, ChunkedString, Date, FormatString, Person, Str
 use hayagriva::{Entry, Library};
 
 use crate::article_template::{has_cjk, letter, plain_value, stand_in};
-use crate::memo::lock;
 use crate::slot_template::SlotTemplate;
+use quire_core::sync::lock;
 
 /// The key of every stand-in record, so that the twins of two records of
 /// one shape are equal.

@@ -11,6 +11,7 @@
 //! hayagriva is pinned (`=0.10.1`): its archived styles and locales are part
 //! of the output, and 0.x minors rename styles.
 
+mod article;
 mod article_template;
 mod bibliography;
 mod config;
@@ -24,9 +25,10 @@ mod memo;
 mod slot_template;
 mod style;
 
-pub use bibliography::Bibliography;
+pub use article::ArticleRef;
+pub use bibliography::{Bibliography, RecordLink};
 pub use config::{CitationConfig, TermOverrides};
 pub use crossref::biblatex_link_problems;
 pub use engine::{CitationEngine, CiteOutput, NoteInput, Processed};
-pub use export::{ArticleRef, export_bibtex, export_csl_json, export_ris};
+pub use export::{export_bibtex, export_csl_json, export_ris};
 pub use html::escape;

@@ -23,6 +23,8 @@ use std::sync::Mutex;
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::{CitePurpose, Entry};
 
+use quire_core::sync::lock;
+
 use crate::entry_template::{ShapeMemo, SlotCache};
 
 /// A page-number stand-in no real locator or record uses; an output that
@@ -98,7 +100,7 @@ pub(crate) struct NoteMemo {
     references: Mutex<HashMap<(String, Entry), String>>,
     /// "Cite this" strings: an engine kept between rebuilds (`quire serve`)
     /// renders only the articles whose citable data changed.
-    articles: Mutex<HashMap<(String, crate::ArticleRef), String>>,
+    articles: Mutex<HashMap<(String, crate::article::ArticleRef), String>>,
     /// "Cite this" layouts by article shape.
     pub templates: crate::article_template::TemplateMemo,
     /// The slots of each record, for the record-shape templates.
@@ -283,7 +285,7 @@ impl NoteMemo {
     pub fn article(
         &self,
         lang: &str,
-        article: &crate::ArticleRef,
+        article: &crate::article::ArticleRef,
         render: impl FnOnce() -> String,
     ) -> String {
         let key = (lang.to_string(), article.clone());
@@ -308,12 +310,6 @@ impl NoteMemo {
     fn store(&self, key: NoteKey, memo: Memo) {
         lock(&self.notes).insert(key, memo);
     }
-}
-
-/// Locks a map; a panic in another thread while holding it cannot leave a
-/// memo half-written (inserts are single calls), so poisoning is ignored.
-pub(crate) fn lock<K, V>(m: &Mutex<HashMap<K, V>>) -> std::sync::MutexGuard<'_, HashMap<K, V>> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

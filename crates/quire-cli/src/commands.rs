@@ -1,28 +1,24 @@
-//! One function per command; each returns the exit status.
+//! One function per command; each returns how it ended ([`Outcome`]).
 
 use std::path::{Path, PathBuf};
 
-use quire_build::{BuildOptions, build_in_memory};
+use quire_build::{BuildError, BuildOptions, build_in_memory};
 
+use crate::exit::Outcome;
 use crate::output::{print_diagnostics, print_timings};
 
-/// Exit status for content errors.
-const CONTENT_ERRORS: u8 = 1;
-/// Exit status for wrong usage.
-const USAGE: u8 = 2;
-
 /// `quire init [DIR]`.
-pub fn init(dir: Option<PathBuf>) -> u8 {
+pub fn init(dir: Option<PathBuf>) -> Outcome {
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
     match crate::init::write_site(&dir) {
         Ok(files) => {
             println!("Created a new site in {} ({files} files).", dir.display());
             println!("Build it:  quire build --root {}", dir.display());
-            0
+            Outcome::Success
         }
-        Err(message) => {
-            eprintln!("error: {message}");
-            USAGE
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            failure.outcome()
         }
     }
 }
@@ -31,32 +27,32 @@ pub fn init(dir: Option<PathBuf>) -> u8 {
 const ARCHETYPE: &str = "+++\ntitle = \"{title}\"\ndate = {date}\nauthors = []\nhighlights = [\n  \"First key point.\",\n  \"Second key point.\",\n  \"Third key point.\",\n]\ntags = []\n+++\n\nWrite the analysis here. Cite sources with footnotes.[^1]\n\n[^1]: “Title of the source”, Publisher, https://example.org/source, (Date of access: {date_dotted}).\n";
 
 /// `quire new <section>/<slug> [--lang xx]`.
-pub fn new_article(root: &Path, path: &str, lang: Option<&str>) -> u8 {
+pub fn new_article(root: &Path, path: &str, lang: Option<&str>) -> Outcome {
     let config = match quire_site::config::load(root, None) {
         Ok((c, _)) => c,
         Err(ds) => {
             for d in ds {
                 eprintln!("{d}");
             }
-            return CONTENT_ERRORS;
+            return Outcome::ContentErrors;
         }
     };
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let [section, slug] = parts.as_slice() else {
         eprintln!("error: give the new article as <section>/<slug>, e.g. analysis/water-security");
-        return USAGE;
+        return Outcome::Usage;
     };
     if quire_core::slugify(section) != *section || quire_core::slugify(slug) != *slug {
         eprintln!(
             "error: section and slug must be lower-case ASCII words joined by '-', e.g. analysis/water-security"
         );
-        return USAGE;
+        return Outcome::Usage;
     }
     let default = config.default_language().code.clone();
     let lang = lang.unwrap_or(&default);
     if !config.has_language(lang) {
         eprintln!("error: `{lang}` is not configured in quire.toml; add [languages.{lang}]");
-        return USAGE;
+        return Outcome::Usage;
     }
     let file_name = if lang == default {
         "index.md".to_string()
@@ -70,7 +66,7 @@ pub fn new_article(root: &Path, path: &str, lang: Option<&str>) -> u8 {
             "error: {} already exists; quire new never overwrites",
             file.display()
         );
-        return USAGE;
+        return Outcome::Usage;
     }
     let archetype = std::fs::read_to_string(root.join("archetypes/article.md"))
         .unwrap_or_else(|_| ARCHETYPE.to_string());
@@ -91,10 +87,10 @@ pub fn new_article(root: &Path, path: &str, lang: Option<&str>) -> u8 {
         .replace("{date_dotted}", &today.strftime("%d.%m.%Y").to_string());
     if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, text)) {
         eprintln!("error: cannot write {}: {e}", file.display());
-        return CONTENT_ERRORS;
+        return Outcome::OutputFailure;
     }
     println!("Created {}", file.display());
-    0
+    Outcome::Success
 }
 
 /// `quire build`.
@@ -104,13 +100,13 @@ pub fn build_site(
     drafts: bool,
     base_url: Option<String>,
     verbose: bool,
-) -> u8 {
+) -> Outcome {
     if !quire_build::is_site(&root) {
         eprintln!(
             "error: {} has no quire.toml; pass --root with the site folder, or run `quire init` to create a site",
             root.display()
         );
-        return USAGE;
+        return Outcome::Usage;
     }
     let mut options = BuildOptions::new(&root);
     if let Some(o) = output {
@@ -119,21 +115,30 @@ pub fn build_site(
     options.drafts = drafts;
     options.base_url = base_url;
     let clock = std::time::Instant::now();
-    let report = quire_build::build(&options);
+    let mut report = {
+        let bar = crate::progress::Bar::phases(quire_core::progress::BUILD_PHASES);
+        quire_build::build_reporting(&options, &bar)
+    };
     print_diagnostics(&report.diagnostics);
     if verbose {
         print_timings(&report.timings, &report.overlapped);
     }
-    if let Some(e) = &report.output_error {
-        eprintln!("error: {e}");
-        return USAGE;
+    if let Some(e) = report.take_error() {
+        match e {
+            BuildError::Content { .. } => eprintln!(
+                "Build failed; the previous output in {} is unchanged.",
+                options.output.display()
+            ),
+            _ => eprintln!("error: {e}"),
+        }
+        return Outcome::from(&e);
     }
     if !report.succeeded() {
         eprintln!(
             "Build failed; the previous output in {} is unchanged.",
             options.output.display()
         );
-        return CONTENT_ERRORS;
+        return Outcome::ContentErrors;
     }
     if report.up_to_date {
         eprintln!(
@@ -143,7 +148,7 @@ pub fn build_site(
             report.files,
             clock.elapsed().as_secs_f64() * 1000.0,
         );
-        return 0;
+        return Outcome::Success;
     }
     eprintln!(
         "Built {} pages ({} files) in {:.0} ms → {}",
@@ -152,16 +157,16 @@ pub fn build_site(
         clock.elapsed().as_secs_f64() * 1000.0,
         options.output.display()
     );
-    0
+    Outcome::Success
 }
 
 /// `quire similar CONTENT_PATH`.
-pub fn similar(root: &Path, content_path: &str) -> u8 {
+pub fn similar(root: &Path, content_path: &str) -> Outcome {
     let options = BuildOptions::new(root);
     let (site, report) = build_in_memory(&options);
     let Some(site) = site else {
         print_diagnostics(&report.diagnostics);
-        return CONTENT_ERRORS;
+        return Outcome::ContentErrors;
     };
     let wanted = content_path.trim_start_matches("./");
     let wanted = if wanted.starts_with("content/") {
@@ -173,7 +178,7 @@ pub fn similar(root: &Path, content_path: &str) -> u8 {
         eprintln!(
             "error: no article at {wanted}; give a path like content/analysis/some-article/index.md"
         );
-        return USAGE;
+        return Outcome::Usage;
     };
     let matches = &site.derived.similar[page.index];
     println!("{} ({}, {})", page.front.title, page.lang, page.path);
@@ -193,21 +198,22 @@ pub fn similar(root: &Path, content_path: &str) -> u8 {
             println!("      because: {}", m.reasons.join(", "));
         }
     }
-    0
+    Outcome::Success
 }
 
 /// `quire import wordpress`: imports, then loads the written site with the
 /// build's own checks (everything but writing the output), so that the
 /// import succeeds only when `quire build` will.
-pub fn import_wordpress(options: quire_import::ImportOptions) -> u8 {
-    let report = match quire_import::import_wordpress(&options) {
+pub fn import_wordpress(options: quire_import::ImportOptions) -> Outcome {
+    let imported = {
+        let _spinner = crate::progress::Bar::start("importing");
+        quire_import::import_wordpress(&options)
+    };
+    let report = match imported {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
-            return match e {
-                quire_import::ImportError::Options(_) => USAGE,
-                _ => CONTENT_ERRORS,
-            };
+            return Outcome::from(&e);
         }
     };
     println!("{report}");
@@ -218,7 +224,10 @@ pub fn import_wordpress(options: quire_import::ImportOptions) -> u8 {
     for drafts in runs {
         let mut build = BuildOptions::new(&options.into);
         build.drafts = drafts;
-        let (_, built) = build_in_memory(&build);
+        let (_, built) = {
+            let _spinner = crate::progress::Bar::start("checking that the imported site builds");
+            build_in_memory(&build)
+        };
         if built.diagnostics.has_errors() {
             print_diagnostics(&built.diagnostics);
             eprintln!(
@@ -226,7 +235,7 @@ pub fn import_wordpress(options: quire_import::ImportOptions) -> u8 {
                 options.into.display(),
                 if drafts { " with --drafts" } else { "" }
             );
-            return CONTENT_ERRORS;
+            return Outcome::ContentErrors;
         }
     }
     println!(
@@ -234,5 +243,5 @@ pub fn import_wordpress(options: quire_import::ImportOptions) -> u8 {
         options.into.display(),
         options.into.display()
     );
-    0
+    Outcome::Success
 }

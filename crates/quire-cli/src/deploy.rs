@@ -9,12 +9,14 @@ use std::path::PathBuf;
 
 use quire_deploy::{ErrorKind, Options, Report, plan::Reason};
 
-/// Exit status for a refusal caused by content.
-const REFUSED: u8 = 1;
-/// Exit status for wrong usage.
-const USAGE: u8 = 2;
-/// Exit status for I/O, network and credential failures.
-const IO: u8 = 3;
+use crate::exit::Outcome;
+
+/// A refusal caused by content (too many deletions, a bad `quire.toml`).
+const REFUSED: Outcome = Outcome::ContentErrors;
+/// Wrong usage (no built output, unknown target).
+const USAGE: Outcome = Outcome::Usage;
+/// I/O, network and credential failures.
+const IO: Outcome = Outcome::OutputFailure;
 
 /// `quire deploy` arguments.
 #[derive(clap::Args)]
@@ -43,7 +45,7 @@ pub struct Args {
 }
 
 /// Runs `quire deploy`; returns the exit status.
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let config = match quire_site::config::load(&args.root, None) {
         Ok((config, _)) => config,
         Err(diagnostics) => {
@@ -85,7 +87,7 @@ pub fn run(args: Args) -> u8 {
             }
             if args.dry_run {
                 print_plan(&report);
-                return 0;
+                return Outcome::Success;
             }
             print_outcome(&report);
             if let Some(file) = &args.changed_urls {
@@ -98,7 +100,7 @@ pub fn run(args: Args) -> u8 {
                     return IO;
                 }
             }
-            0
+            Outcome::Success
         }
         Err(failure) => {
             eprintln!("error: {}", failure.error);

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::exit::Outcome;
+
 /// Options of `quire import docx`.
 #[derive(clap::Args)]
 pub struct Args {
@@ -28,8 +30,8 @@ pub struct Args {
     draft: bool,
 }
 
-/// Runs the import; returns the exit status.
-pub fn run(args: Args) -> u8 {
+/// Runs the import; returns how it ended.
+pub fn run(args: Args) -> Outcome {
     let mut options = quire_import::docx::DocxOptions::new(&args.root);
     options.section = args.section;
     options.lang = args.lang;
@@ -39,12 +41,12 @@ pub fn run(args: Args) -> u8 {
     match quire_import::docx::import_docx(&args.file, &options) {
         Ok(report) => {
             println!("{report}");
-            0
+            Outcome::Success
         }
         Err(e) => {
             eprintln!("error: {}: {e}", args.file.display());
             eprintln!("Nothing was written.");
-            if e.is_usage() { 2 } else { 1 }
+            Outcome::from(&e)
         }
     }
 }

@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use crate::exit::Outcome;
+
 /// The files of the new site: (relative path, text).
 const FILES: &[(&str, &str)] = &[
     (
@@ -54,27 +56,54 @@ const FILES: &[(&str, &str)] = &[
 
 /// Writes the example site into `dir`, which must not exist or be empty.
 /// Returns the number of files written.
-pub fn write_site(dir: &Path) -> Result<usize, String> {
+pub fn write_site(dir: &Path) -> Result<usize, InitError> {
     if dir.exists() {
         let non_empty = std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .map_err(|e| InitError::Io(format!("cannot read {}: {e}", dir.display())))?
             .next()
             .is_some();
         if non_empty {
-            return Err(format!(
+            return Err(InitError::NotEmpty(format!(
                 "{} is not empty; quire init only writes into a new or empty folder",
                 dir.display()
-            ));
+            )));
         }
     }
     for (path, text) in FILES {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                .map_err(|e| InitError::Io(format!("cannot create {}: {e}", parent.display())))?;
         }
         std::fs::write(&target, text)
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+            .map_err(|e| InitError::Io(format!("cannot write {}: {e}", target.display())))?;
     }
     Ok(FILES.len())
+}
+
+/// Why `quire init` wrote nothing (or not everything).
+#[derive(Debug)]
+pub enum InitError {
+    /// The folder already holds files (wrong usage).
+    NotEmpty(String),
+    /// Reading the folder or writing a file failed.
+    Io(String),
+}
+
+impl InitError {
+    /// How the command ended.
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            InitError::NotEmpty(_) => Outcome::Usage,
+            InitError::Io(_) => Outcome::OutputFailure,
+        }
+    }
+}
+
+impl std::fmt::Display for InitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InitError::NotEmpty(m) | InitError::Io(m) => f.write_str(m),
+        }
+    }
 }

@@ -1,13 +1,15 @@
 //! The `quire` binary: parses the command line, runs a command, prints
 //! diagnostics once and chooses the exit status (0 success, 1 content
-//! errors, 2 wrong usage).
+//! errors, 2 wrong usage, 3 output or I/O failure: see [`exit`]).
 
 mod check;
 mod commands;
 mod deploy;
+mod exit;
 mod import_docx;
 mod init;
 mod output;
+mod progress;
 mod serve;
 mod studio;
 
@@ -128,6 +130,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: check::Format,
+        /// Group text findings under their file even when the output is
+        /// not a terminal (on a terminal they always are).
+        #[arg(long)]
+        heading: bool,
         /// Exit with status 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
@@ -250,9 +256,17 @@ fn main() -> ExitCode {
             root,
             external,
             format,
+            heading,
             deny_warnings,
             mark_translated,
-        } => check::run(&root, external, format, deny_warnings, mark_translated),
+        } => check::run(
+            &root,
+            external,
+            format,
+            heading,
+            deny_warnings,
+            mark_translated,
+        ),
         Command::Import {
             source:
                 ImportSource::Wordpress {
@@ -278,5 +292,5 @@ fn main() -> ExitCode {
         } => import_docx::run(args),
         Command::Deploy(args) => deploy::run(args),
     };
-    ExitCode::from(status)
+    ExitCode::from(status.code())
 }

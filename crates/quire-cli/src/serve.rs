@@ -8,19 +8,17 @@ use std::sync::Arc;
 
 use quire_serve::{Rebuilt, ServeOptions};
 
+use crate::exit::Outcome;
 use crate::output::print_diagnostics;
 
-/// Exit status when the server cannot start (bad address, port in use).
-const CANNOT_START: u8 = 2;
-
 /// `quire serve [--root DIR] [--bind ADDR] [--port N] [--drafts] [--open]`.
-pub fn run(root: PathBuf, bind: IpAddr, port: u16, drafts: bool, open: bool) -> u8 {
+pub fn run(root: PathBuf, bind: IpAddr, port: u16, drafts: bool, open: bool) -> Outcome {
     if !quire_build::is_site(&root) {
         eprintln!(
             "error: {} has no quire.toml; give the site folder with --root",
             root.display()
         );
-        return CANNOT_START;
+        return Outcome::Usage;
     }
     let mut options = ServeOptions::new(root);
     options.bind = bind;
@@ -34,10 +32,10 @@ pub fn run(root: PathBuf, bind: IpAddr, port: u16, drafts: bool, open: bool) -> 
         }
     });
     match result {
-        Ok(()) => 0,
+        Ok(()) => Outcome::Success,
         Err(e) => {
             eprintln!("error: cannot serve on {bind}:{port}: {e}");
-            CANNOT_START
+            Outcome::OutputFailure
         }
     }
 }

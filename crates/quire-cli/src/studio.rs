@@ -5,11 +5,10 @@ use std::io::BufRead;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-/// Exit status when the studio cannot start.
-const CANNOT_START: u8 = 2;
+use crate::exit::Outcome;
 
 /// `quire studio [--root DIR] [--bind ADDR] [--port N] [--open] [--git]`.
-pub fn run(root: PathBuf, bind: IpAddr, port: u16, open: bool, git: bool) -> u8 {
+pub fn run(root: PathBuf, bind: IpAddr, port: u16, open: bool, git: bool) -> Outcome {
     let mut options = quire_studio::StudioOptions::new(root);
     options.bind = bind;
     options.port = port;
@@ -27,10 +26,10 @@ pub fn run(root: PathBuf, bind: IpAddr, port: u16, open: bool, git: bool) -> u8 
         }
     });
     match result {
-        Ok(()) => 0,
+        Ok(()) => Outcome::Success,
         Err(e) => {
             eprintln!("error: cannot start the studio on {bind}:{port}: {e}");
-            CANNOT_START
+            Outcome::OutputFailure
         }
     }
 }
@@ -44,33 +43,36 @@ pub fn adduser(
     name: Option<&str>,
     email: Option<&str>,
     author: Option<&str>,
-) -> u8 {
+) -> Outcome {
     let Some(role) = quire_studio::Role::parse(role) else {
         eprintln!("error: --role is author, translator or editor");
-        return CANNOT_START;
+        return Outcome::Usage;
     };
     if !quire_build::is_site(&root) {
         eprintln!(
             "error: {} has no quire.toml; give the site folder with --root",
             root.display()
         );
-        return CANNOT_START;
+        return Outcome::Usage;
     }
     eprintln!("Password for {login} (at least 10 characters), then Enter:");
     let mut password = String::new();
     if std::io::stdin().lock().read_line(&mut password).is_err() {
         eprintln!("error: cannot read the password");
-        return CANNOT_START;
+        return Outcome::OutputFailure;
     }
     let password = password.trim_end_matches(['\n', '\r']);
     match quire_studio::auth::add_user(&root, login, password, role, name, email, author) {
         Ok(file) => {
             println!("Added {login} ({}) to {}", role.name(), file.display());
-            0
+            Outcome::Success
         }
+        // add_user's message says what to change (the login, the password,
+        // the users file); it does not tell a failed write apart, so all
+        // count as usage errors, as before.
         Err(e) => {
             eprintln!("error: {e}");
-            CANNOT_START
+            Outcome::Usage
         }
     }
 }

@@ -1,9 +1,10 @@
-//! HTML escaping of text for element content and attribute values, shared
-//! by the template formatter and the citation renderer so that both write
-//! the same entities.
+//! HTML and XML escaping of text for element content and attribute values:
+//! the one place every crate escapes with (templates, citations, the search
+//! page, the preview server's error page, feeds and sitemaps), so that all
+//! write the same entities.
 //!
-//! Owns: which characters are escaped and how.
-//! Must not know: templates or citations.
+//! Owns: which characters are escaped and how, and which XML forbids.
+//! Must not know: templates, citations or feeds.
 
 use std::fmt::Write;
 
@@ -37,9 +38,56 @@ pub fn write_escaped_html(out: &mut impl Write, text: &str) -> std::fmt::Result 
     out.write_str(&text[start..])
 }
 
+/// Escapes `& < > " '` for XML text and attribute values (`'` as
+/// `&apos;`) and drops the characters XML 1.0 forbids: a single one makes
+/// the whole file unreadable to every XML parser.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if !is_xml_char(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// True for characters XML 1.0 allows in a document (control characters
+/// other than tab, line feed and carriage return, U+FFFE and U+FFFF are not).
+pub fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_escapes_entities_and_drops_forbidden_characters() {
+        assert_eq!(
+            escape_xml("a & 'b' <c> \"d\"\u{1}\u{FFFF}\tz"),
+            "a &amp; &apos;b&apos; &lt;c&gt; &quot;d&quot;\tz"
+        );
+        assert!(is_well_escaped(&format!(
+            "<t>{}</t>",
+            escape_xml("x\u{0}&y")
+        )));
+    }
+
+    /// The escaped text holds no bare `&` or `<` and no forbidden character.
+    fn is_well_escaped(xml: &str) -> bool {
+        let inner = &xml[3..xml.len() - 4];
+        inner.chars().all(is_xml_char)
+            && !inner.contains('<')
+            && inner
+                .match_indices('&')
+                .all(|(i, _)| inner[i..].starts_with("&amp;"))
+    }
 
     #[test]
     fn escapes_only_what_html_needs() {

@@ -8,9 +8,13 @@ pub mod cite;
 pub mod diagnostic;
 pub mod html;
 pub mod link;
+pub mod progress;
+pub mod rng;
 pub mod slug;
+pub mod sync;
 
 pub use cite::{CiteCluster, CiteItem};
 pub use diagnostic::{Diagnostic, Diagnostics, EXCERPT_CHARS, Severity, SourceText, excerpt};
-pub use html::{escape_html, write_escaped_html};
+pub use html::{escape_html, escape_xml, write_escaped_html};
+pub use progress::{NoProgress, Progress};
 pub use slug::slugify;

@@ -7,6 +7,8 @@
 use foldhash::HashMap;
 use std::sync::{Arc, RwLock};
 
+use quire_core::sync::{read, write};
+
 /// A word of the input as the index sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word {
@@ -143,15 +145,6 @@ impl Analysis {
     pub(crate) fn terms(&self) -> Vec<String> {
         read(&self.memo).terms.clone()
     }
-}
-
-// A poisoned memo still holds whole entries (each insert is one call).
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|e| e.into_inner())
-}
-
-fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The accent-insensitive key of a folded form: the secondary match, so

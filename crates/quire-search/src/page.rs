@@ -131,20 +131,10 @@ pub fn builtin_strings(lang: &str) -> Vec<(&'static str, &'static str)> {
     KEYS.iter().copied().zip(table.iter().copied()).collect()
 }
 
-/// Escapes text for HTML element content and double-quoted attributes.
+/// Escapes text for HTML element content and attributes (quire-core's
+/// escaping, the same entities as the templates write).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    quire_core::escape_html(s)
 }
 
 /// The search page body: the form with its filters, the live status, the

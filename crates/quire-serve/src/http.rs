@@ -350,24 +350,10 @@ fn overlay(errors: &[String]) -> String {
         "<div id=\"quire-error-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(30,0,0,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap\"><strong>The last rebuild failed; showing the last good version of the site.</strong>\n\n",
     );
     for e in errors {
-        out.push_str(&escape(e));
+        out.push_str(&quire_core::escape_html(e));
         out.push_str("\n\n");
     }
     out.push_str("</div>");
-    out
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

@@ -71,7 +71,7 @@ impl LiveSite {
     /// the files of the last good build stay and the errors are attached.
     /// Blocking and CPU-heavy: call it off the async executor.
     pub fn rebuild(&self) -> Rebuilt {
-        let _guard = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+        let _guard = quire_core::sync::lock(&self.rebuilding);
         let clock = Instant::now();
         let old = self.current.load_full();
         let generation = old.generation + 1;

@@ -21,7 +21,7 @@ struct RawConfig {
     #[serde(default = "default_language")]
     default_language: String,
     #[serde(default)]
-    languages: BTreeMap<String, RawLanguage>,
+    languages: BTreeMap<String, toml::Spanned<RawLanguage>>,
     #[serde(default)]
     taxonomies: BTreeMap<String, RawTaxonomy>,
     #[serde(default = "default_paginate")]
@@ -59,7 +59,7 @@ struct RawLanguage {
     name: Option<String>,
     title: Option<String>,
     description: Option<String>,
-    dir: Option<String>,
+    dir: Option<toml::Spanned<String>>,
     locale: Option<String>,
 }
 
@@ -343,16 +343,24 @@ pub fn parse(
             ),
         ));
     }
-    languages.entry(default_language.clone()).or_default();
+    languages
+        .entry(default_language.clone())
+        .or_insert_with(|| toml::Spanned::new(0..0, RawLanguage::default()));
+    // Errors about one language point at its own table or key (from the
+    // parser's spans), not at the first line that looks alike.
+    let at_span = |span: std::ops::Range<usize>, message: String| {
+        Diagnostic::error(CONFIG_FILE, message).at(&source, span.start)
+    };
     let mut resolved = Vec::new();
     for (code, lang) in languages {
         if !is_language_code(&code) {
-            errors.push(at_key(
-                "[languages",
+            errors.push(at_span(
+                lang.span(),
                 format!("`{code}` is not a language code like `en`, `tr` or `pt-br`"),
             ));
             continue;
         }
+        let lang = lang.into_inner();
         let RawLanguage {
             name,
             title: lang_title,
@@ -360,13 +368,20 @@ pub fn parse(
             dir,
             locale,
         } = lang;
-        let dir = dir.unwrap_or_else(|| default_dir(&code).to_string());
-        if dir != "ltr" && dir != "rtl" {
-            errors.push(at_key(
-                "dir",
-                format!("languages.{code}.dir must be \"ltr\" or \"rtl\", not `{dir}`"),
-            ));
-        }
+        let dir = match dir {
+            Some(spanned) if *spanned.get_ref() != "ltr" && *spanned.get_ref() != "rtl" => {
+                errors.push(at_span(
+                    spanned.span(),
+                    format!(
+                        "languages.{code}.dir must be \"ltr\" or \"rtl\", not `{}`",
+                        spanned.get_ref()
+                    ),
+                ));
+                spanned.into_inner()
+            }
+            Some(spanned) => spanned.into_inner(),
+            None => default_dir(&code).to_string(),
+        };
         resolved.push(Language {
             name: name.unwrap_or_else(|| code.clone()),
             title: lang_title.unwrap_or_else(|| title.clone()),
@@ -513,6 +528,31 @@ fn default_locale(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line of the only error `parse` reports for `text`.
+    fn error_line(text: &str) -> usize {
+        let Err(errors) = parse(text, None) else {
+            panic!("no error for:\n{text}");
+        };
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors[0].line
+    }
+
+    /// Regression: an error about a key that appears more than once (each
+    /// language has its own `dir`) pointed at the first one in the file,
+    /// not the one that is wrong.
+    #[test]
+    fn errors_point_at_the_key_that_is_wrong() {
+        let text = "title = \"T\"\nbase_url = \"https://example.org\"\n\
+            [languages.en]\nname = \"English\"\ndir = \"ltr\"\n\
+            [languages.tr]\nname = \"Türkçe\"\ndir = \"sideways\"\n";
+        assert_eq!(error_line(text), 8);
+        // A bad language code: the table of that language, not the first.
+        let text = "title = \"T\"\nbase_url = \"https://example.org\"\n\
+            [languages.en]\nname = \"English\"\n\
+            [languages.en_GB]\nname = \"British\"\n";
+        assert_eq!(error_line(text), 5);
+    }
 
     const GOOD: &str = r#"
 title = "Centre"

@@ -72,7 +72,7 @@ impl ParseCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, CacheEntry>> {
         // A panic while holding the lock leaves at worst a stale map, and
         // every entry is checked against its inputs before use.
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+        quire_core::sync::lock(&self.entries)
     }
 }
 

@@ -292,15 +292,9 @@ mod tests {
             Analyzer::new("tr"),
             Analyzer::new("ru"),
         ];
-        // SplitMix64, seeded: the same texts on every run.
-        let mut state = 0x5eed_u64;
-        let mut next = move || {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            (z ^ (z >> 31)) as usize
-        };
+        // The workspace's seeded generator: the same texts on every run.
+        let mut rng = quire_core::rng::Rng::new(0x5eed);
+        let mut next = move || rng.next_u64() as usize;
         for round in 0..20_000 {
             let len = 1 + next() % 24;
             let text: String = (0..len)

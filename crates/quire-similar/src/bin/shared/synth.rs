@@ -8,40 +8,8 @@
 
 use quire_similar::SimilarDoc;
 
-/// SplitMix64: tiny, seedable, identical on every platform.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-
-    /// Zipf-like index in `0..n`: small indices are much more frequent.
-    pub fn zipf(&mut self, n: usize) -> usize {
-        let u = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-        // Inverse of a continuous 1/x density over 1..n+1.
-        let x = ((n as f64 + 1.0).ln() * u).exp() - 1.0;
-        (x as usize).min(n - 1)
-    }
-}
+/// The workspace's seeded generator (SplitMix64, identical on every platform).
+pub use quire_core::rng::Rng;
 
 /// Hand-written English topic words; pseudo-words extend every topic.
 const EN_TOPICS: &[&[&str]] = &[

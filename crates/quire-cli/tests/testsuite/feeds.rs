@@ -1,8 +1,6 @@
 //! Feeds, sitemap, robots.txt and redirects: parsed and checked.
 
-mod common;
-
-use common::Site;
+use crate::common::Site;
 
 fn parse_feed(site: &Site, rel: &str) -> feed_rs::model::Feed {
     let bytes = std::fs::read(site.public().join(rel)).unwrap();

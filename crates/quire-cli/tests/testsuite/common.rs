@@ -1,8 +1,6 @@
 //! A fixture-site harness: copy a fixture into a temp folder, edit it, run
 //! `quire`, and inspect the output as parsed HTML.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

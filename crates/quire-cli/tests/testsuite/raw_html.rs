@@ -7,11 +7,9 @@
 //! names each removal with its file and line, and `[security] raw_html =
 //! "trust"` publishes raw HTML as written but still no script links.
 
-mod common;
-
 use std::path::Path;
 
-use common::Site;
+use crate::common::Site;
 use scraper::Html;
 
 /// A body with every kind of hostile input next to legitimate markup.
@@ -92,7 +90,7 @@ fn scheme(url: &str) -> Option<String> {
 
 /// Every published HTML page as (path, parsed document).
 fn pages(dir: &Path) -> Vec<(String, Html)> {
-    common::tree(dir)
+    crate::common::tree(dir)
         .into_iter()
         .filter(|(path, _)| path.ends_with(".html"))
         .map(|(path, bytes)| {

@@ -1,9 +1,7 @@
 //! Listings: home per language, sections with pagination, taxonomy terms
 //! with transliterated slugs, author pages, 404s.
 
-mod common;
-
-use common::{Site, collapse};
+use crate::common::{Site, collapse};
 
 #[test]
 fn home_pages_list_sections_in_their_language() {

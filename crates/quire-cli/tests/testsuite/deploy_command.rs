@@ -2,11 +2,9 @@
 //! the changed-URL list, the exit statuses (1 refused, 2 usage, 3 I/O) and
 //! `quire build` rejecting a typo or a secret in `[[deploy]]`.
 
-mod common;
-
 use std::process::Command;
 
-use common::Site;
+use crate::common::Site;
 
 fn site_with_targets(www: &std::path::Path, closed_port: u16) -> Site {
     let site = Site::fixture("basic");

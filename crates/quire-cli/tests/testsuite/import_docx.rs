@@ -3,9 +3,7 @@
 //! sources, a translation lands in the original's bundle, and bad input
 //! leaves the site as it was.
 
-mod common;
-
-use common::{copy_dir, quire_in as quire, tree};
+use crate::common::{copy_dir, quire_in as quire, tree};
 
 fn fixture(name: &str) -> String {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -2,9 +2,7 @@
 //! Polylang site builds, and its article page has its translations linked
 //! and its notes numbered.
 
-mod common;
-
-use common::{Page, quire_in as quire};
+use crate::common::{Page, quire_in as quire};
 
 #[test]
 fn imported_polylang_site_builds_with_linked_translations_and_numbered_notes() {

@@ -1,9 +1,7 @@
 //! Bad input: every error names the file and line, the exit status is 1,
 //! and the previous output survives untouched.
 
-mod common;
-
-use common::{Site, tree};
+use crate::common::{Site, tree};
 
 /// Builds once (the "previous output"), breaks the site, builds again, and
 /// checks the failure.

@@ -1,9 +1,7 @@
 //! `quire init` makes a site that builds as is; `quire new` adds articles
 //! and translations from the archetype and never overwrites.
 
-mod common;
-
-use common::quire_in as quire;
+use crate::common::quire_in as quire;
 
 #[test]
 fn init_then_new_then_build() {

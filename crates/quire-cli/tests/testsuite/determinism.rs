@@ -1,8 +1,6 @@
 //! Same input, same output, byte for byte; and a snapshot of one full page.
 
-mod common;
-
-use common::{Site, tree};
+use crate::common::{Site, tree};
 
 #[test]
 fn two_builds_are_byte_identical() {

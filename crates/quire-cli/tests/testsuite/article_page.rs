@@ -1,9 +1,7 @@
 //! The article page carries every element of the theme contract, in every
 //! language (DESIGN.md "The article page").
 
-mod common;
-
-use common::{Site, collapse};
+use crate::common::{Site, collapse};
 
 #[test]
 fn article_page_has_every_contract_element_in_each_language() {

@@ -2,12 +2,10 @@
 //! one article edited → only the files whose bytes changed are new, the
 //! rest keep their inode; a damaged output is repaired, never trusted.
 
-mod common;
-
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 /// Inode of every file of the output, by relative path.
 fn inodes(dir: &Path) -> std::collections::BTreeMap<String, u64> {
