@@ -528,3 +528,157 @@ fn caption_selector() -> scraper::Selector {
 fn img_selector() -> scraper::Selector {
     selector("img")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use typst::syntax::{SyntaxKind, SyntaxNode};
+
+    fn convert(html: &str, notes: &[(usize, &str)]) -> (String, Vec<String>) {
+        let notes: BTreeMap<usize, String> =
+            notes.iter().map(|(n, h)| (*n, (*h).to_owned())).collect();
+        let images = BTreeMap::from([("map.png".to_owned(), "/assets/0.png".to_owned())]);
+        let base = Url::parse("https://example.org/analysis/a/").unwrap();
+        let mut converter = Converter::new(Context {
+            notes: &notes,
+            images: &images,
+            base: Some(&base),
+        });
+        let out = converter.fragment(html);
+        (out, converter.into_warnings())
+    }
+
+    /// The text a markup tree prints, and every syntax kind that is not
+    /// plain text in it.
+    fn printed(node: &SyntaxNode, text: &mut String, markup: &mut Vec<SyntaxKind>) {
+        match node.kind() {
+            SyntaxKind::Markup => node.children().for_each(|c| printed(c, text, markup)),
+            SyntaxKind::Text => text.push_str(node.text()),
+            SyntaxKind::Space => text.push(' '),
+            SyntaxKind::Parbreak => {}
+            SyntaxKind::Escape => {
+                let escape = &node.text()[1..];
+                match escape.strip_prefix("u{").and_then(|h| h.strip_suffix('}')) {
+                    Some(hex) => {
+                        text.push(char::from_u32(u32::from_str_radix(hex, 16).unwrap()).unwrap())
+                    }
+                    None => text.push_str(escape),
+                }
+            }
+            other => markup.push(other),
+        }
+    }
+
+    proptest! {
+        /// Whatever a writer typed reaches Typst as literal text: parsing
+        /// the converted paragraph gives text nodes only, and the text they
+        /// print is the paragraph's text as a browser collapses it.
+        #[test]
+        fn text_is_never_markup(s in "[ -~\u{a0}\u{2028}\u{85}ığşİёЖع\t\n]{0,60}|\\PC{0,40}") {
+            let html = format!("<p>{}</p>", s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"));
+            let expected: String = Html::parse_fragment(&html).root_element().text().collect();
+            let expected = collapse_space(&expected);
+            let (markup, _) = convert(&html, &[]);
+            let root = typst::syntax::parse(&markup);
+            prop_assert!(root.errors().is_empty(), "{:?} in {markup:?}", root.errors());
+            let (mut text, mut kinds) = (String::new(), Vec::new());
+            printed(&root, &mut text, &mut kinds);
+            prop_assert!(kinds.is_empty(), "markup {kinds:?} from {markup:?}");
+            prop_assert_eq!(text.trim_matches(' '), expected.trim_matches(' '));
+        }
+
+        /// A string literal evaluates back to the string.
+        #[test]
+        fn string_literals_round_trip(s in "\\PC{0,40}|[\"\\\\\n\r\t\u{0}-\u{1f}]{0,20}") {
+            let code = typst::syntax::parse_code(&string_literal(&s));
+            prop_assert!(code.errors().is_empty());
+            let node = code.children().next().expect("one literal");
+            let literal = node.cast::<typst::syntax::ast::Str>().expect("a string literal");
+            let value = literal.get();
+            prop_assert_eq!(value.as_str(), s.as_str());
+        }
+    }
+
+    #[test]
+    fn elements_map_to_typst_functions() {
+        for (html, expected) in [
+            (
+                "<p>a <em>b</em> <strong>c</strong></p>",
+                "a #emph[b] #strong[c]",
+            ),
+            ("<h2>Scope</h2>", "#heading(level: 1)[Scope]"),
+            ("<h3>Detail</h3>", "#heading(level: 2)[Detail]"),
+            ("<ul><li>one</li><li>two</li></ul>", "#list([one], [two], )"),
+            ("<ol start=\"3\"><li>x</li></ol>", "#enum(start: 3, [x], )"),
+            ("<p><code>a\"b</code></p>", "#raw(\"a\\\"b\")"),
+            (
+                "<pre><code class=\"language-rust\">fn a() {}\n</code></pre>",
+                "#raw(block: true, lang: \"rust\", \"fn a() {}\")",
+            ),
+            ("<blockquote><p>q</p></blockquote>", "#quote(block: true)["),
+            (
+                "<p><a href=\"/b/\">b</a></p>",
+                "#link(\"https://example.org/b/\")[b]",
+            ),
+            ("<p><a href=\"#top\">t</a></p>", "t"),
+            (
+                "<p><span lang=\"tr\">ılık</span></p>",
+                "#text(lang: \"tr\")[ılık]",
+            ),
+            (
+                "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td colspan=\"2\">c</td></tr></tbody></table>",
+                "#table(columns: 2, table.header([#strong[A]], [#strong[B]], ), table.cell(colspan: 2, rowspan: 1)[c], )",
+            ),
+            (
+                "<figure><img src=\"map.png\" alt=\"A map\"><figcaption>Ports</figcaption></figure>",
+                "#figure(image(\"/assets/0.png\", alt: \"A map\", width: 100%), caption: [Ports])",
+            ),
+        ] {
+            let (out, warnings) = convert(html, &[]);
+            assert!(
+                out.contains(expected),
+                "{html}\n→ {out}\nexpected {expected}"
+            );
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert!(typst::syntax::parse(&out).errors().is_empty(), "{out}");
+        }
+    }
+
+    #[test]
+    fn notes_become_footnotes_with_the_web_numbers() {
+        let marker = |n: usize| {
+            format!(
+                "<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" role=\"doc-noteref\">{n}</a></sup>"
+            )
+        };
+        let html = format!("<p>a{}b{}c{}</p>", marker(1), marker(2), marker(1));
+        let (out, _) = convert(
+            &html,
+            &[
+                (
+                    1,
+                    "One <a class=\"footnote-backref\" href=\"#fnref-1\">↩</a>",
+                ),
+                (2, "Two"),
+            ],
+        );
+        assert_eq!(
+            out.trim(),
+            "a#footnote[One ]<fn-1>b#footnote[Two]<fn-2>c#footnote(<fn-1>)"
+        );
+        // Out of order, the counter is set so that the number stays the web's.
+        let (out, _) = convert(&format!("<p>x{}</p>", marker(3)), &[(3, "Three")]);
+        assert_eq!(
+            out.trim(),
+            "x#counter(footnote).update(2)#footnote[Three]<fn-3>"
+        );
+    }
+
+    #[test]
+    fn a_marker_without_its_note_warns() {
+        let (out, warnings) = convert("<p>x<a href=\"#fn-9\" role=\"doc-noteref\">9</a></p>", &[]);
+        assert_eq!(out.trim(), "x");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+}
