@@ -14,6 +14,7 @@ mod jsonld;
 pub mod notes;
 mod outputs;
 pub mod pages;
+pub mod pdf;
 pub mod reuse;
 pub mod urls;
 pub mod views;
@@ -179,7 +180,14 @@ fn produce(
     let clock = Instant::now();
     let css = quire_theme::stylesheet();
     let css_path = format!("/assets/quire.{}.css", urls::fingerprint(css.as_bytes()));
-    let mut renderer = pages::Renderer::new(&corpus, &derived, &theme, &strings, css_path.clone());
+    // The PDF editions' template and logo, read once; a file that cannot
+    // be read is an error of the build, and no PDF is made.
+    let pdf_setup = pdf::PdfSetup::load(&corpus).unwrap_or_else(|d| {
+        report.diagnostics.push(d);
+        None
+    });
+    let mut renderer = pages::Renderer::new(&corpus, &derived, &theme, &strings, css_path.clone())
+        .with_pdf(pdf_setup.as_ref());
     if let Some(cache) = cache {
         renderer = renderer.reusing(cache);
     }

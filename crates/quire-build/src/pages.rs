@@ -48,6 +48,8 @@ pub struct Renderer<'a> {
     /// Outputs of the previous build to reuse, and the key of the site's
     /// templates (see [`Renderer::reusing`]).
     cache: Option<(&'a BuildCache, Key)>,
+    /// The `[pdf]` setup when the site typesets PDF editions.
+    pdf: Option<&'a crate::pdf::PdfSetup>,
 }
 
 impl<'a> Renderer<'a> {
@@ -157,6 +159,7 @@ impl<'a> Renderer<'a> {
             cards: corpus.pages.iter().map(|_| OnceLock::new()).collect(),
             author_views: BTreeMap::new(),
             cache: None,
+            pdf: None,
         };
         renderer.author_views = corpus
             .config
@@ -180,6 +183,23 @@ impl<'a> Renderer<'a> {
         let templates = key_of(&self.corpus.files.templates);
         self.cache = Some((cache, templates));
         self
+    }
+
+    /// This renderer, typesetting a PDF edition of every article with
+    /// `setup` (see [`crate::pdf`]).
+    pub fn with_pdf(mut self, setup: Option<&'a crate::pdf::PdfSetup>) -> Self {
+        self.pdf = setup;
+        self
+    }
+
+    /// The `[pdf]` setup, when PDF editions are made.
+    pub(crate) fn pdf_setup(&self) -> Option<&'a crate::pdf::PdfSetup> {
+        self.pdf
+    }
+
+    /// The cache of earlier builds' outputs, when reusing.
+    pub(crate) fn output_cache(&self) -> Option<&'a BuildCache> {
+        self.cache.map(|(cache, _)| cache)
     }
 
     /// The URL prefix of a language: `/` for the default, `/tr/` otherwise.
@@ -580,8 +600,11 @@ impl<'a> Renderer<'a> {
             tags,
             similar,
             cite: cite.as_ref().map(|(view, _)| view.clone()),
+            pdf: crate::pdf::has_edition(self.pdf, page)
+                .then(|| self.url(&crate::pdf::edition_path(page))),
             extra: page.front.extra.clone(),
         };
+        let pdf = self.pdf_edition(page, &article)?;
         let meta = self.article_meta(page, body);
         let template = match (&page.front.template, page.kind) {
             (Some(t), _) => t.as_str(),
@@ -604,6 +627,7 @@ impl<'a> Renderer<'a> {
         if let Some((_, files)) = cite {
             out.extend(files);
         }
+        out.extend(pdf);
         if self.cards_enabled(page) {
             let card = quire_cards::Card {
                 title: page.front.title.clone(),
@@ -816,6 +840,11 @@ impl<'a> Renderer<'a> {
                 highwire.push(MetaTag {
                     name: "citation_pdf_url".into(),
                     content: url,
+                });
+            } else if crate::pdf::has_edition(self.pdf, page) {
+                highwire.push(MetaTag {
+                    name: "citation_pdf_url".into(),
+                    content: config.permalink(&crate::pdf::edition_path(page)),
                 });
             }
             for reference in &body.references {

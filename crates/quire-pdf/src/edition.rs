@@ -4,7 +4,7 @@
 //! describes it; it knows nothing of Typst.
 
 /// One article version to typeset.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Edition {
     /// The version's language code (`en`, `tr`, `ar`, `pt-BR`): sets
     /// hyphenation, quotation marks and the script's shaping.
@@ -48,7 +48,7 @@ pub struct Edition {
 }
 
 /// An author line: the name and, when known, the role (`Senior Fellow`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Author {
     /// Display name.
     pub name: String,
@@ -57,7 +57,7 @@ pub struct Author {
 }
 
 /// One numbered note.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Note {
     /// Its number as on the web page, from 1.
     pub n: usize,
@@ -68,7 +68,7 @@ pub struct Note {
 
 /// The "cite this" block: the formatted citation, the URL it cites and the
 /// date of the version it was made from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CiteThis {
     /// The formatted citation (HTML, as on the page).
     pub html: String,
@@ -79,7 +79,7 @@ pub struct CiteThis {
 }
 
 /// A file the edition embeds, by the name the HTML uses for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Asset {
     /// The `src` as written in the HTML (`map.png`, `/analysis/a/map.png`).
     pub src: String,
@@ -108,7 +108,7 @@ impl PageSize {
 }
 
 /// The UI strings the edition prints, in the article's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Strings {
     /// Title of the key points box (`Key points`).
     pub highlights: String,

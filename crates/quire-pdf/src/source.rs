@@ -115,11 +115,15 @@ pub(crate) fn prepare(edition: &Edition) -> Prepared {
     match &edition.cite {
         Some(cite) => {
             let accessed = edition.strings.accessed.replace("{date}", &cite.accessed);
+            // The URL is printed unless the formatted citation has it.
+            let url = match cite.html.contains(&cite.url) {
+                true => "none".to_owned(),
+                false => string_literal(&cite.url),
+            };
             let _ = writeln!(
                 main,
-                "  cite: (text: [{}], url: {}, accessed: {}),",
+                "  cite: (text: [{}], url: {url}, accessed: {}),",
                 converter.fragment(&cite.html),
-                string_literal(&cite.url),
                 string_literal(&accessed)
             );
         }
