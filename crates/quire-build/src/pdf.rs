@@ -104,6 +104,12 @@ pub fn has_edition(setup: Option<&PdfSetup>, page: &Page) -> bool {
         && page.front.pdf.is_none()
 }
 
+/// Whether `page` gets a typeset edition in `corpus` (its `[pdf]` table
+/// and the page's front matter).
+pub fn has_edition_enabled(corpus: &Corpus, page: &Page) -> bool {
+    corpus.config.pdf.enabled && wants_edition(page)
+}
+
 /// The site path of `page`'s edition: `/analysis/x/x.pdf`.
 pub fn edition_path(page: &Page) -> String {
     let name = page.slug.rsplit('/').next().unwrap_or(&page.slug);

@@ -196,3 +196,83 @@ fn an_unreadable_template_is_an_error_naming_quire_toml() {
         report.diagnostics
     );
 }
+
+/// Letters and digits only, lower-cased: what survives any line breaking,
+/// hyphenation or soft hyphen between the page and `pdftotext`.
+fn letters(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The example site's editions in en, tr, ru and ar read back with
+/// `pdftotext`: the title, every note in order (ibid. in the language's
+/// form included), the script intact. Skipped when poppler is missing.
+#[test]
+fn example_site_editions_read_back_with_every_note_in_order() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/policy-site");
+    let (built, report) = build_in_memory(&BuildOptions::new(&example));
+    let built = built.unwrap_or_else(|| panic!("build failed: {:?}", report.diagnostics));
+    let mut languages_seen = std::collections::BTreeSet::new();
+    let mut ibid_seen = 0;
+    for page in built
+        .corpus
+        .pages
+        .iter()
+        .filter(|p| quire_build::pdf::has_edition_enabled(&built.corpus, p))
+    {
+        let path = quire_build::pdf::edition_path(page);
+        let artifact = built
+            .artifacts
+            .iter()
+            .find(|a| a.path == path.trim_start_matches('/'))
+            .expect("a PDF per version");
+        let Body::Bytes(pdf) = &artifact.body else {
+            panic!("{path} is a copy")
+        };
+        let file = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(file.path(), pdf).expect("write PDF");
+        let out = match std::process::Command::new("pdftotext")
+            .arg(file.path())
+            .arg("-")
+            .output()
+        {
+            Ok(out) => out,
+            Err(_) => {
+                eprintln!("SKIPPED: `pdftotext` is not installed (apt-get install poppler-utils)");
+                return;
+            }
+        };
+        let text = letters(&String::from_utf8_lossy(&out.stdout));
+        assert!(
+            text.contains(&letters(&page.front.title)),
+            "{path}: title missing"
+        );
+        let mut from = 0;
+        for note in &built.derived.bodies[page.index].notes {
+            let note_text: String = scraper::Html::parse_fragment(&note.html)
+                .root_element()
+                .text()
+                .collect();
+            let wanted: String = letters(&note_text.replace('↩', ""))
+                .chars()
+                .take(40)
+                .collect();
+            match text[from..].find(&wanted) {
+                Some(at) => from += at + wanted.len(),
+                None => panic!(
+                    "{path}: note {} (`{wanted}`) missing or out of order",
+                    note.n
+                ),
+            }
+            ibid_seen += usize::from(note.ibid_of.is_some());
+        }
+        languages_seen.insert(page.lang.clone());
+    }
+    assert_eq!(
+        languages_seen.into_iter().collect::<Vec<_>>(),
+        ["ar", "en", "ru", "tr"]
+    );
+    assert!(ibid_seen > 0, "the example site has ibid. notes");
+}
