@@ -98,10 +98,13 @@ fn read_site_file(root: &Path, path: &str, what: &str) -> Result<Vec<u8>, Diagno
 /// Whether `page` gets a typeset edition under `setup`: articles, unless
 /// the front matter says `pdf = false` or names a hand-made PDF.
 pub fn has_edition(setup: Option<&PdfSetup>, page: &Page) -> bool {
-    setup.is_some()
-        && page.kind == PageKind::Article
-        && page.front.pdf_edition
-        && page.front.pdf.is_none()
+    setup.is_some() && wants_edition(page)
+}
+
+/// Articles want an edition unless their front matter says `pdf = false`
+/// or names a hand-made PDF.
+fn wants_edition(page: &Page) -> bool {
+    page.kind == PageKind::Article && page.front.pdf_edition && page.front.pdf.is_none()
 }
 
 /// Whether `page` gets a typeset edition in `corpus` (its `[pdf]` table
@@ -165,7 +168,7 @@ impl Renderer<'_> {
                 })
                 .collect(),
             date: article.date_display.clone(),
-            date_ymd: (date_ymd.0, date_ymd.1 as u8, date_ymd.2 as u8),
+            date_ymd,
             highlights: article.highlights.clone(),
             body_html: article.body_html.clone(),
             notes: article

@@ -271,7 +271,7 @@ impl<'a> Converter<'a> {
         self.in_note += 1;
         out.push_str("#footnote[");
         self.children(doc.root_element(), out);
-        out.push_str("]");
+        out.push(']');
         self.in_note -= 1;
         let _ = write!(out, "<fn-{n}>");
     }
@@ -325,14 +325,12 @@ impl<'a> Converter<'a> {
         let ordered = el.value().name() == "ol";
         let func = if ordered { "enum" } else { "list" };
         let _ = write!(out, "\n\n#{func}(");
-        if ordered {
-            if let Some(start) = el
-                .value()
-                .attr("start")
-                .and_then(|s| s.trim().parse::<u32>().ok())
-            {
-                let _ = write!(out, "start: {start}, ");
-            }
+        let start = el
+            .value()
+            .attr("start")
+            .and_then(|s| s.trim().parse::<u32>().ok());
+        if let Some(start) = start.filter(|_| ordered) {
+            let _ = write!(out, "start: {start}, ");
         }
         for item in child_elements(el).filter(|c| c.value().name() == "li") {
             self.block(item, out);
