@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use quire_cite::CitationEngine;
 use quire_site::parse::ParseCache;
@@ -25,6 +25,7 @@ use serde::Serialize;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::emit::Artifact;
+use crate::lock::lock;
 use crate::notes::PageBody;
 
 /// A page's resolved body with the findings made while resolving it.
@@ -225,12 +226,6 @@ impl std::io::Write for HashWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-/// Locks a shared map or set of the build. A panic while one is held cannot
-/// leave it half-written (each change is one call), so poisoning is ignored.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

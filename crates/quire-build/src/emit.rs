@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::cache::lock;
+use crate::lock::lock;
 use crate::reuse::{Manifest, Record, Stamp, content_hash};
 
 /// The name of the file that marks a folder as created by quire.

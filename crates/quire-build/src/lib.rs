@@ -11,26 +11,27 @@ pub mod emit;
 pub mod extensions;
 pub mod feeds;
 mod jsonld;
+mod lock;
 pub mod notes;
+mod output;
 mod outputs;
 pub mod pages;
-pub mod pdf;
 pub mod reuse;
 pub mod urls;
 pub mod views;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use quire_core::{Diagnostic, Diagnostics};
-use quire_site::{Corpus, LoadOptions, Page, PageKind};
+use quire_site::{Corpus, LoadOptions, Page, Routes};
 use quire_theme::{Strings, Theme};
 
 use outputs::Outputs;
 
 pub use cache::BuildCache;
 pub use emit::{Artifact, Body};
+pub use output::pdf::{PdfSetup, edition_path, has_edition_enabled};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -75,8 +76,8 @@ pub struct BuildReport {
     pub output_error: Option<String>,
     /// Nothing changed since the last build, whose output was kept as it is.
     pub up_to_date: bool,
-    /// Wall time of each part made while pages render (the search index,
-    /// the feeds and sitemap), by name; included in the "render" phase.
+    /// Wall time of each output (pages, search index, feeds, sitemap…),
+    /// made side by side; included in the "render" phase.
     pub overlapped: Vec<(&'static str, Duration)>,
 }
 
@@ -161,9 +162,13 @@ fn produce(
     let mut corpus = loaded.corpus?;
 
     let clock = Instant::now();
-    let base_path = pages::base_path_of(&corpus.config.base_url);
     let (theme, strings) = theme_and_strings(&corpus, &mut report.diagnostics);
-    let derived = derive::derive_cached(&corpus, &base_path, &mut report.diagnostics, cache);
+    let derived = derive::derive_cached(
+        &corpus,
+        corpus.routes.base_path(),
+        &mut report.diagnostics,
+        cache,
+    );
     report.timings.push(("derive", clock.elapsed()));
     let (Some(theme), Some(derived)) = (theme, derived) else {
         report.diagnostics.sort();
@@ -178,16 +183,16 @@ fn produce(
     }
 
     let clock = Instant::now();
-    let css = quire_theme::stylesheet();
-    let css_path = format!("/assets/quire.{}.css", urls::fingerprint(css.as_bytes()));
+    let stylesheet = output::assets::stylesheet();
     // The PDF editions' template and logo, read once; a file that cannot
     // be read is an error of the build, and no PDF is made.
-    let pdf_setup = pdf::PdfSetup::load(&corpus).unwrap_or_else(|d| {
+    let pdf_setup = output::pdf::PdfSetup::load(&corpus).unwrap_or_else(|d| {
         report.diagnostics.push(d);
         None
     });
-    let mut renderer = pages::Renderer::new(&corpus, &derived, &theme, &strings, css_path.clone())
-        .with_pdf(pdf_setup.as_ref());
+    let mut renderer =
+        pages::Renderer::new(&corpus, &derived, &theme, &strings, stylesheet.0.clone())
+            .with_pdf(pdf_setup.as_ref());
     if let Some(cache) = cache {
         renderer = renderer.reusing(cache);
     }
@@ -197,35 +202,23 @@ fn produce(
             .iter()
             .map(|p| p.path.trim_start_matches('/').trim_end_matches('/')),
     );
-    // Pages, the search index and the feeds need nothing from each other:
-    // they are made side by side, each filling the cores the others leave
-    // idle (page rendering waits on file writes, indexing has sequential
-    // merges, the sitemap is one long string).
-    let search_clock = Instant::now();
-    let (((pages, errors), feeds_time), search_time) = rayon::join(
-        || {
-            rayon::join(
-                || renderer.render_into(outputs),
-                || {
-                    let feeds_clock = Instant::now();
-                    outputs.put(vec![Artifact::bytes(css_path.trim_start_matches('/'), css)]);
-                    outputs.put(feeds::machine_files(&corpus, &derived, &renderer));
-                    feeds_clock.elapsed()
-                },
-            )
+    let ran = output::produce_all(
+        &output::Context {
+            corpus: &corpus,
+            routes: &corpus.routes,
+            derived: &derived,
+            theme: &theme,
+            strings: &strings,
+            renderer: &renderer,
+            cache,
+            stylesheet: &stylesheet,
         },
-        || {
-            if derived.search.enabled {
-                search_files(&corpus, &derived.words, &renderer, cache, outputs);
-            }
-            search_clock.elapsed()
-        },
+        outputs,
     );
-    report.diagnostics.extend(errors);
-    report.pages = pages;
+    report.diagnostics.extend(ran.diagnostics);
+    report.pages = ran.pages;
     report.timings.push(("render", clock.elapsed()));
-    report.overlapped = vec![("search", search_time), ("feeds", feeds_time)];
-    outputs.put(copied_files(&corpus));
+    report.overlapped = ran.timings;
     report
         .diagnostics
         .extend(blame_content(&corpus, outputs.take_problems()));
@@ -359,59 +352,6 @@ pub fn build(options: &BuildOptions) -> BuildReport {
     report
 }
 
-fn search_files(
-    corpus: &Corpus,
-    words: &derive::ArticleWords,
-    renderer: &pages::Renderer<'_>,
-    cache: Option<&BuildCache>,
-    outputs: &Outputs<'_>,
-) {
-    outputs.put(
-        quire_search::assets()
-            .into_iter()
-            .map(|f| Artifact::bytes(f.path, f.bytes))
-            .collect(),
-    );
-    for lang in &corpus.config.languages {
-        let pages: Vec<&Page> = corpus
-            .pages
-            .iter()
-            .filter(|p| p.kind == PageKind::Article && p.lang == lang.code)
-            .collect();
-        let counted: Vec<Option<usize>> = pages
-            .iter()
-            .map(|p| words.of_page.get(p.index).copied().flatten())
-            .collect();
-        let docs: Vec<quire_search::SearchDoc> = pages
-            .iter()
-            .map(|p| {
-                let card = renderer.card(p, &lang.code);
-                quire_search::SearchDoc {
-                    url: card.url,
-                    title: p.front.title.clone(),
-                    highlights: p.front.highlights.clone(),
-                    body: std::borrow::Cow::Borrowed(&p.rendered.plain_text),
-                    authors: card.authors.into_iter().map(|a| a.name).collect(),
-                    section: card.section_title.unwrap_or_default(),
-                    tags: p.front.taxonomies.values().flatten().cloned().collect(),
-                    date: card.date_iso,
-                }
-            })
-            .collect();
-        let index = || -> Vec<Artifact> {
-            quire_search::build_index_counted(&lang.code, &docs, &words.counts, &counted)
-                .into_iter()
-                .map(|f| Artifact::bytes(f.path, f.bytes))
-                .collect()
-        };
-        // An index is a function of its language and documents.
-        outputs.put(match cache {
-            Some(cache) => cache.search(&lang.code, cache::key_of(&docs), index),
-            None => index(),
-        });
-    }
-}
-
 /// Output path problems (a clash with a built-in file, an over-long name)
 /// moved onto the content file that asked for the path — the page by its
 /// `slug`, an alias by `aliases`, a term by its taxonomy key — so the
@@ -435,13 +375,11 @@ fn blame_content(corpus: &Corpus, problems: Vec<Diagnostic>) -> Vec<Diagnostic> 
                 format!("the URL {}", page.path),
             ));
         }
-        for alias in page.front.aliases.iter().filter(|a| !a.contains('?')) {
-            let path = if alias.ends_with('/') || alias.ends_with(".html") {
-                alias.clone()
-            } else {
-                format!("{alias}/")
+        for alias in &page.front.aliases {
+            let Some(path) = Routes::alias(alias) else {
+                continue;
             };
-            let file = urls::output_file(&path);
+            let file = Routes::output_file(&path);
             let folder = if path.ends_with('/') {
                 path.trim_start_matches('/').to_string()
             } else {
@@ -498,49 +436,6 @@ fn blame_content(corpus: &Corpus, problems: Vec<Diagnostic>) -> Vec<Diagnostic> 
         }
         if !blamed {
             out.push(problem);
-        }
-    }
-    out
-}
-
-/// Static files, bundle files beside each language version, and files
-/// loose in section folders beside each language's listing.
-fn copied_files(corpus: &Corpus) -> Vec<Artifact> {
-    let root = &corpus.files.root;
-    let mut out = Vec::new();
-    for file in &corpus.files.static_files {
-        out.push(Artifact {
-            path: file.clone(),
-            body: Body::Copy(root.join("static").join(file)),
-        });
-    }
-    let mut by_dir: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (dir, file) in &corpus.files.bundle_assets {
-        by_dir.entry(dir.as_str()).or_default().push(file.as_str());
-    }
-    for page in &corpus.pages {
-        let Some(dir) = &page.bundle_dir else {
-            continue;
-        };
-        for file in by_dir.get(dir.as_str()).into_iter().flatten() {
-            out.push(Artifact {
-                path: format!("{}{file}", page.path.trim_start_matches('/')),
-                body: Body::Copy(root.join(dir).join(file)),
-            });
-        }
-    }
-    for section in &corpus.sections {
-        let dir = format!("content/{}", section.folder);
-        for file in by_dir.get(dir.as_str()).into_iter().flatten() {
-            for lang in &corpus.config.languages {
-                out.push(Artifact {
-                    path: format!(
-                        "{}{file}",
-                        section.path(&lang.prefix()).trim_start_matches('/')
-                    ),
-                    body: Body::Copy(root.join(&dir).join(file)),
-                });
-            }
         }
     }
     out

@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use quire_core::Diagnostic;
 
-use crate::cache::lock;
 use crate::emit::{self, Artifact, Body, EmitError, Staging};
+use crate::lock::lock;
 
 /// What made an output path, for the duplicate-path error.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

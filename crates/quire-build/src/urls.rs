@@ -1,4 +1,6 @@
-//! URL helpers: percent-encoding for share links, JSON for `<script>`.
+//! URL helpers: percent-encoding for share links, JSON for `<script>`,
+//! fingerprints for file names. Paths and URLs of the site come from
+//! [`quire_site::Routes`].
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -45,18 +47,6 @@ pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     out
 }
 
-/// The output file of a site path: `/tr/x/` → `tr/x/index.html`.
-pub fn output_file(path: &str) -> String {
-    let trimmed = path.trim_start_matches('/');
-    if trimmed.is_empty() {
-        "index.html".to_string()
-    } else if trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
-    }
-}
-
 /// FNV-1a, 64 bits: a content fingerprint for cache-busting file names.
 /// Hand-written because it is five lines and needs no cryptographic strength.
 pub fn fingerprint(bytes: &[u8]) -> String {
@@ -83,8 +73,5 @@ mod tests {
         let s = script_json(&v);
         assert_eq!(s, r#"{"t":"Çin\u2028ş \u0026 \u003cb\u003e\u2029—ê"}"#);
         assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
-        assert_eq!(output_file("/"), "index.html");
-        assert_eq!(output_file("/tr/a/"), "tr/a/index.html");
-        assert_eq!(output_file("/404.html"), "404.html");
     }
 }

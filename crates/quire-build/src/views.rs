@@ -93,14 +93,8 @@ pub struct MetaTag {
     pub content: String,
 }
 
-/// An hreflang alternate.
-#[derive(Debug, Clone, Serialize)]
-pub struct Alternate {
-    /// Language code or `x-default`.
-    pub hreflang: String,
-    /// Absolute URL.
-    pub url: String,
-}
+/// An hreflang alternate (made by [`quire_site::Routes`]).
+pub use quire_site::Alternate;
 
 /// The `<head>` of a page.
 #[derive(Debug, Clone, Serialize, Default)]

@@ -220,9 +220,9 @@ fn example_site_editions_read_back_with_every_note_in_order() {
         .corpus
         .pages
         .iter()
-        .filter(|p| quire_build::pdf::has_edition_enabled(&built.corpus, p))
+        .filter(|p| quire_build::has_edition_enabled(&built.corpus, p))
     {
-        let path = quire_build::pdf::edition_path(page);
+        let path = quire_build::edition_path(page);
         let artifact = built
             .artifacts
             .iter()

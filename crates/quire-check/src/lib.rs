@@ -74,7 +74,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         report.diagnostics.sort();
         return report;
     };
-    let base_path = quire_build::pages::base_path_of(&corpus.config.base_url);
+    let base_path = corpus.routes.base_path().to_string();
     let derived = quire_build::derive::derive(&corpus, &base_path, &mut report.diagnostics);
 
     // Absolute site paths can only be checked against a real build; a site

@@ -23,6 +23,8 @@ pub mod world;
 pub use edition::{Asset, Author, CiteThis, Edition, Note, PageSize, Strings};
 pub use error::{Error, Origin};
 
+use std::sync::LazyLock;
+
 use typst::layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
@@ -41,9 +43,50 @@ pub struct Typeset {
     pub warnings: Vec<String>,
 }
 
+/// Stack size of the typesetting threads. Typst recurses deeply (evaluation
+/// and layout of a long article), and the 2 MiB stacks of rayon's default
+/// workers overflowed on a generated 1,000-article site; the size is
+/// address space reserved, only the pages touched use memory.
+const STACK: usize = 64 << 20;
+
+/// The threads editions are typeset on, Typst's own parallel layout
+/// included (it runs on the pool it is called from). A panic inside Typst
+/// ends only its edition (reported as an error), not the process.
+static POOL: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .thread_name(|i| format!("quire-pdf-{i}"))
+        .panic_handler(|_| {})
+        .build()
+        .ok()
+});
+
 /// Typesets `edition` with `template` (Typst source defining `edition`;
-/// [`BUILTIN_TEMPLATE`] for the built-in look).
+/// [`BUILTIN_TEMPLATE`] for the built-in look). Safe to call from many
+/// threads at once.
 pub fn typeset(edition: &Edition, template: &str) -> Result<Typeset, Error> {
+    let Some(pool) = &*POOL else {
+        return Err(Error::export(
+            "could not start the typesetting threads (out of memory or thread limits)".to_owned(),
+        ));
+    };
+    // The caller blocks on a channel rather than `pool.install`: waiting
+    // in `install`, a rayon worker of the caller's pool would run other
+    // queued jobs on top of its own stack — more editions, each waiting in
+    // turn — until that 2 MiB stack overflowed.
+    let (send, receive) = std::sync::mpsc::sync_channel(1);
+    let (edition, template) = (edition.clone(), template.to_owned());
+    pool.spawn(move || {
+        let _ = send.send(typeset_here(&edition, &template));
+    });
+    receive.recv().unwrap_or_else(|_| {
+        Err(Error::export(
+            "Typst stopped with an internal error on this edition".to_owned(),
+        ))
+    })
+}
+
+fn typeset_here(edition: &Edition, template: &str) -> Result<Typeset, Error> {
     let prepared = source::prepare(edition);
     let world = world::EditionWorld::new(
         prepared.main,

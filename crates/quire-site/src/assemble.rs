@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::discover::{SiteFiles, SourceKind};
 use crate::frontmatter::FrontMatter;
 use crate::parse::Parsed;
+use crate::routes::{Listing, RESERVED_SEGMENTS, Routes};
 
 /// The longest file or folder name most file systems allow, in bytes.
 pub const MAX_NAME: usize = 255;
@@ -118,11 +119,6 @@ impl Section {
             .cloned()
             .unwrap_or_else(|| self.id.clone())
     }
-
-    /// Site-absolute path of the listing in language `prefix` (`/` or `/tr/`).
-    pub fn path(&self, prefix: &str) -> String {
-        format!("{prefix}{}/", self.id)
-    }
 }
 
 /// A term of a taxonomy in one language.
@@ -180,6 +176,8 @@ pub struct Corpus {
     pub author_pages: BTreeMap<String, BTreeMap<String, Vec<usize>>>,
     /// Taxonomies in configuration order.
     pub taxonomies: Vec<Taxonomy>,
+    /// Every path and URL of the site.
+    pub routes: Routes,
 }
 
 impl Corpus {
@@ -246,11 +244,7 @@ pub fn assemble(
     diagnostics: &mut Diagnostics,
 ) -> Corpus {
     let authors = load_authors(&config, &files, diagnostics);
-    let lang_prefix: BTreeMap<String, String> = config
-        .languages
-        .iter()
-        .map(|l| (l.code.clone(), l.prefix()))
-        .collect();
+    let mut routes = Routes::new(&config);
 
     let mut pages: Vec<Page> = Vec::new();
     let mut home: BTreeMap<String, HomeText> = BTreeMap::new();
@@ -405,11 +399,7 @@ pub fn assemble(
                     });
                     continue;
                 }
-                let prefix = &lang_prefix[&source.lang];
-                let path = match &section {
-                    Some(s) => format!("{prefix}{s}/{slug}/"),
-                    None => format!("{prefix}{slug}/"),
-                };
+                let path = routes.page(&source.lang, section.as_deref(), &slug);
                 let Some((summary, word_count, source_text)) = prepared else {
                     continue;
                 };
@@ -426,7 +416,7 @@ pub fn assemble(
                     lang: source.lang.clone(),
                     section,
                     group: 0,
-                    permalink: config.permalink(&path),
+                    permalink: routes.permalink(&path),
                     path,
                     slug,
                     rendered,
@@ -478,7 +468,7 @@ pub fn assemble(
 
     let section_slugs = section_slugs(&section_ids, &config, diagnostics);
     check_front_matter_refs(&pages, &authors, &files, diagnostics);
-    check_url_collisions(&pages, &config, &section_slugs, diagnostics);
+    check_url_collisions(&pages, &config, &routes, &section_slugs, diagnostics);
     resolve_internal_links(&mut pages, &groups, &config, diagnostics);
 
     // Sections.
@@ -520,6 +510,7 @@ pub fn assemble(
         sections.push(section);
     }
     sections.sort_by(|a, b| a.id.cmp(&b.id));
+    routes.set_groups(&pages, &groups);
     let corpus_pages = pages;
     let mut corpus = Corpus {
         config,
@@ -531,6 +522,7 @@ pub fn assemble(
         authors,
         author_pages: BTreeMap::new(),
         taxonomies: Vec::new(),
+        routes,
     };
     fill_listings(&mut corpus);
     corpus
@@ -551,7 +543,7 @@ fn section_slugs(
     for folder in folders {
         let slug = slugify(folder);
         let at = format!("content/{folder}");
-        let builtin = ["authors", "search", "assets", "page"].contains(&slug.as_str())
+        let builtin = RESERVED_SEGMENTS.contains(&slug.as_str())
             || config.taxonomies.iter().any(|t| t.name == slug)
             || config.languages.iter().any(|l| l.code == slug);
         if slug.is_empty() {
@@ -824,6 +816,7 @@ fn check_alias(alias: &str) -> Result<(), String> {
 fn check_url_collisions(
     pages: &[Page],
     config: &Config,
+    routes: &Routes,
     sections: &BTreeMap<String, String>,
     diagnostics: &mut Diagnostics,
 ) {
@@ -834,10 +827,23 @@ fn check_url_collisions(
         .languages
         .iter()
         .flat_map(|l| {
-            let p = l.prefix();
-            let mut v = vec![p.clone(), format!("{p}authors/"), format!("{p}search/")];
-            v.extend(config.taxonomies.iter().map(|t| format!("{p}{}/", t.name)));
-            v.extend(sections.keys().map(|s| format!("{p}{s}/")));
+            let lang = l.code.as_str();
+            let mut v = vec![
+                routes.listing(lang, Listing::Home),
+                routes.listing(lang, Listing::Authors),
+                routes.listing(lang, Listing::Search),
+            ];
+            v.extend(
+                config
+                    .taxonomies
+                    .iter()
+                    .map(|t| routes.listing(lang, Listing::Taxonomy(&t.name))),
+            );
+            v.extend(
+                sections
+                    .keys()
+                    .map(|s| routes.listing(lang, Listing::Section(s))),
+            );
             v
         })
         .collect();
@@ -1009,11 +1015,6 @@ fn fill_listings(corpus: &mut Corpus) {
                 .or_default()
                 .push(page.index);
         }
-        let prefix = corpus
-            .config
-            .language(&page.lang)
-            .map(|l| l.prefix())
-            .unwrap_or_default();
         for (taxonomy, names) in &page.front.taxonomies {
             for name in names {
                 let slug = slugify(name);
@@ -1028,7 +1029,13 @@ fn fill_listings(corpus: &mut Corpus) {
                     .entry(slug.clone())
                     .or_insert_with(|| Term {
                         name: name.clone(),
-                        path: format!("{prefix}{taxonomy}/{slug}/"),
+                        path: corpus.routes.listing(
+                            &page.lang,
+                            Listing::Term {
+                                taxonomy,
+                                slug: &slug,
+                            },
+                        ),
                         slug,
                         pages: Vec::new(),
                     });

@@ -13,6 +13,7 @@ pub mod date;
 pub mod discover;
 pub mod frontmatter;
 pub mod parse;
+pub mod routes;
 pub mod toml_error;
 
 pub use assemble::{Corpus, Page, PageKind, Section, Taxonomy, Term, TranslationGroup};
@@ -20,6 +21,7 @@ pub use author::Author;
 pub use config::{Config, Language};
 pub use date::PubDate;
 pub use discover::{SiteFiles, Source, SourceKind};
+pub use routes::{Alternate, FeedKind, Listing, Routes};
 
 use std::path::Path;
 

@@ -143,7 +143,7 @@ pub fn render(
     };
     let corpus = quire_site::assemble::assemble(config, files, parsed, &options, &mut ds);
     lap("assemble");
-    let base_path = quire_build::pages::base_path_of(&corpus.config.base_url);
+    let base_path = corpus.routes.base_path().to_string();
     let (theme, strings) = quire_build::theme_and_strings(&corpus, &mut ds);
     // The ranking of similar posts depends on every article; it is reused
     // while the pages and every text but the previewed one are the same.
