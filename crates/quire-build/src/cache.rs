@@ -48,6 +48,8 @@ pub struct BuildCache {
     bodies: Mutex<HashMap<String, (Key, ResolvedBody)>>,
     rendered: AtomicUsize,
     reused: AtomicUsize,
+    /// Paths of the outputs the running (or last) build made anew.
+    rendered_paths: Mutex<Vec<String>>,
 }
 
 /// Outputs of the build before and of the build running now; starting a
@@ -96,6 +98,15 @@ impl BuildCache {
         }
         self.rendered.store(0, Ordering::Relaxed);
         self.reused.store(0, Ordering::Relaxed);
+        lock(&self.rendered_paths).clear();
+    }
+
+    /// The paths of the outputs the last build made anew (not reused),
+    /// sorted.
+    pub fn last_rendered_paths(&self) -> Vec<String> {
+        let mut paths = lock(&self.rendered_paths).clone();
+        paths.sort();
+        paths
     }
 
     /// The citation engine made for `key`, or a new one from `make`.
@@ -134,6 +145,7 @@ impl BuildCache {
             }
             None => {
                 self.rendered.fetch_add(1, Ordering::Relaxed);
+                lock(&self.rendered_paths).push(path.to_string());
                 render()?
             }
         };

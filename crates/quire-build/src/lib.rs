@@ -33,6 +33,7 @@ use outputs::Outputs;
 pub use cache::BuildCache;
 pub use emit::{Artifact, Body};
 pub use error::BuildError;
+pub use output::pdf::{PdfSetup, edition_path, has_edition_enabled};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -207,8 +208,15 @@ fn produce(
     progress.phase("render");
     let clock = Instant::now();
     let stylesheet = output::assets::stylesheet();
+    // The PDF editions' template and logo, read once; a file that cannot
+    // be read is an error of the build, and no PDF is made.
+    let pdf_setup = output::pdf::PdfSetup::load(&corpus).unwrap_or_else(|d| {
+        report.diagnostics.push(d);
+        None
+    });
     let mut renderer =
-        pages::Renderer::new(&corpus, &derived, &theme, &strings, stylesheet.0.clone());
+        pages::Renderer::new(&corpus, &derived, &theme, &strings, stylesheet.0.clone())
+            .with_pdf(pdf_setup.as_ref());
     if let Some(cache) = cache {
         renderer = renderer.reusing(cache);
     }

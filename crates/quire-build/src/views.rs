@@ -254,6 +254,8 @@ pub struct ArticleView {
     pub similar: Vec<Prepared>,
     /// Cite this analysis.
     pub cite: Option<CiteView>,
+    /// URL of the typeset PDF edition, when the site makes one.
+    pub pdf: Option<String>,
     /// Front matter `[extra]`.
     pub extra: serde_json::Value,
 }

@@ -36,6 +36,8 @@ struct RawConfig {
     robots: Option<String>,
     #[serde(default)]
     security: SecurityConfig,
+    #[serde(default)]
+    pdf: PdfConfig,
     citations: Option<toml::Spanned<toml::Table>>,
     similar: Option<toml::Spanned<toml::Table>>,
     search: Option<toml::Spanned<toml::Table>>,
@@ -111,6 +113,34 @@ pub struct SocialConfig {
     /// Generate a 1200×630 PNG card per article and language, used as the
     /// Open Graph image where the article has no `image` (default false).
     pub cards: bool,
+}
+
+/// `[pdf]`: a typeset PDF edition of every article version.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct PdfConfig {
+    /// Typeset `<slug>.pdf` beside each article page (default false);
+    /// front matter `pdf = false` leaves an article out.
+    pub enabled: bool,
+    /// Paper size (default A4).
+    pub page: PdfPage,
+    /// A Typst template replacing the built-in look, relative to the site
+    /// root (`pdf/edition.typ`).
+    pub template: Option<String>,
+    /// The institute's logo on the first page, relative to the site root
+    /// (`static/logo.png`; PNG, JPEG or SVG).
+    pub logo: Option<String>,
+}
+
+/// `page = "a4" | "letter"`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum PdfPage {
+    /// ISO A4.
+    #[default]
+    A4,
+    /// US Letter.
+    Letter,
 }
 
 /// `[security]`: how far quire trusts what writers type.
@@ -218,6 +248,8 @@ pub struct Config {
     pub robots: Option<String>,
     /// `[security]`.
     pub security: SecurityConfig,
+    /// `[pdf]`.
+    pub pdf: PdfConfig,
     /// `[citations]`.
     pub citations: Extension,
     /// `[similar]`.
@@ -306,6 +338,7 @@ pub fn parse(
         social,
         robots,
         security,
+        pdf,
         citations,
         similar,
         search,
@@ -447,6 +480,7 @@ pub fn parse(
             social,
             robots,
             security,
+            pdf,
             citations: extension("citations", citations),
             similar: extension("similar", similar),
             search: extension("search", search),

@@ -80,7 +80,7 @@ struct RawFrontMatter {
     weight: Option<i64>,
     template: Option<String>,
     translated_from: Option<String>,
-    pdf: Option<String>,
+    pdf: Option<RawPdf>,
     paginate: Option<usize>,
     schema_type: Option<String>,
     references: Option<bool>,
@@ -88,6 +88,14 @@ struct RawFrontMatter {
     extra: toml::Table,
     #[serde(flatten)]
     rest: BTreeMap<String, toml::Value>,
+}
+
+/// `pdf`: a hand-made PDF's path, or whether the typeset edition is made.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawPdf {
+    File(String),
+    Edition(bool),
 }
 
 #[derive(Deserialize)]
@@ -134,8 +142,12 @@ pub struct FrontMatter {
     pub template: Option<String>,
     /// Content hash of the original this translation was made from.
     pub translated_from: Option<String>,
-    /// A PDF version, relative to the bundle.
+    /// A hand-made PDF version, relative to the bundle (`pdf = "x.pdf"`);
+    /// it replaces the typeset edition.
     pub pdf: Option<String>,
+    /// Whether the site's typeset PDF edition includes this version
+    /// (`pdf = false` leaves it out; default true).
+    pub pdf_edition: bool,
     /// Listing page size (sections).
     pub paginate: Option<usize>,
     /// schema.org type of the JSON-LD (set on a section's `_index.md` for its
@@ -306,7 +318,11 @@ pub fn parse(
         weight,
         template,
         translated_from,
-        pdf,
+        pdf_edition: !matches!(pdf, Some(RawPdf::Edition(false))),
+        pdf: match pdf {
+            Some(RawPdf::File(file)) => Some(file),
+            _ => None,
+        },
         paginate,
         schema_type,
         references,

@@ -14,6 +14,7 @@ pub(crate) mod cards;
 pub(crate) mod cite;
 pub(crate) mod feeds;
 pub(crate) mod html;
+pub(crate) mod pdf;
 pub(crate) mod search;
 pub(crate) mod site_files;
 
@@ -121,6 +122,7 @@ pub(crate) fn registry() -> &'static [&'static dyn Output] {
         &site_files::SiteFiles,
         &cards::SocialCards,
         &cite::CiteExports,
+        &pdf::PdfEditions,
         &assets::Assets,
     ]
 }

@@ -14,6 +14,34 @@ use crate::views::*;
 impl Renderer<'_> {
     pub(super) fn page(&self, page: &Page) -> Result<Vec<Artifact>, Diagnostic> {
         let lang = &page.lang;
+        let body = &self.derived.bodies[page.index];
+        let section = page.section.as_ref().and_then(|s| self.corpus.section(s));
+        let article = self.article_view(page);
+        let meta = self.article_meta(page, body);
+        let template = match (&page.front.template, page.kind) {
+            (Some(t), _) => t.as_str(),
+            (None, PageKind::Article) => "article.html",
+            (None, PageKind::Page) => "page.html",
+        };
+        let site = section.and_then(|s| self.section_site(lang, &s.id));
+        Ok(vec![self.render(
+            template,
+            lang,
+            &page.path,
+            site,
+            Content {
+                meta,
+                article: Some(article),
+                list: None,
+                search_html: None,
+            },
+        )?])
+    }
+
+    /// Everything the article template shows of `page` (the PDF edition
+    /// is made from the same view).
+    pub(crate) fn article_view(&self, page: &Page) -> ArticleView {
+        let lang = &page.lang;
         let ui = self.ui(lang);
         let body = &self.derived.bodies[page.index];
         let config = &self.corpus.config;
@@ -69,7 +97,7 @@ impl Renderer<'_> {
             .collect();
         let share = share_links(&page.permalink, &page.front.title, ui);
         let cite = (page.kind == PageKind::Article).then(|| self.cite_view(page));
-        let article = ArticleView {
+        ArticleView {
             title: page.front.title.clone(),
             url: self.url(&page.path),
             permalink: page.permalink.clone(),
@@ -96,27 +124,10 @@ impl Renderer<'_> {
             tags,
             similar,
             cite,
+            pdf: crate::output::pdf::has_edition(self.pdf_setup(), page)
+                .then(|| self.url(&crate::output::pdf::edition_path(page))),
             extra: page.front.extra.clone(),
-        };
-        let meta = self.article_meta(page, body);
-        let template = match (&page.front.template, page.kind) {
-            (Some(t), _) => t.as_str(),
-            (None, PageKind::Article) => "article.html",
-            (None, PageKind::Page) => "page.html",
-        };
-        let site = section.and_then(|s| self.section_site(lang, &s.id));
-        Ok(vec![self.render(
-            template,
-            lang,
-            &page.path,
-            site,
-            Content {
-                meta,
-                article: Some(article),
-                list: None,
-                search_html: None,
-            },
-        )?])
+        }
     }
 
     /// The "cite this" box of an article; its downloads are made by the

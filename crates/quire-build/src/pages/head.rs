@@ -225,6 +225,13 @@ impl Renderer<'_> {
                 name: "citation_pdf_url".into(),
                 content: url,
             });
+        } else if crate::output::pdf::has_edition(self.pdf_setup(), page) {
+            highwire.push(MetaTag {
+                name: "citation_pdf_url".into(),
+                content: self
+                    .routes()
+                    .permalink(&crate::output::pdf::edition_path(page)),
+            });
         }
         for reference in &body.references {
             highwire.push(MetaTag {

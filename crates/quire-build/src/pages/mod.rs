@@ -53,6 +53,8 @@ pub struct Renderer<'a> {
     /// Outputs of the previous build to reuse, and the key of the site's
     /// templates (see [`Renderer::reusing`]).
     pub(crate) cache: Option<(&'a BuildCache, Key)>,
+    /// The `[pdf]` setup when the site typesets PDF editions.
+    pdf: Option<&'a crate::output::pdf::PdfSetup>,
 }
 
 impl<'a> Renderer<'a> {
@@ -153,6 +155,7 @@ impl<'a> Renderer<'a> {
             cards: corpus.pages.iter().map(|_| OnceLock::new()).collect(),
             author_views: BTreeMap::new(),
             cache: None,
+            pdf: None,
         };
         renderer.author_views = corpus
             .config
@@ -168,6 +171,18 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         renderer
+    }
+
+    /// This renderer, typesetting a PDF edition of every article with
+    /// `setup` (see [`crate::output::pdf`]).
+    pub fn with_pdf(mut self, setup: Option<&'a crate::output::pdf::PdfSetup>) -> Self {
+        self.pdf = setup;
+        self
+    }
+
+    /// The `[pdf]` setup, when PDF editions are made.
+    pub(crate) fn pdf_setup(&self) -> Option<&'a crate::output::pdf::PdfSetup> {
+        self.pdf
     }
 
     /// This renderer, taking each output whose inputs did not change from
