@@ -25,8 +25,8 @@ use serde::Serialize;
 use siphasher::sip128::{Hasher128, SipHasher13};
 
 use crate::emit::Artifact;
-use quire_core::sync::lock;
 use crate::notes::PageBody;
+use quire_core::sync::lock;
 
 /// A page's resolved body with the findings made while resolving it.
 type ResolvedBody = (PageBody, Vec<quire_core::Diagnostic>);

@@ -36,6 +36,27 @@ fn an_unwritable_output_folder_exits_3_naming_the_path() {
     assert!(!output.exists());
 }
 
+/// An output folder that cannot be made (its parent is a file) is an I/O
+/// failure for every user, root included: exit 3, the path named, the
+/// file left as it was.
+#[test]
+fn an_output_under_a_file_exits_3_naming_the_path() {
+    let site = Site::fixture("basic");
+    site.write("not-a-folder", "keep me");
+    let output = site.root.join("not-a-folder").join("public");
+    let run = site.quire(&["build", "--output", output.to_str().unwrap()]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not-a-folder"),
+        "the error does not name the path: {}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.root.join("not-a-folder")).unwrap(),
+        "keep me"
+    );
+}
+
 /// An output folder quire refuses to replace (not made by quire) is a
 /// usage error: the message says to choose another `--output`.
 #[test]
