@@ -195,7 +195,14 @@ fn page_html(
         "/assets/quire.{}.css",
         quire_build::urls::fingerprint(css.as_bytes())
     );
-    let renderer = quire_build::pages::Renderer::new(corpus, derived, theme, strings, css_path);
+    // The page links its PDF edition when `[pdf]` makes one, as the
+    // build's page does (the edition itself is not typeset for a preview).
+    let pdf = quire_build::PdfSetup::load(corpus).unwrap_or_else(|d| {
+        ds.push(d);
+        None
+    });
+    let renderer = quire_build::pages::Renderer::new(corpus, derived, theme, strings, css_path)
+        .with_pdf(pdf.as_ref());
     match renderer.render_page(&corpus.pages[page]) {
         Ok(files) => files
             .into_iter()
