@@ -20,31 +20,9 @@ use quire_site::{Corpus, FeedKind, Listing, Page, Routes};
 use crate::derive::Derived;
 use crate::emit::Artifact;
 
-/// Escapes text for XML content and attribute values.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids are dropped: a single one makes
-            // the whole file unreadable to every XML parser.
-            c if !is_xml_char(c) => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// True for characters XML 1.0 allows (`Char` of the spec): not the C0
-/// controls other than tab, line feed and carriage return, and not the
-/// noncharacters U+FFFE and U+FFFF (Rust's `char` has no surrogates).
-pub fn is_xml_char(c: char) -> bool {
-    !matches!(c, '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
-}
+/// XML escaping for the feed writers: quire-core's, shared with the
+/// sitemap and the search page.
+pub(crate) use quire_core::escape_xml as xml_escape;
 
 /// One feed to write: where, titled what, with which articles.
 struct FeedSpec {
